@@ -1,0 +1,195 @@
+"""The ingest flow: poll -> fetch -> extract -> tag -> store, over batches.
+
+Tasks work on batches (all feeds, a chunk of entries), never on one article: Prefect's
+bookkeeping costs milliseconds per task run. No SQL and no business logic here: each
+task wraps a library call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+from prefect import flow, task
+from prefect.artifacts import acreate_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+
+from pipeline.dedup import find_duplicates
+from pipeline.extract import Extractor
+from pipeline.feeds import poll_feed
+from pipeline.fetch import Politeness, fetch_pages, open_client
+from pipeline.records import Article, FeedEntry, FeedState, FetchedPage, FetchFailure, PollResult
+from pipeline.settings import Settings, load_settings
+from warehouse import store
+from warehouse.db import Database, StoreBusy
+from warehouse.store import Batch, RunCounts
+
+log = logging.getLogger(__name__)
+
+
+def _busy(task, task_run, state) -> bool:
+    """Retry a store task only when another process held the database too long."""
+    try:
+        state.result()
+    except StoreBusy:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+STORE_TASK = {
+    "cache_policy": NONE,
+    "retries": 2,
+    "retry_delay_seconds": 5,
+    "retry_condition_fn": _busy,
+}
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    database: str
+    counts: RunCounts
+
+
+@task(**STORE_TASK)
+def prepare(db: Database, settings: Settings, run_id: str) -> list[tuple[str, FeedState]]:
+    db.migrate()
+    store.sync_feeds(db, settings.feeds)
+    now = datetime.now(UTC)
+    store.start_run(db, run_id, str(flow_run.id) if flow_run.id else None, now)
+    return store.due_feeds(db, now)
+
+
+@task(cache_policy=NONE)
+async def poll(
+    client: httpx.AsyncClient,
+    politeness: Politeness,
+    feeds: Sequence[tuple[str, FeedState]],
+    max_items: int,
+) -> list[tuple[str, PollResult]]:
+    results = await asyncio.gather(
+        *(poll_feed(client, state, politeness, max_items) for _, state in feeds)
+    )
+    return [(name, result) for (name, _), result in zip(feeds, results, strict=True)]
+
+
+@task(**STORE_TASK)
+def queue_entries(
+    db: Database, run_id: str, polls: list[tuple[str, PollResult]], settings: Settings
+) -> tuple[int, list[FeedEntry]]:
+    new = store.record_polls(db, run_id, polls, datetime.now(UTC))
+    limits = settings.ingest
+    return new, store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts)
+
+
+@task(cache_policy=NONE)
+async def fetch(
+    client: httpx.AsyncClient, politeness: Politeness, entries: Sequence[FeedEntry]
+) -> tuple[list[FetchedPage], list[FetchFailure]]:
+    return await fetch_pages(client, entries, politeness)
+
+
+@task(cache_policy=NONE)
+def extract(
+    extractor: Extractor, pages: Sequence[FetchedPage]
+) -> tuple[list[Article], list[FetchFailure]]:
+    return extractor.extract_many(pages)
+
+
+@task(**STORE_TASK)
+def save(
+    db: Database, run_id: str, batch: Batch, feed_names: dict[str, str], keep_raw: bool
+) -> dict[str, str]:
+    duplicates = find_duplicates(
+        batch.articles, store.originals_by_hash(db, (a.content_hash for a in batch.articles))
+    )
+    batch = Batch(batch.entries, batch.articles, duplicates, batch.failures, batch.pages)
+    store.store_batch(db, run_id, batch, feed_names, keep_raw)
+    return duplicates
+
+
+@task(**STORE_TASK)
+def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
+    store.finish_run(db, run_id, counts, status)
+
+
+@flow(name="ingest", log_prints=False)
+async def ingest_flow(config: str | None = None, settings: Settings | None = None) -> IngestResult:
+    """Poll every due feed, fetch and extract new entries, store them. Safe to re-run."""
+    settings = settings or load_settings(config)
+    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    run_id = uuid.uuid4().hex
+    counts = RunCounts()
+    feeds = prepare(db, settings, run_id)
+    feed_names = {state.url: name for name, state in feeds}
+    try:
+        await _run(db, settings, run_id, feeds, feed_names, counts)
+    except BaseException:
+        finish(db, run_id, counts, "failed")
+        raise
+    finish(db, run_id, counts, "completed")
+    await _report(run_id, settings, counts)
+    return IngestResult(run_id, str(settings.storage.database), counts)
+
+
+async def _run(
+    db: Database,
+    settings: Settings,
+    run_id: str,
+    feeds: list[tuple[str, FeedState]],
+    feed_names: dict[str, str],
+    counts: RunCounts,
+) -> None:
+    limits = settings.ingest
+    politeness = Politeness(settings.http)
+    async with open_client(settings.http) as client:
+        polls = await poll(client, politeness, feeds, limits.max_items_per_feed)
+        _count_polls(counts, polls)
+        counts.entries_new, entries = queue_entries(db, run_id, polls, settings)
+        with Extractor(
+            limits.extract_workers, limits.extract_timeout_s, limits.min_text_chars
+        ) as extractor:
+            for start in range(0, len(entries), limits.batch_size):
+                chunk = entries[start : start + limits.batch_size]
+                pages, fetch_failures = await fetch(client, politeness, chunk)
+                articles, extract_failures = extract(extractor, pages)
+                batch = Batch(chunk, articles, {}, fetch_failures + extract_failures, pages)
+                duplicates = save(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
+                _count_batch(counts, batch, len(pages), duplicates)
+
+
+def _count_polls(counts: RunCounts, polls: list[tuple[str, PollResult]]) -> None:
+    counts.feeds_polled = len(polls)
+    counts.feeds_not_modified = sum(p.status == "not_modified" for _, p in polls)
+    counts.feeds_failed = sum(p.status == "error" for _, p in polls)
+    counts.errors += counts.feeds_failed
+    for _, p in polls:
+        if p.status == "error":
+            kind = f"poll:{(p.error or 'error').partition(':')[0]}"
+            counts.error_kinds[kind] = counts.error_kinds.get(kind, 0) + 1
+
+
+def _count_batch(counts: RunCounts, batch: Batch, fetched: int, duplicates: dict) -> None:
+    counts.pages_fetched += fetched
+    counts.articles_stored += len(batch.articles) - len(duplicates)
+    counts.duplicates += len(duplicates)
+    counts.add_errors(batch.failures)
+
+
+async def _report(run_id: str, settings: Settings, counts: RunCounts) -> None:
+    rows = "\n".join(f"| {k} | {v} |" for k, v in vars(counts).items() if k != "error_kinds")
+    kinds = "\n".join(f"- `{k}`: {v}" for k, v in sorted(counts.error_kinds.items())) or "- none"
+    await acreate_markdown_artifact(
+        key="ingest-summary",
+        markdown=f"# Ingest run `{run_id}`\n\n| figure | value |\n|---|---|\n{rows}\n\n"
+        f"## Errors by kind\n{kinds}\n\nDatabase: `{settings.storage.database}`\n",
+        description="newsmon ingest summary",
+    )

@@ -1,0 +1,1 @@
+"""newsmon library: records, settings, and the stages of the pipeline (no Prefect here)."""

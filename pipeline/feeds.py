@@ -1,0 +1,185 @@
+"""Poll RSS/Atom feeds: conditional GET with httpx, parsing with feedparser on the bytes.
+
+feedparser is never allowed to fetch: it gets the bytes and the response headers we
+received (so its charset detection sees the real Content-Type), and nothing else.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import httpx
+
+from pipeline.fetch import FetchError, Politeness, get
+from pipeline.records import FeedEntry, FeedState, PollResult
+
+log = logging.getLogger(__name__)
+
+
+class FeedError(Exception):
+    """The document is not a usable feed (no entries, or not a feed at all)."""
+
+
+def parse_feed(
+    body: bytes,
+    feed_url: str,
+    headers: Mapping[str, str] | None = None,
+    max_items: int = 500,
+) -> tuple[list[FeedEntry], str | None]:
+    """Entries of a feed document, and the bozo reason if feedparser flagged one.
+
+    A bozo feed that still yields entries is used. A document with no entries is an error.
+    """
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    response_headers.setdefault("content-location", feed_url)
+    parsed = feedparser.parse(
+        body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    bozo = _bozo_reason(parsed)
+    if not parsed.entries:
+        kind = "no entries" if parsed.get("version") else "not a feed"
+        raise FeedError(f"{kind}{f' ({bozo})' if bozo else ''}")
+    entries = _unique(_entries(parsed.entries, feed_url))
+    if not entries:
+        raise FeedError(f"{len(parsed.entries)} entries, none with an http(s) link")
+    return entries[:max_items], bozo
+
+
+def _bozo_reason(parsed: feedparser.FeedParserDict) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    return f"{type(exc).__name__}: {exc}"[:500] if exc else "bozo"
+
+
+def _entries(raw_entries: list, feed_url: str) -> list[FeedEntry]:
+    entries = []
+    for raw in raw_entries:
+        url = _entry_link(raw, feed_url)
+        if url is None:
+            log.info("feed %s: entry without an http(s) link skipped", feed_url)
+            continue
+        entries.append(
+            FeedEntry(
+                feed_url=feed_url,
+                url=url,
+                guid=_text(raw.get("id")),
+                title=_text(raw.get("title")),
+                published=_entry_date(raw),
+                summary=_text(raw.get("summary")),
+            )
+        )
+    return entries
+
+
+def _entry_link(raw: Mapping, feed_url: str) -> str | None:
+    candidates = [raw.get("link")]
+    candidates += [link.get("href") for link in raw.get("links", []) if isinstance(link, Mapping)]
+    guid = raw.get("id")
+    if raw.get("guidislink") and guid:
+        candidates.append(guid)
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            url = urljoin(feed_url, candidate.strip())
+            if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+                return url
+    return None
+
+
+def _entry_date(raw: Mapping) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _unique(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Feeds repeat items (duplicate GUIDs, the same link twice): keep the first."""
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        keys = {entry.url} | ({entry.guid} if entry.guid else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        unique.append(entry)
+    return unique
+
+
+async def poll_feed(
+    client: httpx.AsyncClient, state: FeedState, politeness: Politeness, max_items: int = 500
+) -> PollResult:
+    """Conditional GET of one feed. Never raises: errors come back as status 'error'."""
+    headers = {
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+    }
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    try:
+        resp = await get(client, state.url, politeness.settings, headers)
+    except FetchError as exc:
+        return PollResult(state.url, "error", exc.status, error=f"{exc.kind}: {exc}")
+    return _poll_outcome(state, resp.status, resp.headers, resp.body, max_items)
+
+
+def _poll_outcome(
+    state: FeedState, status: int, headers: Mapping[str, str], body: bytes, max_items: int
+) -> PollResult:
+    etag = headers.get("etag") or state.etag
+    modified = headers.get("last-modified") or state.last_modified
+    if status == 304:
+        return PollResult(state.url, "not_modified", 304, etag=etag, last_modified=modified)
+    if status != 200:
+        return PollResult(
+            state.url,
+            "error",
+            status,
+            error=f"http_{status}: HTTP {status}",
+            retry_after_s=parse_retry_after(headers.get("retry-after")),
+        )
+    try:
+        entries, bozo = parse_feed(body, state.url, headers, max_items)
+    except FeedError as exc:
+        return PollResult(state.url, "error", status, error=f"not_a_feed: {exc}")
+    return PollResult(
+        state.url,
+        "ok",
+        status,
+        tuple(entries),
+        headers.get("etag"),
+        headers.get("last-modified"),
+        bozo,
+    )
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait, from a Retry-After of delta-seconds or an HTTP date; None if garbage."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

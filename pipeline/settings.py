@@ -1,0 +1,175 @@
+"""One validated Settings object: `newsmon.toml` plus environment overrides.
+
+Validated once, at the edge (the CLI or the flow entry), then passed down. A bad file or
+value raises `SettingsError` whose message names the key and what was expected.
+Secrets (SMTP password, webhook URLs) are read from the environment only, never the file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG = Path("newsmon.toml")
+ENV_OVERRIDES = {
+    # environment variable -> (section, key)
+    "NEWSMON_DB": ("storage", "database"),
+    "NEWSMON_USER_AGENT": ("http", "user_agent"),
+    "NEWSMON_LOCK_TIMEOUT": ("storage", "lock_timeout_s"),
+}
+
+
+class SettingsError(Exception):
+    """A config problem, worded for the operator: which key, what was expected."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageSettings(_Section):
+    database: Path = Path("data/newsmon.duckdb")
+    lock_timeout_s: float = Field(60.0, gt=0, le=3600)
+    keep_raw_html: bool = True
+
+
+class HttpSettings(_Section):
+    user_agent: str = "newsmon/0.1 (news monitoring; +https://github.com/newsmon/newsmon)"
+    connect_timeout_s: float = Field(10.0, gt=0, le=300)
+    read_timeout_s: float = Field(20.0, gt=0, le=300)
+    deadline_s: float = Field(45.0, gt=0, le=600)
+    max_connections: int = Field(32, ge=1, le=1024)
+    per_host_connections: int = Field(4, ge=1, le=64)
+    per_host_delay_s: float = Field(0.5, ge=0, le=60)
+    max_body_bytes: int = Field(15 * 1024 * 1024, ge=1024, le=1024**3)
+    max_redirects: int = Field(5, ge=0, le=30)
+    max_url_length: int = Field(2048, ge=64, le=65536)
+    respect_robots_txt: bool = True
+    allow_private_networks: tuple[str, ...] = ()
+
+    @field_validator("allow_private_networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for net in value:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{net!r} is not an IP network like '127.0.0.0/8'") from exc
+        return value
+
+
+class IngestSettings(_Section):
+    max_items_per_feed: int = Field(500, ge=1, le=100_000)
+    batch_size: int = Field(200, ge=1, le=10_000)
+    extract_workers: int = Field(0, ge=0, le=256)  # 0: one per core
+    extract_timeout_s: float = Field(30.0, gt=0, le=3600)
+    min_text_chars: int = Field(200, ge=0)
+    max_entries_per_run: int = Field(20_000, ge=1, le=10_000_000)
+    max_attempts: int = Field(3, ge=1, le=100)
+
+
+class FeedSettings(_Section):
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+
+class Settings(_Section):
+    storage: StorageSettings = StorageSettings()
+    http: HttpSettings = HttpSettings()
+    ingest: IngestSettings = IngestSettings()
+    feeds: tuple[FeedSettings, ...] = ()
+    source: Path | None = None  # the file these settings came from
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_urls(cls, value: tuple[FeedSettings, ...]) -> tuple[FeedSettings, ...]:
+        seen: set[str] = set()
+        for feed in value:
+            if feed.url in seen:
+                raise ValueError(f"feed URL listed twice: {feed.url}")
+            seen.add(feed.url)
+        return value
+
+
+def load_settings(path: Path | str | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the config file (if any) and the environment; validate; return Settings.
+
+    The file is `path`, else `$NEWSMON_CONFIG`, else `./newsmon.toml` if it exists.
+    """
+    env = dict(os.environ if env is None else env)
+    config_path = _config_path(path, env)
+    raw = _read_toml(config_path) if config_path else {}
+    _apply_env(raw, env)
+    if config_path:
+        raw["source"] = config_path
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, config_path)) from None
+    return _resolve_paths(settings, config_path)
+
+
+def _config_path(path: Path | str | None, env: dict[str, str]) -> Path | None:
+    if path is not None:
+        chosen = Path(path)
+    elif env.get("NEWSMON_CONFIG"):
+        chosen = Path(env["NEWSMON_CONFIG"])
+    elif DEFAULT_CONFIG.exists():
+        chosen = DEFAULT_CONFIG
+    else:
+        return None
+    if not chosen.is_file():
+        raise SettingsError(f"config file not found: {chosen}")
+    return chosen
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read: {exc}") from None
+
+
+def _apply_env(raw: dict[str, Any], env: dict[str, str]) -> None:
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            target = raw.setdefault(section, {})
+            if not isinstance(target, dict):
+                raise SettingsError(f"[{section}] must be a table")
+            target[key] = env[var]
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    where = f"{path}: " if path else ""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling)"
+        lines.append(f"{where}{key}: {message} (got {err.get('input')!r})")
+    return "invalid config:\n  " + "\n  ".join(lines)
+
+
+def _resolve_paths(settings: Settings, config_path: Path | None) -> Settings:
+    """A relative database path is relative to the config file's folder, as users expect."""
+    db = settings.storage.database
+    if db.is_absolute() or config_path is None or str(db) == ":memory:":
+        return settings
+    storage = settings.storage.model_copy(update={"database": config_path.parent / db})
+    return settings.model_copy(update={"storage": storage})

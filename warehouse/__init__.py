@@ -1,0 +1,1 @@
+"""DuckDB warehouse: schema, migrations, views and the store."""

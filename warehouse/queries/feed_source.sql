@@ -1,0 +1,1 @@
+select source from feeds where name = ?

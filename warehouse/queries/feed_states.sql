@@ -1,0 +1,4 @@
+select name, url, etag, last_modified
+from feeds
+where enabled and (next_poll is null or next_poll <= ?)
+order by name

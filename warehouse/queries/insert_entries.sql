@@ -1,0 +1,7 @@
+-- New feed entries become 'pending'; an entry seen before keeps its state.
+insert into entries (entry_key, feed_name, url, guid, title, published, first_seen)
+select * from read_json(?, format = 'newline_delimited', columns = {
+    entry_key: 'varchar', feed_name: 'varchar', url: 'varchar', guid: 'varchar',
+    title: 'varchar', published: 'timestamptz', first_seen: 'timestamptz'
+})
+on conflict (entry_key) do nothing;

@@ -1,0 +1,14 @@
+-- Which of these content hashes already belong to a stored original article.
+with wanted as (
+    select unnest(?::varchar[]) as content_hash
+),
+
+final as (
+    select a.content_hash, min(a.article_id) as article_id
+    from articles as a
+    inner join wanted as w on w.content_hash = a.content_hash
+    where a.duplicate_of is null
+    group by a.content_hash
+)
+
+select * from final

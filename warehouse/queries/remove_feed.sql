@@ -1,0 +1,1 @@
+delete from feeds where name = ? and source = 'cli' returning name;

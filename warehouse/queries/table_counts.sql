@@ -1,0 +1,9 @@
+with final as (
+    select 'feeds' as "table", count(*) as "rows" from feeds
+    union all select 'entries', count(*) from entries
+    union all select 'articles', count(*) from articles
+    union all select 'fetch_errors', count(*) from fetch_errors
+    union all select 'ingest_runs', count(*) from ingest_runs
+)
+
+select * from final

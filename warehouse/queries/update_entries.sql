@@ -1,0 +1,10 @@
+-- What became of each entry this batch: stored, duplicate, or failed (attempts counted).
+update entries set
+    state = u.state,
+    article_id = coalesce(u.article_id, entries.article_id),
+    attempts = entries.attempts + 1,
+    last_error = u.error
+from read_json(?, format = 'newline_delimited', columns = {
+    entry_key: 'varchar', state: 'varchar', article_id: 'varchar', error: 'varchar'
+}) as u
+where entries.entry_key = u.entry_key;

@@ -1,0 +1,279 @@
+"""What the pipeline reads from and writes to the warehouse, one transaction per call.
+
+Every write is idempotent on its key, so any run may be repeated or resumed: an entry,
+an article or a tag already stored is left as it is.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.dedup import canonical_url, raw_hash
+from pipeline.records import Article, FeedEntry, FeedState, FetchedPage, FetchFailure, PollResult
+from pipeline.settings import FeedSettings
+from warehouse.db import Database, bulk, rows_as_dicts, sql, unique_by
+
+
+@dataclass
+class RunCounts:
+    """The figures of one ingest run, as `ingest_runs` and the CLI summary show them."""
+
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_new: int = 0
+    pages_fetched: int = 0
+    articles_stored: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+
+    def add_errors(self, failures: Iterable[FetchFailure]) -> None:
+        for failure in failures:
+            self.errors += 1
+            key = f"{failure.stage}:{failure.kind}"
+            self.error_kinds[key] = self.error_kinds.get(key, 0) + 1
+
+
+def entry_key(url: str) -> str:
+    """Entries are keyed by canonical URL: the same story in two feeds is fetched once."""
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:32]
+
+
+def sync_feeds(db: Database, feeds: Sequence[FeedSettings], source: str = "config") -> None:
+    rows = [{"name": f.name, "url": f.url, "source": source, "enabled": f.enabled} for f in feeds]
+    with db.transaction() as con:
+        bulk(con, "upsert_feeds", unique_by(rows, "name"))
+
+
+def due_feeds(db: Database, now: datetime) -> list[tuple[str, FeedState]]:
+    """Enabled feeds whose next poll is due, with their conditional-GET validators."""
+    with db.transaction() as con:
+        rows = con.execute(sql("feed_states"), [now]).fetchall()
+    return [(name, FeedState(url, etag, modified)) for name, url, etag, modified in rows]
+
+
+def record_polls(
+    db: Database, run_id: str, polls: Sequence[tuple[str, PollResult]], now: datetime
+) -> int:
+    """Save poll outcomes and queue new entries, in one transaction. Returns new entries."""
+    outcomes = [_poll_row(name, poll, now) for name, poll in polls]
+    entries = unique_by(
+        (_entry_row(name, e, now) for name, p in polls for e in p.entries), "entry_key"
+    )
+    errors = [_poll_error_row(run_id, name, p, now) for name, p in polls if p.status == "error"]
+    with db.transaction() as con:
+        before = con.execute(sql("count_entries")).fetchone()[0]
+        bulk(con, "insert_entries", entries)
+        bulk(con, "record_polls", outcomes)
+        bulk(con, "insert_errors", errors)
+        return con.execute(sql("count_entries")).fetchone()[0] - before
+
+
+def _poll_row(name: str, poll: PollResult, now: datetime) -> dict:
+    return {
+        "name": name,
+        "status": poll.status,
+        "http_status": poll.http_status,
+        "etag": poll.etag,
+        "last_modified": poll.last_modified,
+        "error": poll.error,
+        "bozo_reason": poll.bozo_reason,
+        "polled_at": now,
+        "next_poll": None,
+    }
+
+
+def _entry_row(feed_name: str, entry: FeedEntry, now: datetime) -> dict:
+    return {
+        "entry_key": entry_key(entry.url),
+        "feed_name": feed_name,
+        "url": entry.url,
+        "guid": entry.guid,
+        "title": entry.title,
+        "published": entry.published,
+        "first_seen": now,
+    }
+
+
+def _poll_error_row(run_id: str, name: str, poll: PollResult, now: datetime) -> dict:
+    kind, _, message = (poll.error or "error").partition(": ")
+    return {
+        "run_id": run_id,
+        "occurred_at": now,
+        "stage": "poll",
+        "kind": kind,
+        "url": poll.feed_url,
+        "feed_name": name,
+        "message": message or kind,
+    }
+
+
+def pending_entries(db: Database, limit: int, max_attempts: int = 3) -> list[FeedEntry]:
+    """Entries to fetch now: new ones and earlier failures with attempts left."""
+    with db.transaction() as con:
+        rows = rows_as_dicts(con.execute(sql("pending_entries"), [max_attempts, limit]))
+    return [
+        FeedEntry(r["feed_url"] or "", r["url"], r["guid"], r["title"], r["published"])
+        for r in rows
+    ]
+
+
+def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
+    """content hash -> article_id of the stored original with that text."""
+    with db.transaction() as con:
+        rows = con.execute(sql("originals_by_hash"), [sorted(set(hashes))]).fetchall()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything one chunk of entries produced, written in one transaction."""
+
+    entries: Sequence[FeedEntry]
+    articles: Sequence[Article]
+    duplicates: dict[str, str]  # article_id -> original article_id
+    failures: Sequence[FetchFailure]
+    pages: Sequence[FetchedPage] = ()
+
+
+def store_batch(
+    db: Database, run_id: str, batch: Batch, feed_names: dict[str, str], keep_raw: bool = True
+) -> None:
+    """Articles, entry states and errors of one batch, atomically; raw HTML beside the file."""
+    if keep_raw:
+        save_raw_pages(db.raw_dir, batch.pages)
+    now = datetime.now(UTC)
+    articles = unique_by(
+        (_article_row(a, batch.duplicates, feed_names, run_id, now) for a in batch.articles),
+        "article_id",
+    )
+    with db.transaction() as con:
+        bulk(con, "insert_articles", articles)
+        bulk(con, "update_entries", _entry_updates(batch))
+        bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
+
+
+def _article_row(
+    article: Article,
+    duplicates: dict[str, str],
+    feed_names: dict[str, str],
+    run_id: str,
+    now: datetime,
+) -> dict:
+    original = duplicates.get(article.article_id)
+    return {
+        "article_id": article.article_id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "feed_name": feed_names.get(article.feed_url or ""),
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "sitename": article.sitename,
+        "language": article.language,
+        "text": None if original else article.text,
+        "content_hash": article.content_hash,
+        "raw_hash": article.raw_hash,
+        "duplicate_of": original,
+        "extractor_version": article.extractor_version,
+        "fetched_at": article.fetched_at,
+        "stored_at": now,
+        "run_id": run_id,
+    }
+
+
+def _entry_updates(batch: Batch) -> list[dict]:
+    outcome: dict[str, dict] = {}
+    for entry in batch.entries:
+        outcome[entry_key(entry.url)] = {
+            "entry_key": entry_key(entry.url),
+            "state": "failed",
+            "article_id": None,
+            "error": "no result",
+        }
+    for failure in batch.failures:
+        key = entry_key(failure.url)
+        if key in outcome:
+            outcome[key]["error"] = f"{failure.stage}:{failure.kind}: {failure.message}"[:500]
+    for article in batch.articles:
+        state = "duplicate" if article.article_id in batch.duplicates else "stored"
+        outcome[entry_key(article.url)] = {
+            "entry_key": entry_key(article.url),
+            "state": state,
+            "article_id": article.article_id,
+            "error": None,
+        }
+    return list(outcome.values())
+
+
+def _error_row(run_id: str, failure: FetchFailure, feed_names: dict[str, str]) -> dict:
+    return {
+        "run_id": run_id,
+        "occurred_at": failure.at,
+        "stage": failure.stage,
+        "kind": failure.kind,
+        "url": failure.url[:4096],
+        "feed_name": feed_names.get(failure.feed_url or ""),
+        "message": failure.message[:2000],
+    }
+
+
+def save_raw_pages(folder: Path, pages: Iterable[FetchedPage]) -> None:
+    """gzip each page under its content hash; write-then-rename so no file is half-written."""
+    for page in pages:
+        key = raw_hash(page.body)
+        target = folder / key[:2] / f"{key}.html.gz"
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(gzip.compress(page.body, compresslevel=6))
+        tmp.replace(target)
+
+
+def start_run(db: Database, run_id: str, flow_run_id: str | None, now: datetime) -> None:
+    with db.transaction() as con:
+        con.execute(sql("start_run"), [run_id, flow_run_id, now])
+
+
+def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "completed") -> None:
+    c = counts
+    with db.transaction() as con:
+        con.execute(
+            sql("finish_run"),
+            [
+                datetime.now(UTC),
+                status,
+                c.feeds_polled,
+                c.feeds_not_modified,
+                c.feeds_failed,
+                c.entries_new,
+                c.pages_fetched,
+                c.articles_stored,
+                c.duplicates,
+                c.errors,
+                run_id,
+            ],
+        )
+
+
+def read(db: Database, query: str, params: Sequence[object] = ()) -> list[dict]:
+    """Rows of a named query, on a read-only connection."""
+    with db.reader() as con:
+        return rows_as_dicts(con.execute(sql(query), list(params)))
+
+
+def remove_feed(db: Database, name: str) -> str:
+    """Remove a feed added from the CLI: 'removed', 'config' (edit the file), or 'missing'."""
+    with db.transaction() as con:
+        if con.execute(sql("remove_feed"), [name]).fetchall():
+            return "removed"
+        found = con.execute(sql("feed_source"), [name]).fetchone()
+    return "config" if found else "missing"
