@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/1"
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+# htmldate (through trafilatura) settles the publish *date*; the time of day comes from the
+# first machine-readable timestamp on the page that falls on that date.
+_TIMESTAMP = re.compile(
+    rb"(?:article:published_time|datePublished|og:published_time|pubdate)[\"']?\s*"
+    rb"(?:content\s*=\s*|:\s*)[\"'](\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)",
+    re.I,
+)
 _DATE_PARAMS = {
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
     "original_date": True,
@@ -51,7 +58,7 @@ def extract(page: FetchedPage, min_chars: int = 200) -> Article | None:
         canonical_url=canonical,
         title=doc.title or page.feed_title,
         author=doc.author,
-        published=_published(doc.date, page.feed_published),
+        published=_published(doc.date, page.body, page.feed_published),
         sitename=doc.sitename,
         language=_language(page.body),
         text=doc.text,
@@ -67,16 +74,26 @@ def _http_url(url: str | None) -> str | None:
     return url if url and url.startswith(("http://", "https://")) else None
 
 
-def _published(page_date: str | None, feed_date: datetime | None) -> datetime | None:
-    """The page's own date, in UTC; the feed's date when the page has none."""
-    if page_date:
-        try:
-            parsed = datetime.fromisoformat(page_date)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-    return feed_date
+def _published(page_date: str | None, body: bytes, feed_date: datetime | None) -> datetime | None:
+    """The page's own publish time in UTC; the feed's when the page has none."""
+    day = _parse_time(page_date.encode()[:10]) if page_date else None
+    if day is None:
+        return feed_date
+    for match in _TIMESTAMP.finditer(body[:200_000]):
+        stamp = _parse_time(match.group(1))
+        if stamp is not None and match.group(1)[:10] == page_date.encode()[:10]:
+            return stamp
+    if feed_date is not None and feed_date.date() == day.date():
+        return feed_date
+    return day
+
+
+def _parse_time(value: bytes) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _language(body: bytes) -> str | None:

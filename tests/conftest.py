@@ -1,0 +1,48 @@
+"""Shared fixtures: one Prefect test harness and one seed-site server per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from flows.seedserver import serve_site  # noqa: E402
+from pipeline.settings import FeedSettings, Settings, load_settings  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A throw-away Prefect API for the whole session (it takes seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seed_site() -> Iterator[str]:
+    """Base URL of the bundled seed site, served on 127.0.0.1."""
+    with serve_site() as base:
+        yield base
+
+
+@pytest.fixture
+def seed_settings(seed_site: str, tmp_path: Path) -> Settings:
+    """Demo settings (loopback allowed) with the seed feeds and a fresh database file."""
+    settings = load_settings(SEEDS / "demo.toml", env={})
+    storage = settings.storage.model_copy(update={"database": tmp_path / "newsmon.duckdb"})
+    feeds = (
+        FeedSettings(name="seed-rss", url=f"{seed_site}/feeds/rss.xml"),
+        FeedSettings(name="seed-atom", url=f"{seed_site}/feeds/atom.xml"),
+    )
+    return settings.model_copy(update={"storage": storage, "feeds": feeds})
