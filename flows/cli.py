@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -209,6 +211,104 @@ def feeds_remove(name: str, config: ConfigOption = None) -> None:
     if outcome == "missing":
         raise _fail(f"no feed named {name}")
     console.print(f"removed feed {name}")
+
+
+@app.command("tag")
+def tag_command(
+    input_file: Annotated[
+        str | None,
+        typer.Argument(metavar="INPUT", help='JSONL of {"id", "text"} lines, or - for stdin'),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="tag one string")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Tag texts with entities and deals: JSONL in, one JSON line out per line, same order."""
+    from pipeline.tagging.tagger import load_tagging_watchlist
+
+    if (input_file is None) == (text is None):
+        raise _fail("give INPUT (a JSONL file or -) or --text, not both")
+    try:
+        watchlist = load_tagging_watchlist(_settings(config).tagging)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    if text is not None:
+        _print_tags(text, watchlist)
+        return
+    lines = sys.stdin if input_file == "-" else _open_input(input_file)
+    for line in lines:
+        sys.stdout.write(json.dumps(_tag_line(line, watchlist), ensure_ascii=False) + "\n")
+
+
+def _open_input(path: str) -> Iterable[str]:
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _tag_line(line: str, watchlist: Any) -> dict[str, Any]:
+    """One output object per input line; a bad line gets an `error`, the run goes on."""
+    from pipeline.tagging.tagger import as_json, tag
+
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        return _bad_line(None, f"not JSON: {exc}")
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        return _bad_line(
+            item.get("id") if isinstance(item, dict) else None,
+            'expected an object with a string "text"',
+        )
+    try:
+        published = _published(item.get("published"))
+    except ValueError:
+        return _bad_line(item.get("id"), "published: not an ISO 8601 date")
+    return as_json(tag(str(item.get("id", "")), item["text"], watchlist, published), watchlist)
+
+
+def _bad_line(item_id: object, message: str) -> dict[str, Any]:
+    err.print(f"skipped a line: {message}", highlight=False)
+    return {"id": item_id, "entities": [], "deals": [], "error": message}
+
+
+def _published(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _print_tags(text: str, watchlist: Any) -> None:
+    from pipeline.tagging.tagger import as_json, tag
+
+    result = as_json(tag("text", text, watchlist), watchlist)
+    console.print(_table("entities", result["entities"]))
+    deals = [
+        {**d, "parties": ", ".join(f"{p} ({d['roles'][p]})" for p in d["parties"]), "roles": None}
+        for d in result["deals"]
+    ]
+    console.print(
+        _table(
+            "deals",
+            deals,
+            ["type", "parties", "amount_text", "amount_usd", "status", "background", "sentence"],
+        )
+    )
+
+
+@app.command()
+def retag(
+    config: ConfigOption = None,
+    force: Annotated[bool, typer.Option(help="retag every article")] = False,
+) -> None:
+    """Rebuild entity and deal tags from stored text (after watchlist or rule changes)."""
+    from flows.retag import retag_flow
+
+    try:
+        result = retag_flow(settings=_settings(config), force=force)
+    except (StoreError, SettingsError) as exc:
+        raise _fail(str(exc), 3) from None
+    console.print(_table("retag", [vars(result)]))
 
 
 def run() -> None:

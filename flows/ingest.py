@@ -11,7 +11,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import httpx
@@ -24,9 +24,20 @@ from pipeline.dedup import find_duplicates
 from pipeline.extract import Extractor
 from pipeline.feeds import poll_feed
 from pipeline.fetch import Politeness, fetch_pages, open_client
-from pipeline.records import Article, FeedEntry, FeedState, FetchedPage, FetchFailure, PollResult
+from pipeline.records import (
+    Article,
+    FeedEntry,
+    FeedState,
+    FetchedPage,
+    FetchFailure,
+    PollResult,
+    TaggedArticle,
+)
 from pipeline.settings import Settings, load_settings
-from warehouse import store
+from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
+from pipeline.tagging.tagger import tag as tag_article
+from pipeline.tagging.watchlist import Watchlist
+from warehouse import store, tags
 from warehouse.db import Database, StoreBusy
 from warehouse.store import Batch, RunCounts
 
@@ -60,9 +71,12 @@ class IngestResult:
 
 
 @task(**STORE_TASK)
-def prepare(db: Database, settings: Settings, run_id: str) -> list[tuple[str, FeedState]]:
+def prepare(
+    db: Database, settings: Settings, run_id: str, watchlist: Watchlist
+) -> list[tuple[str, FeedState]]:
     db.migrate()
     store.sync_feeds(db, settings.feeds)
+    tags.sync_entities(db, watchlist.entities)
     now = datetime.now(UTC)
     store.start_run(db, run_id, str(flow_run.id) if flow_run.id else None, now)
     return store.due_feeds(db, now)
@@ -104,6 +118,15 @@ def extract(
     return extractor.extract_many(pages)
 
 
+@task(cache_policy=NONE)
+def tag(articles: Sequence[Article], watchlist: Watchlist, version: str) -> list[TaggedArticle]:
+    parents = parents_of(watchlist)
+    return [
+        tag_article(a.article_id, a.text, watchlist, a.published, version, parents)
+        for a in articles
+    ]
+
+
 @task(**STORE_TASK)
 def save(
     db: Database, run_id: str, batch: Batch, feed_names: dict[str, str], keep_raw: bool
@@ -111,7 +134,7 @@ def save(
     duplicates = find_duplicates(
         batch.articles, store.originals_by_hash(db, (a.content_hash for a in batch.articles))
     )
-    batch = Batch(batch.entries, batch.articles, duplicates, batch.failures, batch.pages)
+    batch = replace(batch, duplicates=duplicates)
     store.store_batch(db, run_id, batch, feed_names, keep_raw)
     return duplicates
 
@@ -128,10 +151,11 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     db = Database(settings.storage.database, settings.storage.lock_timeout_s)
     run_id = uuid.uuid4().hex
     counts = RunCounts()
-    feeds = prepare(db, settings, run_id)
+    watchlist = load_tagging_watchlist(settings.tagging)
+    feeds = prepare(db, settings, run_id, watchlist)
     feed_names = {state.url: name for name, state in feeds}
     try:
-        await _run(db, settings, run_id, feeds, feed_names, counts)
+        await _run(db, settings, run_id, feeds, feed_names, counts, watchlist)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise
@@ -147,8 +171,10 @@ async def _run(
     feeds: list[tuple[str, FeedState]],
     feed_names: dict[str, str],
     counts: RunCounts,
+    watchlist: Watchlist,
 ) -> None:
     limits = settings.ingest
+    version = tagger_version(watchlist)
     politeness = Politeness(settings.http)
     async with open_client(settings.http) as client:
         polls = await poll(client, politeness, feeds, limits.max_items_per_feed)
@@ -161,7 +187,8 @@ async def _run(
                 chunk = entries[start : start + limits.batch_size]
                 pages, fetch_failures = await fetch(client, politeness, chunk)
                 articles, extract_failures = extract(extractor, pages)
-                batch = Batch(chunk, articles, {}, fetch_failures + extract_failures, pages)
+                tagged = tag(articles, watchlist, version)
+                batch = Batch(chunk, articles, {}, fetch_failures + extract_failures, pages, tagged)
                 duplicates = save(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
                 _count_batch(counts, batch, len(pages), duplicates)
 

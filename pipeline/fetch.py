@@ -58,12 +58,18 @@ class Politeness:
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
     robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
 
     def host_slot(self, host: str) -> asyncio.Semaphore:
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(self.settings.per_host_connections)
         return self._hosts[host]
+
+    def robots_lock(self, origin: str) -> asyncio.Lock:
+        if origin not in self._robots_locks:
+            self._robots_locks[origin] = asyncio.Lock()
+        return self._robots_locks[origin]
 
     def global_slot(self) -> asyncio.Semaphore:
         if self._global is None:
@@ -146,7 +152,10 @@ async def _get_once(
         raise FetchError("timeout", f"{type(exc).__name__}: {exc}") from None
     except httpx.DecodingError as exc:
         raise FetchError("bad_encoding", f"cannot decode body: {exc}") from None
-    except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+    except httpx.InvalidURL as exc:
+        # Also raised for an unusable redirect Location: httpx parses it even when not following.
+        raise FetchError("bad_url", f"{type(exc).__name__}: {exc}") from None
+    except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:
         raise FetchError("network", f"{type(exc).__name__}: {exc}") from None
 
 
@@ -205,8 +214,10 @@ async def robots_allows(client: httpx.AsyncClient, url: str, politeness: Politen
         return True
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    if origin not in politeness.robots:
-        politeness.robots[origin] = await _load_robots(client, origin, settings)
+    # The first fetch of a host loads its rules; concurrent fetches of that host wait for it.
+    async with politeness.robots_lock(origin):
+        if origin not in politeness.robots:
+            politeness.robots[origin] = await _load_robots(client, origin, settings)
     rules = politeness.robots[origin]
     return rules is None or rules.can_fetch(settings.user_agent, url)
 

@@ -12,6 +12,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -73,6 +74,11 @@ class IngestSettings(_Section):
     max_attempts: int = Field(3, ge=1, le=100)
 
 
+class TaggingSettings(_Section):
+    watchlist: Path | None = None  # a TOML file of extra or replacing [[entity]] entries
+    entities: tuple[dict[str, Any], ...] = ()  # inline [[tagging.entities]] entries
+
+
 class FeedSettings(_Section):
     name: str = Field(min_length=1)
     url: str = Field(min_length=1)
@@ -81,8 +87,10 @@ class FeedSettings(_Section):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.lower().startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
+        # A URL without a host ("https:///feed.xml") must fail at start, not at every poll.
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
         return value
 
 
@@ -90,6 +98,7 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
+    tagging: TaggingSettings = TaggingSettings()
     feeds: tuple[FeedSettings, ...] = ()
     source: Path | None = None  # the file these settings came from
 
@@ -119,7 +128,10 @@ def load_settings(path: Path | str | None = None, env: dict[str, str] | None = N
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         raise SettingsError(_describe(exc, config_path)) from None
-    return _resolve_paths(settings, config_path)
+    # A relative path is relative to where it was written: the file's folder, or (for
+    # $NEWSMON_DB) the working directory, as for any path given in a shell.
+    from_file = config_path is not None and not env.get("NEWSMON_DB")
+    return _resolve_paths(settings, config_path if from_file else None)
 
 
 def _config_path(path: Path | str | None, env: dict[str, str]) -> Path | None:

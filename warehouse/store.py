@@ -15,9 +15,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.dedup import canonical_url, raw_hash
-from pipeline.records import Article, FeedEntry, FeedState, FetchedPage, FetchFailure, PollResult
+from pipeline.records import (
+    Article,
+    FeedEntry,
+    FeedState,
+    FetchedPage,
+    FetchFailure,
+    PollResult,
+    TaggedArticle,
+)
 from pipeline.settings import FeedSettings
 from warehouse.db import Database, bulk, rows_as_dicts, sql, unique_by
+from warehouse.tags import write_tags
 
 
 @dataclass
@@ -141,6 +150,7 @@ class Batch:
     duplicates: dict[str, str]  # article_id -> original article_id
     failures: Sequence[FetchFailure]
     pages: Sequence[FetchedPage] = ()
+    tagged: Sequence[TaggedArticle] = ()  # tags of the originals (duplicates share them)
 
 
 def store_batch(
@@ -158,6 +168,7 @@ def store_batch(
         bulk(con, "insert_articles", articles)
         bulk(con, "update_entries", _entry_updates(batch))
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
+        write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
 
 
 def _article_row(

@@ -1,0 +1,1 @@
+"""Tagging: watchlist entities, sentence splitting, mentions and deals."""

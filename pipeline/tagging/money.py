@@ -1,0 +1,386 @@
+"""Sums of money and stake percentages as news writes them, in one sentence at a time.
+
+`find_amounts` turns "$13bn", "US$10 billion", "€2 billion", "two billion euros", "Rs 500
+crore", "$1-2 billion" into `Amount` records in USD, each with the qualifier written before
+it ("up to", "around") and a `kind` saying what the sum is: a deal's price, a valuation, a
+stake's value, a market size, spending, revenue, or something else. Only "deal" amounts may
+become a deal's amount; the rest are context the deal extractor must not confuse with it.
+
+Everything here is pure and works on one sentence: the kind is read from the words around
+the number, nearest cue first, because news puts the noun that says what a sum is next to it
+("a $157 billion valuation", "valued at $157 billion", "$3.3 billion commitment to new
+facilities").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.records import Amount
+
+# ---- currencies ---------------------------------------------------------------------------
+
+# USD per unit of each currency: approximate mid-market rates taken on 2025-06-30. They are
+# good to a few per cent, which is all a news monitor needs (amounts are banded by order of
+# magnitude for grouping); they are not for accounting. Pegged currencies (AED, SAR, HKD) are
+# stable; the rest drift, so refresh the table and its date together.
+RATES_DATE = "2025-06-30"
+USD_PER_UNIT: dict[str, float] = {
+    "USD": 1.0,
+    "EUR": 1.17,
+    "GBP": 1.37,
+    "JPY": 0.0069,
+    "CNY": 0.1395,
+    "INR": 0.0117,
+    "CAD": 0.733,
+    "AUD": 0.655,
+    "NZD": 0.607,
+    "CHF": 1.255,
+    "KRW": 0.000735,
+    "AED": 0.2723,
+    "SAR": 0.2667,
+    "HKD": 0.1274,
+    "SGD": 0.785,
+    "TWD": 0.0342,
+    "BRL": 0.183,
+    "SEK": 0.105,
+    "ILS": 0.296,
+}
+
+# Symbols and codes written before the number. "¥" alone is read as yen (CN¥/RMB for yuan),
+# and a bare "$" as US dollars: both are what English-language news means by them.
+_PREFIXES: dict[str, str] = {
+    "US$": "USD", "U.S.$": "USD", "US $": "USD", "USD": "USD", "$": "USD",
+    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
+    "HK$": "HKD", "HKD": "HKD", "S$": "SGD", "SGD": "SGD", "NZ$": "NZD", "NZD": "NZD",
+    "NT$": "TWD", "R$": "BRL", "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP",
+    "¥": "JPY", "JP¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "CNY": "CNY", "RMB": "CNY",
+    "Rs.": "INR", "Rs": "INR", "₹": "INR", "INR": "INR", "CHF": "CHF", "SFr.": "CHF",
+    "₩": "KRW", "KRW": "KRW", "AED": "AED", "Dhs": "AED", "Dh": "AED", "SAR": "SAR",
+    "SEK": "SEK", "ILS": "ILS", "₪": "ILS",
+}  # fmt: skip
+
+# Currency words written after the number ("two billion euros", "500 crore rupees").
+_SUFFIXES: dict[str, str] = {
+    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
+    "canadian dollars": "CAD", "australian dollars": "AUD", "hong kong dollars": "HKD",
+    "singapore dollars": "SGD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",
+    "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+    "rupees": "INR", "korean won": "KRW", "won": "KRW", "swiss francs": "CHF",
+    "francs": "CHF", "dirhams": "AED", "riyals": "SAR", "shekels": "ILS",
+}  # fmt: skip
+
+_SCALES: dict[str, float] = {
+    "trillion": 1e12, "tn": 1e12, "trn": 1e12, "t": 1e12,
+    "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
+    "million": 1e6, "mn": 1e6, "mln": 1e6, "mm": 1e6, "m": 1e6,
+    "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5, "lakh crore": 1e12,
+}  # fmt: skip
+
+_WORD_NUMBERS: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100,
+    "one hundred": 100, "hundred": 100, "half a": 0.5, "a half": 0.5,
+}  # fmt: skip
+
+
+def _alternation(words: list[str]) -> str:
+    """Longest first, so "US$" wins over "$" and "lakh crore" over "lakh"."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CUR = rf"(?<![A-Za-z])(?:{_alternation(list(_PREFIXES))})"
+# Word scales may be hyphenated ("$1.25-billion"); one-letter scales must touch the number
+# ("$13B", "$500m") so "$5 m" or "$5 in" are never read as millions.
+_SCALE_WORDS = _alternation([s for s in _SCALES if len(s) > 1])
+_SCALE = rf"(?:\s?-?\s?(?P<{{w}}>{_SCALE_WORDS})\b|(?P<{{l}}>[TtBbMmKk])(?![A-Za-z]))"
+
+_PREFIXED = re.compile(
+    rf"""(?P<between>\bbetween\s+)?
+    (?P<cur>{_CUR})\s?(?P<n1>{_NUM}){_SCALE.format(w="w1", l="l1")}?
+    (?:(?:\s*[-–—]\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))
+       (?P<cur2>{_CUR})?\s?(?P<n2>{_NUM}){_SCALE.format(w="w2", l="l2")}?)?""",
+    re.VERBOSE,
+)
+_SUFFIXED = re.compile(
+    rf"""\b(?P<n1>{_NUM}|{_alternation(list(_WORD_NUMBERS))})
+    (?:\s*(?:-|–|to)\s*(?P<n2>{_NUM}))?
+    (?:\s?-?\s?(?P<w1>{_SCALE_WORDS}))?\s+(?:of\s+)?
+    (?P<cur>{_alternation(list(_SUFFIXES))})\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_QUALIFIER = re.compile(
+    r"\b(up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
+    r"approximately|some|close to|in excess of|upwards of|less than|under|just over|"
+    r"just under|an estimated|estimated|as little as|at most)\s+$",
+    re.IGNORECASE,
+)
+
+
+def find_amounts(sentence: str) -> list[Amount]:
+    """Every sum of money in `sentence`, in order, converted to USD and classified.
+
+    A range ("$1-2 billion", "between $10 billion and $20 billion") is one Amount whose
+    value is the upper end (the headline figure, as with "up to") and whose qualifier is
+    "between" unless a qualifier is written before it.
+    """
+    amounts = []
+    previous_end = 0
+    for start, end, value, currency, is_range in _money_spans(sentence):
+        qualifier, cue_end = _qualifier(sentence, start)
+        if is_range:
+            qualifier = qualifier or "between"
+        kind = _classify(sentence, cue_end, end, previous_end)
+        usd = value * USD_PER_UNIT[currency]
+        text = sentence[start:end]
+        amounts.append(Amount(text, value, currency, usd, qualifier=qualifier, kind=kind))
+        previous_end = end
+    return amounts
+
+
+_Span = tuple[int, int, float, str, bool]  # start, end, value, currency, is a range
+
+
+def _money_spans(sentence: str) -> list[_Span]:
+    """Each amount's span and value; prefixed forms ("$5bn") win over suffixed ones."""
+    spans = [span for m in _PREFIXED.finditer(sentence) if (span := _prefixed(m))]
+    for match in _SUFFIXED.finditer(sentence):
+        span = _suffixed(match)
+        if span and not any(s[0] < span[1] and span[0] < s[1] for s in spans):
+            spans.append(span)
+    return sorted(spans)
+
+
+def _prefixed(match: re.Match[str]) -> _Span | None:
+    scale1 = _scale(match.group("w1") or match.group("l1"))
+    currency = _PREFIXES[match.group("cur")]
+    value1 = _number(match.group("n1")) * scale1
+    if match.group("n2") is None:
+        if match.group("between"):  # "between $5bn" with no second end: not a range
+            return None
+        return match.start("cur"), match.end(), value1, currency, False
+    scale2 = _scale(match.group("w2") or match.group("l2"))
+    if scale2 == 1 and match.group("cur2") is None:
+        # "$5 billion to 10 companies": the second number is not money, so no range.
+        first_end = max(match.end("n1"), match.end("w1"), match.end("l1"))
+        return match.start("cur"), first_end, value1, currency, False
+    return match.start(), match.end(), _number(match.group("n2")) * scale2, currency, True
+
+
+def _suffixed(match: re.Match[str]) -> _Span | None:
+    last = match.group("n2") or match.group("n1")
+    if not match.group("w1") and "," not in last:
+        return None  # "founded in 2019 won a contract": a bare number is not a sum
+    value = _number(last) * _scale(match.group("w1"))
+    currency = _SUFFIXES[match.group("cur").lower()]
+    return match.start(), match.end(), value, currency, match.group("n2") is not None
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    if len(word) == 1:
+        return _SCALES[word.lower()]
+    return _SCALES[re.sub(r"\s+", " ", word.lower())]
+
+
+def _number(text: str) -> float:
+    word = text.lower()
+    if word in _WORD_NUMBERS:
+        return _WORD_NUMBERS[word]
+    return float(text.replace(",", ""))
+
+
+def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
+    """The qualifier written just before an amount, and where the cue window should end."""
+    window_start = max(0, start - 20)
+    match = _QUALIFIER.search(sentence, window_start, start)
+    if not match:
+        return None, start
+    return match.group(1).lower(), match.start(1)
+
+
+# ---- what kind of sum ---------------------------------------------------------------------
+
+# The noun right after an amount says what it is ("a $6.6 billion funding round", "a $157
+# billion valuation"); up to two modifiers may sit between ("$10 billion cloud computing deal").
+_NOUN_KINDS: tuple[tuple[str, str], ...] = (
+    ("valuation|market cap\\w*|market value", "valuation"),
+    ("deal|contract|agreement|acquisition|takeover|buyout|purchase|round|funding|financing|"
+     "series [a-h]|raise|injection|stake|bid|offer|tender|transaction|merger|price tag", "deal"),
+    ("investment|commitment|pledge", "weak_deal"),
+    ("initiative|project|programme|program|plan|capex|capital expenditures?|budget|build-?out|"
+     "expansion|campus|facilit(?:y|ies)|data cent(?:er|re)s?|plant|factory|fab|cluster|"
+     "supercomputer|infrastructure|spending|spend", "spending"),
+    ("revenues?|sales|profits?|loss(?:es)?|earnings|net income|income|run-?rate|arr|"
+     "turnover|bookings|guidance", "revenue"),
+    ("market|industry|sector|opportunity", "market_size"),
+    ("fine|penalty|settlement|lawsuit|damages|pay package|compensation|salary|bonus|tax|"
+     "costs?|loan|debt|bond", "other"),
+)  # fmt: skip
+_MODIFIER = r"(?:(?!(?:in|to|for|from|of|on|at|by|with|into|and|or|the|a|an)\b)[\w’'-]+\s+)"
+_AFTER_NOUN = [
+    (re.compile(rf"^(?:-dollar|-plus)?\s+{_MODIFIER}{{0,2}}?(?:{nouns})\b", re.I), kind)
+    for nouns, kind in _NOUN_KINDS
+]
+_AFTER_IN = [  # "$12 billion in revenue", "$2 billion in new funding"
+    (re.compile(rf"^\s+(?:in|of)\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I), kind)
+    for nouns, kind in _NOUN_KINDS
+    if kind != "market_size"
+]
+# "invest $10 billion in data centres / to build new facilities": money for one company's own
+# build-out, not a price paid to a counterparty.
+_SPENDING_TARGET = re.compile(
+    r"^[^.;,]{0,40}?\b(?:in|on|into|to|for|toward|towards)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:infrastructure|data cent|facilit|campus|capacity|factor|fab\b|plants?\b|construction|"
+    r"build|expan|manufacturing|sites?\b|servers?|chips?\b|hardware)",
+    re.I,
+)
+
+# Cues before an amount; the nearest one wins.
+_BEFORE_CUES = re.compile(
+    r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b)"
+    r"|(?P<worth>\bvalued(?=\s+at\b)|\bworth\b)|(?P<valued>\bvalued\b)"
+    r"|(?P<deal>\binvest\w*|\brais(?:e|es|ed|ing)\b|\bpa(?:id|y|ys|ying)\b|\bacquir\w+|"
+    r"\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas\w+|\bdeal\b|\bcontract\b|\bagreement\b|\bround\b|"
+    r"\bfunding\b|\bfinancing\b|\bstake\b|\bbid\b|\boffer\w*|\binject\w*|\bsecur\w+|\bled\b|"
+    r"\bcommit\w*|\bfor\b|\bback\w*)"
+    r"|(?P<spending>\bcapex\b|\bcapital expenditures?\b|\bspen[dt]\w*|\bbuild\w*|\bconstruct\w*|"
+    r"\bdata cent(?:er|re)s?\b|\bfacilit\w+|\binfrastructure\b)"
+    r"|(?P<revenue>\brevenues?\b|\bsales\b|\bprofits?\b|\bearn\w*|\bincome\b|\bturnover\b|"
+    r"\bloss(?:es)?\b|\bgenerat\w+|\bbookings\b)"
+    r"|(?P<market_size>\bmarkets?\b|\bindustry\b|\bsector\b)"
+    r"|(?P<other>\bfine[ds]?\b|\bpenalt\w+|\bsettle\w*|\bdamages\b|\bsu(?:e|ed|es|ing)\b|"
+    r"\blawsuit\b|\bseek\w*|\bcost\w*|\bcompensation\b|\bsalary\b|\btax\w*|\bloans?\b)",
+    re.I,
+)
+# What "valued at" / "worth" describes: the head noun written shortly before it.
+_WORTH_HEADS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:stakes?|holdings?|shares|interest)\b", re.I), "stake_value"),
+    (re.compile(r"\b(?:investments?|deals?|acquisition|contracts?|agreements?|transactions?|"
+                r"purchase|takeover|offer|package|bid|round|pact)\b", re.I), "deal"),
+    (re.compile(r"\b(?:market|industry|sector)\b", re.I), "market_size"),
+)  # fmt: skip
+
+
+def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
+    """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
+    after = sentence[end : end + 80]
+    kind = _kind_after(after)
+    if kind not in (None, "weak_deal"):
+        return kind
+    if _SPENDING_TARGET.match(after):
+        return "spending"
+    if kind == "weak_deal":
+        return "deal"
+    # "reaching $157 billion in a funding round" after "valuation": the cue before decides;
+    # "in funding", "in revenue" after it decide only when nothing before does.
+    return _kind_before(sentence[max(previous_end, start - 90) : start]) or _kind_in(after)
+
+
+def _kind_in(after: str) -> str:
+    for pattern, kind in _AFTER_IN:
+        if pattern.match(after):
+            return "deal" if kind == "weak_deal" else kind
+    return "deal"
+
+
+def _kind_after(after: str) -> str | None:
+    for pattern, kind in _AFTER_NOUN:
+        if pattern.match(after):
+            return kind
+    return None
+
+
+def _kind_before(before: str) -> str | None:
+    cues = list(_BEFORE_CUES.finditer(before))
+    if not cues:
+        return None
+    cue = cues[-1]
+    if cue.lastgroup == "valued":  # "the deal valued OpenAI at $300 billion"
+        return "valuation"
+    if cue.lastgroup != "worth":
+        return cue.lastgroup or "deal"
+    head = before[max(0, cue.start() - 60) : cue.start()]
+    for pattern, kind in _WORTH_HEADS:
+        if pattern.search(head):
+            return kind
+    return "valuation"
+
+
+# ---- stakes -------------------------------------------------------------------------------
+
+_PCT = r"(?P<pct>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)"
+_STAKE_FORMS = (
+    re.compile(
+        rf"{_PCT}\s+(?:(?:equity|ownership|voting|economic|minority|majority|controlling)\s+)?"
+        r"(?:stake|interest|holding|shareholding|ownership|share in)\b",
+        re.I,
+    ),
+    re.compile(rf"\bstake\s+of\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?{_PCT}", re.I),
+    re.compile(
+        r"\b(?:own|owns|owned|owning|hold|holds|held|holding|acquire[sd]?|acquiring|buy|buys|"
+        r"bought|buying|take|takes|took|taking|sell|sells|sold|selling)\s+"
+        rf"(?:a\s+|an\s+|about\s+|roughly\s+|around\s+|nearly\s+|another\s+)*{_PCT}\s+of\b",
+        re.I,
+    ),
+)
+# "OpenAI holding a 40% stake", "Microsoft's 49% stake", "SoftBank took a 10% stake".
+_HOLDER_BEFORE = re.compile(
+    r"(?P<name>[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})(?:['’]s)?\s+"
+    r"(?:(?:will|would|to|now|also|already|then)\s+)*"
+    r"(?:hold|holds|holding|held|own|owns|owning|owned|take|takes|took|taking|acquired|"
+    r"acquires|bought|buys|gets|got|receives|received|retains|retaining|keeps|keeping|with)?"
+    r"\s*(?:a|an|its|their|the)?\s*(?:about|roughly|around|nearly)?\s*$"
+)
+_HOLDER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:held|owned)\s+by\s+(?P<name>[A-Z][\w&.\-]*)")
+
+
+def find_stakes(sentence: str) -> list[tuple[str | None, float]]:
+    """Stake percentages ("a 40% stake", "49% of") as (holder as written or None, fraction).
+
+    Market shares ("a 25% market share") are not stakes and are never returned.
+    """
+    found: list[tuple[int, str | None, float]] = []
+    for pattern in _STAKE_FORMS:
+        for match in pattern.finditer(sentence):
+            if any(position == match.start("pct") for position, _, _ in found):
+                continue
+            holder = _holder(sentence, match)
+            found.append((match.start("pct"), holder, float(match.group("pct")) / 100))
+    return [(holder, fraction) for _, holder, fraction in sorted(found) if 0 < fraction <= 1]
+
+
+def _holder(sentence: str, match: re.Match[str]) -> str | None:
+    after = _HOLDER_AFTER.match(sentence[match.end() :])
+    if after:
+        return after.group("name")
+    before = _HOLDER_BEFORE.search(sentence[max(0, match.start() - 60) : match.start()])
+    if before and before.group("name").split()[0] not in _NOT_NAMES:
+        return before.group("name")
+    return None
+
+
+# Capitalised words that start sentences, not names ("The company took a 10% stake").
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "In",
+        "On",
+        "At",
+        "With",
+        "And",
+        "But",
+        "Under",
+        "As",
+    ]
+)

@@ -1,0 +1,112 @@
+"""The tag stage: text -> sentences -> mentions (watchlist + discovered orgs) -> deals.
+
+`tag()` is pure. Its version names both the rules and the watchlist it used, so a change
+to either (the user's overrides included) makes stored tags stale for `retag`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from pipeline.records import DealMention, Entity, TaggedArticle
+from pipeline.settings import SettingsError, TaggingSettings
+from pipeline.tagging.deals import deal_key, find_deals
+from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.sentences import split_sentences
+from pipeline.tagging.watchlist import Watchlist, WatchlistError, load_watchlist
+
+RULES_VERSION = "1"
+
+
+def tagger_version(watchlist: Watchlist) -> str:
+    """`rules-<n>+wl-<hash of the watchlist>`: stable for the same rules and entities."""
+    digest = hashlib.sha256(repr(sorted(map(repr, watchlist.entities))).encode()).hexdigest()
+    return f"rules-{RULES_VERSION}+wl-{digest[:10]}"
+
+
+def parents_of(watchlist: Watchlist) -> dict[str, str]:
+    """Product -> the nearest org above it, for deal parties ("its Azure platform")."""
+    owners = {}
+    for entity in watchlist.entities:
+        owner = entity.parent
+        while owner and owner in watchlist and watchlist.entity(owner).kind != "org":
+            owner = watchlist.entity(owner).parent
+        if owner:
+            owners[entity.name] = owner
+    return owners
+
+
+def tag(
+    article_id: str,
+    text: str,
+    watchlist: Watchlist,
+    published: datetime | None = None,
+    version: str | None = None,
+    parents: dict[str, str] | None = None,
+) -> TaggedArticle:
+    """Entities and deals of one article's text."""
+    sentences = split_sentences(text)
+    known = find_mentions(text, sentences, watchlist)
+    discovered = discover_orgs(text, sentences, watchlist, known)
+    mentions = sorted(known + discovered, key=lambda m: (m.start, m.end))
+    deals = find_deals(
+        text,
+        sentences,
+        mentions,
+        published,
+        parents if parents is not None else parents_of(watchlist),
+    )
+    new_orgs = {m.entity: Entity(m.entity, "org") for m in discovered}
+    return TaggedArticle(
+        article_id=article_id,
+        tagger_version=version or tagger_version(watchlist),
+        mentions=tuple(mentions),
+        deals=tuple(replace(d, deal_key=d.deal_key or deal_key(d)) for d in deals),
+        entities=tuple(new_orgs.values()),
+    )
+
+
+def load_tagging_watchlist(settings: TaggingSettings) -> Watchlist:
+    """The shipped watchlist with the user's extensions; a bad one is a config error."""
+    try:
+        return load_watchlist(settings.watchlist, [dict(e) for e in settings.entities] or None)
+    except (WatchlistError, OSError) as exc:
+        raise SettingsError(f"invalid config:\n  tagging: {exc}") from None
+
+
+def as_json(tagged: TaggedArticle, watchlist: Watchlist) -> dict[str, Any]:
+    """The `newsmon tag` output contract for one article."""
+    counts = Counter(m.entity for m in tagged.mentions)
+    kinds = {m.entity: m.kind for m in tagged.mentions}
+    entities = [
+        {
+            "name": name,
+            "kind": kinds[name],
+            "parent": watchlist.entity(name).parent if name in watchlist else None,
+            "count": n,
+        }
+        for name, n in counts.most_common()
+    ]
+    return {
+        "id": tagged.article_id,
+        "entities": entities,
+        "deals": [_deal_json(d) for d in tagged.deals],
+    }
+
+
+def _deal_json(deal: DealMention) -> dict[str, Any]:
+    amount = deal.amount
+    return {
+        "type": deal.type,
+        "parties": [p.name for p in deal.parties],
+        "roles": {p.name: p.role for p in deal.parties},
+        "amount_usd": amount.usd if amount else None,
+        "amount_text": amount.text if amount else None,
+        "status": deal.status,
+        "background": deal.background,
+        "sentence": deal.sentence,
+    }
