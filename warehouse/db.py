@@ -134,7 +134,8 @@ class Database:
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Run `migrations/NNN_*.sql` in order, each once, recorded in `schema_migrations`."""
+    """Run `migrations/NNN_*.sql` in order, each once, recorded in `schema_migrations`;
+    then (re)create the views."""
     con.execute(sql("schema_migrations"))
     done = {row[0] for row in con.execute(sql("applied_migrations")).fetchall()}
     applied = []
@@ -145,6 +146,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(sql("record_migration"), [version, name])
         applied.append(name)
         log.info("applied migration %s", name)
+    for _name, text in _views():
+        con.execute(text)
     return applied
 
 
@@ -156,6 +159,14 @@ def _migrations() -> list[tuple[int, str, str]]:
         if entry.name.endswith(".sql") and stem[:3].isdigit():
             found.append((int(stem[:3]), stem, entry.read_text("utf-8")))
     return sorted(found)
+
+
+def _views() -> list[tuple[str, str]]:
+    """`views/NNN_*.sql`, in order: `create or replace view`, so they follow the code."""
+    folder = resources.files("warehouse").joinpath("views")
+    return sorted(
+        (e.name, e.read_text("utf-8")) for e in folder.iterdir() if e.name.endswith(".sql")
+    )
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

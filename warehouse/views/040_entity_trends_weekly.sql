@@ -1,0 +1,42 @@
+-- Weekly article counts per entity, its share of voice (its articles over all
+-- entity-article pairs of orgs, products and projects that week), and the change in
+-- articles against the previous calendar week (0 articles when it was not mentioned).
+create or replace view entity_trends_weekly as
+with pairs as (
+    select distinct d.week, m.entity, m.article_id
+    from mentions as m
+    inner join article_dates as d on d.article_id = m.article_id
+    where m.kind in ('org', 'product', 'project')
+),
+
+weekly as (
+    select week, entity, count(*) as articles
+    from pairs
+    group by all
+),
+
+totals as (
+    select week, sum(articles) as all_articles
+    from weekly
+    group by all
+),
+
+previous as (
+    select week + interval 7 day as week, entity, articles as prev_articles
+    from weekly
+),
+
+final as (
+    select
+        w.week,
+        w.entity,
+        w.articles,
+        round(w.articles / t.all_articles, 4) as share_of_voice,
+        w.articles - coalesce(p.prev_articles, 0) as change_vs_prev_week
+    from weekly as w
+    inner join totals as t on t.week = w.week
+    left join previous as p on p.week = w.week and p.entity = w.entity
+    order by w.week, w.articles desc, w.entity
+)
+
+select * from final;
