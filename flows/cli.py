@@ -283,17 +283,16 @@ def _print_tags(text: str, watchlist: Any) -> None:
 
     result = as_json(tag("text", text, watchlist), watchlist)
     console.print(_table("entities", result["entities"]))
-    deals = [
-        {**d, "parties": ", ".join(f"{p} ({d['roles'][p]})" for p in d["parties"]), "roles": None}
-        for d in result["deals"]
-    ]
-    console.print(
-        _table(
-            "deals",
-            deals,
-            ["type", "parties", "amount_text", "amount_usd", "status", "background", "sentence"],
+    console.print(f"[bold]deals[/] ({len(result['deals'])})")
+    for deal in result["deals"]:
+        parties = ", ".join(f"{p} ({deal['roles'][p]})" for p in deal["parties"])
+        amount = f"  {deal['amount_text']}" if deal["amount_text"] else ""
+        history = "  [dim]background[/]" if deal["background"] else ""
+        console.print(
+            f"- [bold]{deal['type']}[/] {deal['status']}{amount}{history}: {parties}",
+            highlight=False,
         )
-    )
+        console.print(f"  [dim]“{deal['sentence']}”[/]", highlight=False)
 
 
 @app.command()

@@ -49,7 +49,8 @@ def sync_entities(db: Database, entities: Iterable[Entity]) -> None:
 
 def stale_articles(db: Database, tagger_version: str, force: bool = False) -> list[str]:
     with db.transaction() as con:
-        return [row[0] for row in con.execute(sql("stale_articles"), [tagger_version, force])]
+        rows = con.execute(sql("stale_articles"), [tagger_version, force]).fetchall()
+    return [row[0] for row in rows]
 
 
 def article_texts(db: Database, ids: Sequence[str]) -> list[tuple[str, str, datetime | None]]:
