@@ -95,7 +95,9 @@ def _entry_link(raw: Mapping, feed_url: str) -> str | None:
 
 def _entry_date(raw: Mapping) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = raw.get(key)
+        # `in` first: FeedParserDict.get answers a missing updated_parsed with
+        # published_parsed and a DeprecationWarning; we do that fallback ourselves.
+        value = raw.get(key) if key in raw else None
         if isinstance(value, time.struct_time):
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC)

@@ -254,17 +254,18 @@ def test_poll_without_validators_sends_none() -> None:
     assert "If-Modified-Since" not in seen[0].headers
 
 
-def test_poll_server_error_with_retry_after() -> None:
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_poll_server_error_with_retry_after(status: int) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(503, headers={"Retry-After": "120"}, content=b"busy")
+        return httpx.Response(status, headers={"Retry-After": "120"}, content=b"busy")
 
     result = _poll(handler, FeedState(LOCAL_FEED))
-    assert (result.status, result.http_status, result.entries) == ("error", 503, ())
-    assert result.error is not None and result.error.startswith("http_503")
+    assert (result.status, result.http_status, result.entries) == ("error", status, ())
+    assert result.error is not None and result.error.startswith(f"http_{status}")
     assert result.retry_after_s == 120.0
 
 
-def test_poll_500() -> None:
+def test_poll_server_error_without_retry_after() -> None:
     result = _poll(lambda request: httpx.Response(500), FeedState(LOCAL_FEED))
     assert (result.status, result.http_status, result.retry_after_s) == ("error", 500, None)
 

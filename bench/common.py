@@ -1,0 +1,33 @@
+"""Shared bench helpers: the third-party corpora beside the project, and timing."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+EXTRACTION = CORPORA / "article-extraction-benchmark"
+
+
+def ground_truth_texts() -> list[str]:
+    """The 181 article bodies of the extraction benchmark (third-party; read in place)."""
+    path = EXTRACTION / "ground-truth.json"
+    if not path.exists():
+        sys.exit(f"corpus not found at {path}: the benchmarks need ../shared/corpora")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [item["articleBody"] for item in data.values() if item.get("articleBody")]
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` calls (noisy shared machines: quote medians)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
