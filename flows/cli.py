@@ -103,13 +103,17 @@ def _run_ingest(settings: Settings) -> None:
             result = asyncio.run(ingest_flow(settings=settings))
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
+    _print_counts(result)
+
+
+def _print_counts(result: Any) -> None:
     counts = vars(result.counts)
     rows = [{"figure": k, "value": v} for k, v in counts.items() if k != "error_kinds"]
     rows += [
         {"figure": f"errors: {k}", "value": v} for k, v in sorted(counts["error_kinds"].items())
     ]
     console.print(_table(f"ingest run {result.run_id[:8]}", rows))
-    console.print(f"database: [bold]{result.database}[/]", highlight=False)
+    console.print(f"database: [bold]{Path(result.database).resolve()}[/]", highlight=False)
 
 
 class _null:
@@ -308,6 +312,64 @@ def retag(
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
     console.print(_table("retag", [vars(result)]))
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Serve the scheduled deployments (ingest, digest, retag, backfill) until stopped."""
+    settings = _settings(config)
+    api = os.environ.get("PREFECT_API_URL")
+    if not api or not _api_healthy(api):
+        raise _fail(
+            "newsmon serve needs a running Prefect server (an ephemeral one cannot schedule):\n"
+            "  make server        # in another terminal: a local server on 127.0.0.1:4200\n"
+            "  export PREFECT_API_URL=http://127.0.0.1:4200/api\n"
+            f"(PREFECT_API_URL is {api or 'not set'})"
+        )
+    from prefect import serve as prefect_serve
+
+    from flows.deploy import build_deployments
+
+    source = str(settings.source.resolve()) if settings.source else None
+    prefect_serve(*build_deployments(settings, source))
+
+
+def _api_healthy(api: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(api.rstrip("/") + "/health", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@app.command()
+def backfill(
+    urls: Annotated[list[str] | None, typer.Argument(help="page URLs")] = None,
+    sitemap: Annotated[str | None, typer.Option(help="a sitemap or sitemap index URL")] = None,
+    folder: Annotated[Path | None, typer.Option(help="a folder of saved .html pages")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest pages no feed lists: URLs, a sitemap's URLs, or saved HTML files."""
+    from flows.backfill import backfill_flow
+
+    if not (urls or sitemap or folder):
+        raise _fail("give page URLs, --sitemap URL or --folder DIR")
+    if folder is not None and not folder.is_dir():
+        raise _fail(f"--folder: {folder} is not a folder")
+    settings = _settings(config)
+    try:
+        result = asyncio.run(
+            backfill_flow(
+                urls=urls,
+                sitemap=sitemap,
+                folder=str(folder) if folder else None,
+                settings=settings,
+            )
+        )
+    except (StoreError, SettingsError) as exc:
+        raise _fail(str(exc), 3) from None
+    _print_counts(result)
 
 
 def run() -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -164,6 +165,69 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     return IngestResult(run_id, str(settings.storage.database), counts)
 
 
+@dataclass
+class Stages:
+    """What every batch of one run shares: the store, the client, the warm process pool."""
+
+    db: Database
+    settings: Settings
+    run_id: str
+    feed_names: dict[str, str]
+    watchlist: Watchlist
+    client: httpx.AsyncClient
+    politeness: Politeness
+    extractor: Extractor
+
+    @property
+    def version(self) -> str:
+        return tagger_version(self.watchlist)
+
+
+@asynccontextmanager
+async def open_stages(
+    db: Database, settings: Settings, run_id: str, feed_names: dict[str, str], watchlist: Watchlist
+) -> AsyncIterator[Stages]:
+    limits = settings.ingest
+    async with open_client(settings.http) as client:
+        with Extractor(
+            limits.extract_workers, limits.extract_timeout_s, limits.min_text_chars
+        ) as extractor:
+            yield Stages(
+                db,
+                settings,
+                run_id,
+                feed_names,
+                watchlist,
+                client,
+                Politeness(settings.http),
+                extractor,
+            )
+
+
+async def process(
+    stages: Stages,
+    entries: Sequence[FeedEntry],
+    counts: RunCounts,
+    pages: Sequence[FetchedPage] | None = None,
+) -> None:
+    """fetch -> extract -> tag -> store, one chunk at a time (pages given: no fetch)."""
+    size = stages.settings.ingest.batch_size
+    version = stages.version
+    for start in range(0, len(entries), size):
+        chunk = entries[start : start + size]
+        if pages is None:
+            fetched, failures = await fetch(stages.client, stages.politeness, chunk)
+        else:
+            wanted = {e.url for e in chunk}
+            fetched, failures = [p for p in pages if p.url in wanted], []
+        articles, extract_failures = extract(stages.extractor, fetched)
+        tagged = tag(articles, stages.watchlist, version)
+        batch = Batch(chunk, articles, {}, failures + extract_failures, fetched, tagged)
+        keep_raw = stages.settings.storage.keep_raw_html
+        duplicates = save(stages.db, stages.run_id, batch, stages.feed_names, keep_raw)
+        _count_batch(counts, batch, len(fetched), duplicates)
+
+
 async def _run(
     db: Database,
     settings: Settings,
@@ -173,24 +237,13 @@ async def _run(
     counts: RunCounts,
     watchlist: Watchlist,
 ) -> None:
-    limits = settings.ingest
-    version = tagger_version(watchlist)
-    politeness = Politeness(settings.http)
-    async with open_client(settings.http) as client:
-        polls = await poll(client, politeness, feeds, limits.max_items_per_feed)
+    async with open_stages(db, settings, run_id, feed_names, watchlist) as stages:
+        polls = await poll(
+            stages.client, stages.politeness, feeds, settings.ingest.max_items_per_feed
+        )
         _count_polls(counts, polls)
         counts.entries_new, entries = queue_entries(db, run_id, polls, settings)
-        with Extractor(
-            limits.extract_workers, limits.extract_timeout_s, limits.min_text_chars
-        ) as extractor:
-            for start in range(0, len(entries), limits.batch_size):
-                chunk = entries[start : start + limits.batch_size]
-                pages, fetch_failures = await fetch(client, politeness, chunk)
-                articles, extract_failures = extract(extractor, pages)
-                tagged = tag(articles, watchlist, version)
-                batch = Batch(chunk, articles, {}, fetch_failures + extract_failures, pages, tagged)
-                duplicates = save(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
-                _count_batch(counts, batch, len(pages), duplicates)
+        await process(stages, entries, counts)
 
 
 def _count_polls(counts: RunCounts, polls: list[tuple[str, PollResult]]) -> None:

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -79,6 +80,31 @@ class TaggingSettings(_Section):
     entities: tuple[dict[str, Any], ...] = ()  # inline [[tagging.entities]] entries
 
 
+class ScheduleSettings(_Section):
+    """When the deployments run (`newsmon serve`, `prefect deploy`)."""
+
+    timezone: str = "UTC"
+    ingest_cron: str = "*/15 * * * *"
+    digest_cron: str = "0 8 * * *"
+    ingest_concurrency: int = Field(1, ge=1, le=16)  # overlapping ingest runs wait in line
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. 'Europe/London')") from exc
+        return value
+
+    @field_validator("ingest_cron", "digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) not in (5, 6):
+            raise ValueError(f"{value!r} is not a cron expression like '*/15 * * * *'")
+        return value
+
+
 class FeedSettings(_Section):
     name: str = Field(min_length=1)
     url: str = Field(min_length=1)
@@ -99,6 +125,7 @@ class Settings(_Section):
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
     tagging: TaggingSettings = TaggingSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     feeds: tuple[FeedSettings, ...] = ()
     source: Path | None = None  # the file these settings came from
 

@@ -85,6 +85,23 @@ def record_polls(
         return con.execute(sql("count_entries")).fetchone()[0] - before
 
 
+def add_entries(db: Database, feed_name: str, entries: Sequence[FeedEntry], now: datetime) -> int:
+    """Queue entries that came from elsewhere than a feed poll (backfill). Returns new ones."""
+    rows = unique_by((_entry_row(feed_name, e, now) for e in entries), "entry_key")
+    with db.transaction() as con:
+        before = con.execute(sql("count_entries")).fetchone()[0]
+        bulk(con, "insert_entries", rows)
+        return con.execute(sql("count_entries")).fetchone()[0] - before
+
+
+def still_pending(db: Database, entries: Sequence[FeedEntry], max_attempts: int) -> list[FeedEntry]:
+    """The entries not yet stored (new, or failed with attempts left), in their order."""
+    keys = [entry_key(e.url) for e in entries]
+    with db.transaction() as con:
+        todo = {row[0] for row in con.execute(sql("pending_keys"), [keys, max_attempts]).fetchall()}
+    return [e for e, key in zip(entries, keys, strict=True) if key in todo]
+
+
 def _poll_row(name: str, poll: PollResult, now: datetime) -> dict:
     return {
         "name": name,
