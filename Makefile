@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench server serve clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.tagging
+
+# A local Prefect API for scheduled runs (an ephemeral one cannot schedule). Then, in
+# another terminal: export PREFECT_API_URL=http://127.0.0.1:4200/api; make serve
+server: $(STAMP)
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+serve: $(STAMP)
+	$(BIN)/newsmon serve
 
 clean:
 	rm -rf $(VENV) .prefect data .pytest_cache .ruff_cache
