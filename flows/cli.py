@@ -74,7 +74,7 @@ def _table(
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
     return table
 
 
