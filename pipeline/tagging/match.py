@@ -15,16 +15,13 @@ publisher or anything the watchlist already knows.
 
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
 from pipeline.tagging.watchlist import CompiledRule, Watchlist, normalise
-
-log = logging.getLogger(__name__)
 
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w&'-]*)")
 _BEFORE_WINDOW = 48  # chars looked at for `reject_if_preceded_by`
@@ -33,7 +30,11 @@ Candidate = tuple[int, int, CompiledRule, int]  # start, end, rule, sentence ind
 
 
 def find_mentions(text: str, sentences: Sequence[Sentence], watchlist: Watchlist) -> list[Mention]:
-    """All watchlist mentions in `text`, in text order, none overlapping."""
+    """All watchlist mentions in `text`, in text order, none overlapping.
+
+    `sentences` are `split_sentences(text)`: they give each mention its sentence index and
+    the context that alias rules look at.
+    """
     normal = normalise(text)
     starts = [s.start for s in sentences]
     candidates: list[Candidate] = []
@@ -64,7 +65,7 @@ def _on_boundary(text: str, start: int, end: int, item: CompiledRule) -> bool:
         after = text[end]
         if after.isalnum() or after == "_":
             return False
-        # "GPT-4.5" is not "GPT-4"; "OpenAI.com" is not "OpenAI".
+        # "GPT-4.5" is not "GPT-4"; "openai.Foo" is not OpenAI (domains are their own aliases).
         if after == "." and end + 1 < len(text) and text[end + 1].isalnum():
             return False
     return True
@@ -119,32 +120,32 @@ def _words(text: str) -> frozenset[str]:
 
 # A name token: "Acme", "xAI", "MAI-1", "Character.AI", "Rolls-Royce", "Cognition.ai".
 _TOKEN = (
-    r"(?:[A-Z][A-Za-z0-9]*|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
-    r"(?:[.&\-][A-Z0-9][A-Za-z0-9]*)*(?:\.(?:ai|io|com))?"
+    r"(?:[A-Z][^\W_]*|[a-z]{1,2}[A-Z][^\W_]*)"
+    r"(?:[.&\-][A-Z0-9][^\W_]*)*(?:\.(?:ai|io|com))?"
 )
-_NAME = rf"(?P<name>{_TOKEN}(?:[ ](?:&[ ])?{_TOKEN}){{0,4}})(?![\w-])"
+# A name may start with a number only before another token: "1789 Capital", "3M Co".
+_NAME_BODY = rf"(?:\d[\w]*[ ])?{_TOKEN}(?:[ ](?:&[ ])?{_TOKEN}){{0,4}}"
 _LEGAL_WORDS = _words(
     """
     Inc Corp Corporation Co Ltd Limited LLC L.L.C PLC plc GmbH AG SA S.A NV N.V SE Pte
     Pty KK SpA S.p.A BV B.V AB ASA Oy
     """
 )
-_LEGAL = (
-    "(?:" + "|".join(re.escape(w) for w in sorted(_LEGAL_WORDS, key=len, reverse=True)) + r")\.?"
-)
 _ORG_SUFFIXES = _words(
     """
     AI Labs Lab Robotics Technologies Technology Systems Software Networks Semiconductor
     Semiconductors Computing Microsystems Dynamics Therapeutics Biosciences Capital
     Ventures Partners Holdings Industries Investments Instruments Aerospace Analytics
+    Group
     """
 )
 _FUNCTION_WORDS = _words(
     """
     The A An This That These Those In On At For With And But Or As By From To Of After
-    Before While When If Also Its Their Our His Her Both Rival Startup Fellow
+    Before While When If Also Its Their Our His Her Both Rival Startup Fellow Former Ex
     """
 )
+_ACADEMIC = _words("University College School Institute Academy Polytechnic")
 _TITLES = _words(
     """
     CEO CFO CTO COO Chief President Chairman Chairwoman Founder Co-founder Cofounder
@@ -152,56 +153,112 @@ _TITLES = _words(
     Professor Analyst Spokesperson Spokesman Spokeswoman Partner General Managing
     """
 )
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# Nouns that introduce a company's name: "AI startup Acme", "game studio Acme". "maker"
+# only after a product ("robotics maker"), not after "decision", "policy", "film".
 _DESCRIPTOR = (
-    r"(?:start-?up|company|firm|chipmaker|chip maker|chip designer|carmaker|automaker|"
-    r"drugmaker|unicorn|lab|provider|supplier|manufacturer|rival|competitor|conglomerate|"
-    r"outfit|subsidiary|spinout|spin-off|neocloud|hyperscaler)"
+    r"(?:start-?up|company|firm|chipmaker|chip designer|carmaker|automaker|drugmaker|"
+    r"(?<!decision )(?<!policy )(?<!film )(?<!movie )(?<!deal )(?<!peace )(?<!king )maker|"
+    r"unicorn|lab|provider|supplier|manufacturer|rival|competitor|conglomerate|outfit|"
+    r"subsidiary|spinout|spin-off|neocloud|hyperscaler|studio|developer|retailer|operator|"
+    r"insurer|lender|carrier|miner|giant|group|brand|chain|platform)"
 )
-_HEAD_FOLLOWS = (
-    r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
-    r"owned|led|whose|known|focused|building|developing|making|called|and|for)\b)"
-)
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "legal": re.compile(rf"{_NAME},?[ ](?P<legal>{_LEGAL})(?![A-Za-z])"),
-    "descriptor": re.compile(rf"(?:\b{_DESCRIPTOR}|-based)[ ]{_NAME}"),
-    "apposition": re.compile(
-        rf"{_NAME},[ ](?:a|an|the)[ ](?:[\w$.'’-]+[ ]){{0,6}}?{_DESCRIPTOR}{_HEAD_FOLLOWS}"
+# Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
+_TRIGGERS = {
+    "descriptor": rf"{_DESCRIPTOR}|-based",
+    "descriptor_comma": rf"(?:a|an|the)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},",
+    "invested_in": (
+        r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"
     ),
-    "invested_in": re.compile(
-        rf"\b(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b"
-        rf"[^;:()\n]{{0,60}}?\bin[ ]{_NAME}"
-    ),
-    "acquired": re.compile(
-        r"\b(?:acquir(?:e|ed|es|ing)|buy(?:s|ing)?|bought|purchas(?:e|ed|es|ing)|takeover of|"
+    "acquired_by": r"(?:acquired|bought|purchased|taken over)[ ]by",
+    "backed_by": r"(?:backed|funded|financed|owned|led)[ ]by",
+    "acquired": (
+        r"(?:acquir(?:e|ed|es|ing)|buy(?:s|ing)?|bought|purchas(?:e|ed|es|ing)|takeover of|"
         r"acquisition of|purchase of|buyout of|merg(?:e|ed|es|ing|er) with|snapped up|"
-        rf"took over|take over|taking over)[ ]{_NAME}"
+        r"took over|take over|taking over)"
     ),
-    "acquired_by": re.compile(rf"\b(?:acquired|bought|purchased|taken over)[ ]by[ ]{_NAME}"),
-    "backed_by": re.compile(rf"\b(?:backed|funded|financed|owned|led)[ ]by[ ]{_NAME}"),
-    "with": re.compile(
-        r"\b(?:partnership|partnered|partnering|partners|teamed up|tie-up|tied up|"
-        r"joint venture|alliance|agreement|deal|contract|collaboration|pact|merger)"
-        rf"[ ]with[ ]{_NAME}"
+    "with": (
+        r"(?:partnerships?|partnered|partnering|partners|teamed up|tie-ups?|tied up|"
+        r"joint ventures?|alliances?|agreements?|deals?|contracts?|collaborations?|pacts?|"
+        r"mergers?)[ ]with"
     ),
-    "raised": re.compile(
-        rf"{_NAME}(?:,[^,]{{1,80}},)?[ ](?:has[ ]|had[ ]|have[ ]|just[ ]|recently[ ])?"
-        r"(?:raised|raises|secured|secures|closed|closes|landed|lands|bagged|nabbed)[ ]"
-        r"(?:a[ ]|an[ ]|its[ ]|another[ ])?(?:[$€£¥]|US\$|\d)"
+    "sold_to": r"(?:sell|sells|sold|selling)\b[^;:()\n]{0,60}?\bto",
+    "listed": (
+        r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
+        r"joined by|(?:investors?|backers?|companies|firms|startups|rivals|competitors|"
+        r"customers|clients|partners|players|providers|labs|funds|lenders|banks)[ ]"
+        r"(?:such as|like|including|included|include))"
+    ),
+    "affiliation": (
+        r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
+        r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
+        r"(?:CEO|chief executive|chief financial officer|founder|co-?founder|chairman|"
+        r"chairwoman)[ ]of"
+    ),
+    "funded_from": (
+        r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
+        r"[ ]from"
     ),
 }
+# Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
+_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to")
+_LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
+_SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
+_ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
+_AFTER_TRIGGER = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<{kind}>{trigger})" for kind, trigger in _TRIGGERS.items())
+    + rf")[ ](?P<name>{_NAME_BODY})(?![\w-])"
+)
+# Anchors after which a name precedes: "Acme Inc.", "Acme, a startup that", "Acme raised $5m".
+_ANCHORS = {
+    "legal": re.compile(rf",?[ ](?:{_alternation(_LEGAL_WORDS)})\.?(?![A-Za-z-])"),
+    "apposition": re.compile(
+        # no "of" before the noun: "Acme, a unit of Beta Group" is about Beta
+        rf",[ ](?:a|an|the)[ ](?:(?!of[ ])[\w$.'’-]+[ ]){{0,6}}?{_DESCRIPTOR}"
+        r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
+        r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
+    ),
+    "title_after": re.compile(
+        r"[ ](?:CEO|CFO|CTO|COO|chief executive|chief financial officer|chief technology "
+        r"officer|co-?founder|founder|chairman|chairwoman)[ ][A-Z]"
+    ),
+    "raised": re.compile(
+        r"[ ](?:has[ ]|had[ ]|have[ ]|just[ ]|recently[ ])?(?:raised|raises|secured|secures|"
+        r"closed|closes|landed|lands|bagged|nabbed)[ ](?:a[ ]|an[ ]|its[ ]|another[ ])?"
+        r"(?:[$€£¥]|US\$|\d)"
+    ),
+    "suffixed": re.compile(rf"[ ](?:{_alternation(_ORG_SUFFIXES)})(?![\w-])"),
+}
+_NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
 _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed"})
-_OBJECT_KINDS = frozenset({"invested_in", "acquired", "acquired_by", "backed_by", "with"})
-_CONNECTOR_AFTER = re.compile(r"[ ](?:of|on|for|de|du|der|des|von|van|and the)[ ][A-Z]")
-_CONNECTOR_BEFORE = re.compile(r"[A-Z][\w.&-]*[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
-_DEAL_WORDS = re.compile(
-    r"\b(?:invest\w*|acqui\w*|buy\w*|bought|purchas\w*|stakes?|fund\w*|rais\w*|round|valu\w*|"
-    r"partner\w*|deals?|agreements?|contracts?|joint venture|licens\w*|merg\w*|backed|"
-    r"takeover|collaborat\w*|alliance|spin-?off|spun)\b",
-    re.IGNORECASE,
+# Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
+_OBJECT_KINDS = _words(
+    "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to"
 )
-_SUFFIXED = re.compile(_NAME)
+_CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
+_CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
+# "Foo Robotics" counts only in a sentence about a deal (case-sensitive: cheap to scan).
+_DEAL_WORDS = re.compile(
+    r"invest|acqui|buy|bought|purchas|stake|fund|rais|round|valu|partner|deal|agreement|"
+    r"contract|joint venture|licens|merg|backed|takeover|collaborat|alliance|spin-?off|spun|"
+    r"particip|took part|financ|lend|loan"
+)
+_CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
+_PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
+_SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
+# Positions that prove an organisation on their own, even for a sentence's first word.
+_STRONG_KINDS = _words("legal apposition")
+_PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
+
+Raw = tuple[str, int, str, int | None]  # kind, name start, name as matched, legal-suffix end
 
 
 def discover_orgs(
@@ -213,47 +270,97 @@ def discover_orgs(
     name is the name as written without a legal suffix ("Acme Robotics Inc." -> "Acme
     Robotics"); the surface keeps the suffix.
     """
+    starts = [s.start for s in sentences]
     taken = [(m.start, m.end) for m in known]
-    found: dict[tuple[int, int], tuple[str, int]] = {}
-    for sentence in sentences:
-        for start, end, name in _candidates(text, sentence, watchlist):
-            if not _overlaps(taken, start, end):
-                found.setdefault((start, end), (name, sentence.index))
+    names = _accepted(text, starts, watchlist, taken)
     mentions = [
-        Mention(name, "org", text[start:end], start, end, index, discovered=True)
-        for (start, end), (name, index) in found.items()
+        Mention(names[span], "org", text[slice(*span)], *span, _sentence_at(starts, span[0]), True)
+        for span in _leftmost_longest_spans(names)
     ]
-    mentions.extend(_repeats(text, sentences, mentions, taken))
+    mentions.extend(_repeats(text, starts, mentions, taken))
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _candidates(text: str, sentence: Sentence, watchlist: Watchlist) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every name the patterns accept in one sentence."""
-    found = []
-    for kind, pattern in _PATTERNS.items():
-        for match in pattern.finditer(sentence.text):
-            candidate = _accept(match, kind, sentence, text, watchlist)
-            if candidate is not None:
-                found.append(candidate)
-    if _DEAL_WORDS.search(sentence.text):
-        for match in _SUFFIXED.finditer(sentence.text):
-            candidate = _accept(match, "suffixed", sentence, text, watchlist)
-            if candidate is not None:
-                found.append(candidate)
-    return found
+def _accepted(
+    text: str, starts: list[int], watchlist: Watchlist, taken: list[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """(start, end) -> name of every vetted candidate that no watchlist mention overlaps."""
+    names: dict[tuple[int, int], str] = {}
+    for kind, start, raw, legal_end in _raw_candidates(text, starts):
+        accepted = _accept(text, kind, start, raw, watchlist)
+        if accepted is None:
+            continue
+        span = (accepted[0], legal_end or accepted[1])
+        if not _overlaps(taken, *span):
+            names.setdefault(span, accepted[2])
+    return names
+
+
+def _leftmost_longest_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping spans, preferring the leftmost, then the longest ("Acme Inc." > "Acme")."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
+
+
+def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
+    """Every (kind, start, name, legal end) the patterns propose, within one sentence."""
+    raws: list[Raw] = []
+    for match in _AFTER_TRIGGER.finditer(text):
+        if _sentence_at(starts, match.start()) == _sentence_at(starts, match.start("name")):
+            kind = next(k for k in _TRIGGERS if match.group(k) is not None)
+            raws.append((kind, match.start("name"), match["name"], None))
+            if kind in _LIST_KINDS:
+                raws.extend(_list_items(text, match.end(), kind))
+    deals: set[int] | None = None  # sentences with a deal word, computed when first needed
+    for kind, anchor in _ANCHORS.items():
+        for match in anchor.finditer(text):
+            if kind == "suffixed":
+                deals = deals if deals is not None else _deal_sentences(text, starts)
+                if _sentence_at(starts, match.start()) not in deals:
+                    continue
+            named = _name_before(text, match.end() if kind == "suffixed" else match.start(), starts)
+            if named is not None:
+                raws.append((kind, *named, match.end() if kind == "legal" else None))
+    return raws
+
+
+def _list_items(text: str, position: int, kind: str) -> list[Raw]:
+    """The further names of a list: "..., Beta Capital and Gamma" (not "..., Smith said")."""
+    items: list[Raw] = []
+    while (item := _LIST_ITEM.match(text, position)) is not None:
+        if _SPEECH_NEXT.match(text, item.end()):
+            break
+        items.append((kind, item.start("name"), item["name"], None))
+        position = item.end()
+    return items
+
+
+def _deal_sentences(text: str, starts: list[int]) -> set[int]:
+    return {_sentence_at(starts, m.start()) for m in _DEAL_WORDS.finditer(text)}
+
+
+def _name_before(text: str, end: int, starts: list[int]) -> tuple[int, str] | None:
+    """The capitalised name that ends at `end`, within its sentence."""
+    index = _sentence_at(starts, max(end - 1, 0))
+    floor = max(starts[index] if index >= 0 else 0, end - 120)
+    match = _NAME_BEFORE.search(text, floor, end)
+    return (match.start(), match.group()) if match else None
 
 
 def _accept(
-    match: re.Match[str], kind: str, sentence: Sentence, text: str, watchlist: Watchlist
+    text: str, kind: str, start: int, raw: str, watchlist: Watchlist
 ) -> tuple[int, int, str] | None:
     """Trim a matched name to its core and vet it; None when it is not an organisation."""
-    start, tokens = _trim(text, sentence.start + match.start("name"), match["name"].split(" "))
+    start, tokens = _trim(text, start, raw.split(" "))
     if not tokens:
         return None
     name = " ".join(tokens)
     end = start + len(name)
-    strong = kind == "legal" or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
-    if kind in _NEEDS_SUFFIX and not strong:
+    strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
+    if kind in _NEEDS_SUFFIX and not strong and not _round_led_by(text, kind, start):
         return None
     if not _plausible(name, tokens, strong, watchlist):
         return None
@@ -261,9 +368,12 @@ def _accept(
         return None
     if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
-    if kind == "legal":
-        end = sentence.start + match.end("legal")
     return start, end, name
+
+
+def _round_led_by(text: str, kind: str, start: int) -> bool:
+    """ "The round was led by Greenoaks": in a funding round, "led by" names an investor."""
+    return kind == "backed_by" and bool(_ROUND_WORDS.search(text, max(0, start - 120), start))
 
 
 def _trim(text: str, start: int, tokens: list[str]) -> tuple[int, list[str]]:
@@ -273,7 +383,7 @@ def _trim(text: str, start: int, tokens: list[str]) -> tuple[int, list[str]]:
     the name ("bought The Browser Company").
     """
     while tokens and (tokens[0] in _FUNCTION_WORDS or tokens[0] == "&"):
-        if tokens[0] == "The" and not _at_sentence_start(text, start) and len(tokens) > 1:
+        if tokens[0] == "The" and len(tokens) > 1 and not _at_sentence_start(text, start):
             break
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
@@ -286,28 +396,46 @@ def _trim(text: str, start: int, tokens: list[str]) -> tuple[int, list[str]]:
     return start, tokens
 
 
+def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist) -> bool:
+    """Not a stop name, not on the watchlist, not generic words, not a person's name."""
+    if name in watchlist.stop_names or watchlist.lookup(name) is not None:
+        return False
+    core = tokens[:-1] if strong and tokens[-1] in _ORG_SUFFIXES else tokens
+    if all(t in watchlist.generic_words or t in watchlist.stop_names for t in core):
+        return False
+    if not strong and tokens[0] in watchlist.first_names and 2 <= len(tokens) <= 3:
+        return False  # "a deal with John Smith"
+    if any(t in _ACADEMIC for t in tokens):
+        return False  # universities and institutes are not companies
+    if len(tokens) == 1 and (len(name) <= 2 or name.isdigit()):
+        return False
+    if name[0].isdigit() and not strong:
+        return False  # "in 2023 Apple": a year, not "1789 Capital"
+    return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not strong)
+
+
 def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlist) -> bool:
-    """Reject names that are cut out of a longer one, owners of objects, or places."""
-    if _CONNECTOR_AFTER.match(text, end) or _CONNECTOR_BEFORE.search(
-        text, max(0, start - 40), start
-    ):
-        return False  # "Council on Energy ...", "Bank of America": the name goes on
+    """Reject names cut out of a longer one, owners of the object, and places."""
+    if _PERSON_TITLE_BEFORE.search(text, max(0, start - 8), start):
+        return False  # "Dr. Luz Arroyo, a member of the group"
+    if _CONNECTOR_AFTER.match(text, end) or _continues_before(text, start):
+        return False  # "Bank of America", "Council on Energy": the name goes on
+    if kind not in _SUFFIX_FOLLOWS and _CAPITAL_NEXT.match(text, end):
+        return False  # "Power Systems Program", "Tel Aviv-based": the name goes on
+    if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
+        return False  # "..., said the company, Smith said": a speaker, not the company
     if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):
         return False  # "bought Ford's estate": the object is the thing, not its owner
     return not _is_place_apposition(text, end, watchlist)
 
 
-def _plausible(name: str, tokens: list[str], suffixed: bool, watchlist: Watchlist) -> bool:
-    if name in watchlist.stop_names or watchlist.lookup(name) is not None:
+def _continues_before(text: str, start: int) -> bool:
+    """True for "Bank of |America": a capitalised word (not a title, not the sentence's
+    first word) joined to the name by "of"/"on"/"for"."""
+    before = _CONNECTOR_BEFORE.search(text, max(0, start - 40), start)
+    if before is None or before[1] in _TITLES:
         return False
-    core = tokens[:-1] if suffixed and tokens[-1] in _ORG_SUFFIXES else tokens
-    if all(t in watchlist.generic_words or t in watchlist.stop_names for t in core):
-        return False
-    if not suffixed and tokens[0] in watchlist.first_names and 2 <= len(tokens) <= 3:
-        return False  # "a deal with John Smith"
-    if len(tokens) == 1 and (len(name) <= 2 or name.isdigit()):
-        return False
-    return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not suffixed)
+    return not _at_sentence_start(text, before.start())
 
 
 def _at_sentence_start(text: str, offset: int) -> bool:
@@ -318,18 +446,17 @@ def _at_sentence_start(text: str, offset: int) -> bool:
 def _seen_inside(text: str, name: str) -> bool:
     """True when `name` also occurs mid-sentence, so its capital is not the sentence's."""
     for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-        before = text[max(0, match.start() - 3) : match.start()].rstrip()
-        if before and before[-1] not in _SENTENCE_START:
+        if not _at_sentence_start(text, match.start()):
             return True
     return False
 
 
 def _is_place_apposition(text: str, end: int, watchlist: Watchlist) -> bool:
     """ "Mount Pleasant, Wisconsin": a name followed by a state or country is a place."""
-    following = re.match(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)", text[end : end + 40])
+    following = _PLACE_AFTER.match(text, end)
     if following is None:
         return False
-    for words in (following.group(1), following.group(1).split(" ")[0]):
+    for words in (following[1].rstrip("."), following[1].split(" ")[0].rstrip(".")):
         entity = watchlist.lookup(words)
         if words in watchlist.stop_names or (entity is not None and entity.kind == "place"):
             return True
@@ -341,18 +468,16 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _repeats(
-    text: str, sentences: Sequence[Sentence], found: list[Mention], taken: list[tuple[int, int]]
+    text: str, starts: list[int], found: list[Mention], taken: list[tuple[int, int]]
 ) -> list[Mention]:
     """Further occurrences of each discovered name, outside spans already tagged."""
     spans = [*taken, *((m.start, m.end) for m in found)]
-    starts = [s.start for s in sentences]
     extra: list[Mention] = []
     for name in sorted({m.entity for m in found}, key=len, reverse=True):
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             start, end = match.span()
-            if _overlaps(spans, start, end):
-                continue
-            spans.append((start, end))
-            index = _sentence_at(starts, start)
-            extra.append(Mention(name, "org", name, start, end, index, discovered=True))
+            if not _overlaps(spans, start, end):
+                spans.append((start, end))
+                index = _sentence_at(starts, start)
+                extra.append(Mention(name, "org", name, start, end, index, discovered=True))
     return extra

@@ -56,6 +56,13 @@ _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[«]*([^\s\"'“‘(\[«]*)")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*)\.$")
 _BULLET = re.compile(r"[ \t]*(?:[•·▪◦‣●○■□➢►*–—-]|\d{1,2}[.)])[ \t]+")
 _NUMERIC_START = frozenset("0123456789$€£¥")
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}")
+# A Title-Case label of two to six words ending in a colon, at the start of a line.
+_LABEL = re.compile(
+    r"[ \t]*(?:[•·▪◦‣●○■□➢►*–—-][ \t]+)?[A-Z][\w'’&/-]*"
+    r"(?:[ ](?:[A-Z][\w'’&/-]*|of|and|the|for|in|on|to|a|an|with|&)){1,5}:(?=[ \t]+[A-Z\"“])"
+)
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LINE = re.compile(r"[^\n]*\n?")
 
 
@@ -103,9 +110,14 @@ def _continues(text: str, block: tuple[int, int], start: int, line: str) -> bool
 
 
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one block: a leading label, then cuts at real terminal marks."""
     block = text[start:end]
     spans = []
     cursor = 0
+    label = _LABEL.match(block)
+    if label:  # "• Infrastructure Adjustments: Microsoft has ..." -> the label stands alone
+        spans.append((start, start + label.end()))
+        cursor = label.end()
     for match in _TERMINAL.finditer(block):
         if _is_boundary(block, match):
             spans.append((start + cursor, start + match.end()))
@@ -118,11 +130,13 @@ def _is_boundary(block: str, match: re.Match[str]) -> bool:
     """Decide whether a terminal mark really ends the sentence."""
     following = _NEXT_WORD.match(block, match.end())
     next_word = following.group(1) if following else ""
-    if not next_word or not (next_word[0].isupper() or next_word[0] in _NUMERIC_START):
+    if not next_word or not (_starts_capitalised(next_word) or next_word[0] in _NUMERIC_START):
         return False
     mark = match.group()
     if not mark.startswith(".") or mark.startswith(".."):
         return True
+    if _LIST_NUMBER.fullmatch(block, 0, match.start()):
+        return False  # "1. Buy chips": a numbered list item
     before = _WORD_BEFORE.search(block[max(0, match.start() - 24) : match.start() + 1])
     if before is None:
         return True
@@ -134,11 +148,16 @@ def _is_boundary(block: str, match: re.Match[str]) -> bool:
     return True
 
 
+def _starts_capitalised(word: str) -> bool:
+    """ "The", and brand names in camel case that open sentences too: "xAI", "iPhone", "eBay"."""
+    return word[0].isupper() or (
+        len(word) > 1 and word[0].islower() and word[1:3] != word[1:3].lower()
+    )
+
+
 def _is_initial(word: str) -> bool:
     """'J' in 'Michael J. Fox', or 'U.S' style letter-dot runs."""
-    return (len(word) == 1 and word.isupper()) or bool(
-        re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word)
-    )
+    return (len(word) == 1 and word.isupper()) or bool(_DOTTED.fullmatch(word))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

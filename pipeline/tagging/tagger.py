@@ -6,7 +6,6 @@ to either (the user's overrides included) makes stored tags stale for `retag`.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime
@@ -23,9 +22,8 @@ RULES_VERSION = "1"
 
 
 def tagger_version(watchlist: Watchlist) -> str:
-    """`rules-<n>+wl-<hash of the watchlist>`: stable for the same rules and entities."""
-    digest = hashlib.sha256(repr(sorted(map(repr, watchlist.entities))).encode()).hexdigest()
-    return f"rules-{RULES_VERSION}+wl-{digest[:10]}"
+    """`rules-<n>+wl-<fingerprint>`: changes with the rules, the entities or their aliases."""
+    return f"rules-{RULES_VERSION}+wl-{watchlist.fingerprint[:10]}"
 
 
 def parents_of(watchlist: Watchlist) -> dict[str, str]:

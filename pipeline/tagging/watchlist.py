@@ -9,10 +9,11 @@ a small payload and a correct automaton whatever the pyahocorasick build.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,13 @@ _BOOL_OPTIONS = ("case_insensitive", "reject_if_followed_by_capitalized")
 _DISCOVERY_KEYS = ("stop_names", "generic_words", "first_names")
 _RULE_KEYS = frozenset({"alias", *_LIST_OPTIONS, *_BOOL_OPTIONS})
 # Same-length replacements so offsets in the normalised text equal offsets in the original.
-_NORMALISE = str.maketrans(
-    {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u2011": "-", "\u2019": "'"}
+_NORMALISE = (
+    ("\u00a0", " "),
+    ("\u2007", " "),
+    ("\u202f", " "),
+    ("\u2009", " "),
+    ("\u2011", "-"),
+    ("\u2019", "'"),
 )
 
 
@@ -116,9 +122,19 @@ class Watchlist:
         object.__setattr__(self, "_folded", _automaton(compiled, folded=True))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Ship data only; the automata are rebuilt in the receiving process (a few ms).
+        # Ship data only; the receiving process rebuilds the automata (some tens of ms).
         lists = (self.stop_names, self.generic_words, self.first_names)
         return (Watchlist, (self.entities, self.rules, *lists))
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of everything that changes matching: entities, alias rules, word lists.
+
+        Tags made with an equal fingerprint are equal, so it belongs in the tagger version.
+        """
+        lists = [sorted(words) for words in (self.stop_names, self.generic_words, self.first_names)]
+        payload = repr((self.entities, self.rules, lists)).encode("utf-8")
+        return hashlib.sha256(payload).hexdigest()[:16]
 
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
@@ -152,10 +168,16 @@ class Watchlist:
 
 def normalise(text: str) -> str:
     """Map no-break spaces, no-break hyphens and curly apostrophes to ASCII, same length."""
-    return text.translate(_NORMALISE)
+    # A chain of str.replace runs at C speed; str.translate with a dict does not.
+    for old, new in _NORMALISE:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
-def load_watchlist(extra: Path | None = None, overrides: list[dict] | None = None) -> Watchlist:
+def load_watchlist(
+    extra: Path | None = None, overrides: Sequence[Mapping[str, Any]] | None = None
+) -> Watchlist:
     """Load the shipped watchlist, then the user's TOML file, then the user's config entries.
 
     A later entry with the same name replaces the earlier one whole; `disabled = true`
@@ -166,12 +188,14 @@ def load_watchlist(extra: Path | None = None, overrides: list[dict] | None = Non
     if extra is not None:
         sources.append((str(extra), _read_toml(extra, str(extra))))
     if overrides:
-        sources.append(("config overrides", {"entity": overrides}))
+        sources.append(("config overrides", {"entity": list(overrides)}))
     entries: dict[str, dict[str, Any]] = {}
     lists: dict[str, set[str]] = {key: set() for key in _DISCOVERY_KEYS}
     for label, data in sources:
+        _check_keys(data, {"entity", "discovery"}, label)
         _merge(entries, data.get("entity", []), label)
         discovery = data.get("discovery", {})
+        _check_keys(discovery, set(_DISCOVERY_KEYS), f"{label} [discovery]")
         for key in _DISCOVERY_KEYS:
             lists[key].update(_string_list(discovery, key, f"{label} [discovery]"))
     return build_watchlist(entries.values(), **lists)
@@ -211,6 +235,14 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
         raise WatchlistError(f"watchlist {label}: cannot read: {exc}") from exc
 
 
+def _check_keys(table: Any, allowed: set[str], label: str) -> None:
+    if not isinstance(table, Mapping):
+        raise WatchlistError(f"{label}: must be a table")
+    unknown = set(table) - allowed
+    if unknown:
+        raise WatchlistError(f"{label}: unknown key {sorted(unknown)[0]!r}")
+
+
 def _merge(entries: dict[str, dict[str, Any]], new: Any, label: str) -> None:
     if not isinstance(new, list):
         raise WatchlistError(f"{label}: 'entity' must be a list of tables")
@@ -223,6 +255,8 @@ def _merge(entries: dict[str, dict[str, Any]], new: Any, label: str) -> None:
             )
         if name in seen:
             raise WatchlistError(f"{label}: entity {name!r} is defined twice")
+        if not isinstance(entry.get("disabled", False), bool):
+            raise WatchlistError(f"{label}: entity {name!r}: 'disabled' must be true or false")
         seen.add(name)
         if entry.get("disabled") is True:
             entries.pop(name, None)
@@ -348,7 +382,7 @@ def _automaton(compiled: tuple[CompiledRule, ...], folded: bool) -> Any:
     automaton = ahocorasick.Automaton()
     for index, item in enumerate(compiled):
         if item.rule.case_insensitive == folded:
-            key = item.rule.alias.translate(_NORMALISE)
+            key = normalise(item.rule.alias)
             key = key.lower() if folded else key
             automaton.add_word(key, (len(key), index))
     if len(automaton):
