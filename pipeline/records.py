@@ -128,7 +128,8 @@ class Amount:
     currency: str  # ISO 4217 code
     usd: float
     qualifier: str | None = None  # "up to", "more than", "about", "nearly", ...
-    kind: str = "deal"  # "deal" | "valuation" | "stake_value" | "market_size" | "spending"
+    # deal | valuation | stake_value | market_size | spending | revenue | other
+    kind: str = "deal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ _SUFFIXED = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+_SPACES = re.compile(r"\s+")
 _QUALIFIER = re.compile(
     r"\b(up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
     r"approximately|some|close to|in excess of|upwards of|less than|under|just over|"
@@ -184,7 +185,7 @@ def _scale(word: str | None) -> float:
         return 1.0
     if len(word) == 1:
         return _SCALES[word.lower()]
-    return _SCALES[re.sub(r"\s+", " ", word.lower())]
+    return _SCALES[_SPACES.sub(" ", word.lower())]
 
 
 def _number(text: str) -> float:
@@ -213,7 +214,7 @@ _NOUN_KINDS: tuple[tuple[str, str], ...] = (
      "series [a-h]|raise|injection|stake|bid|offer|tender|transaction|merger|price tag", "deal"),
     ("investment|commitment|pledge", "weak_deal"),
     ("initiative|project|programme|program|plan|capex|capital expenditures?|budget|build-?out|"
-     "expansion|campus|facilit(?:y|ies)|data cent(?:er|re)s?|plant|factory|fab|cluster|"
+     "expansion(?!\\s+with)|campus|facilit(?:y|ies)|data cent(?:er|re)s?|plant|factory|fab|cluster|"
      "supercomputer|infrastructure|spending|spend", "spending"),
     ("revenues?|sales|profits?|loss(?:es)?|earnings|net income|income|run-?rate|arr|"
      "turnover|bookings|guidance", "revenue"),
@@ -234,16 +235,23 @@ _AFTER_IN = [  # "$12 billion in revenue", "$2 billion in new funding"
 # "invest $10 billion in data centres / to build new facilities": money for one company's own
 # build-out, not a price paid to a counterparty.
 _SPENDING_TARGET = re.compile(
-    r"^[^.;,]{0,40}?\b(?:in|on|into|to|for|toward|towards)\s+(?:[\w-]+\s+){0,3}?"
+    r"^[^.;,]{0,40}?\b(?:in|on|into|toward|towards|to build|to construct)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:infrastructure|data cent|facilit|campus|capacity|factor|fab\b|plants?\b|construction|"
-    r"build|expan|manufacturing|sites?\b|servers?|chips?\b|hardware)",
+    r"manufacturing|sites?\b|servers?|chips?\b|hardware)",
+    re.I,
+)
+
+# "a $3.3 billion commitment to new facilities": a pledge towards a build-out.
+_PLEDGE_TARGET = re.compile(
+    r"^\s*\S+\s+(?:to|for)\s+(?:[\w-]+\s+){0,3}?(?:infrastructure|data cent|facilit|campus|"
+    r"capacity|factor|fab\b|plants?\b|construction|manufacturing|sites?\b)",
     re.I,
 )
 
 # Cues before an amount; the nearest one wins.
 _BEFORE_CUES = re.compile(
     r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b)"
-    r"|(?P<worth>\bvalued(?=\s+at\b)|\bworth\b)|(?P<valued>\bvalued\b)"
+    r"|(?P<valued_at>\bvalued(?=\s+at\b))|(?P<worth>\bworth\b)|(?P<valued>\bvalued\b)"
     r"|(?P<deal>\binvest\w*|\brais(?:e|es|ed|ing)\b|\bpa(?:id|y|ys|ying)\b|\bacquir\w+|"
     r"\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas\w+|\bdeal\b|\bcontract\b|\bagreement\b|\bround\b|"
     r"\bfunding\b|\bfinancing\b|\bstake\b|\bbid\b|\boffer\w*|\binject\w*|\bsecur\w+|\bled\b|"
@@ -255,6 +263,11 @@ _BEFORE_CUES = re.compile(
     r"|(?P<market_size>\bmarkets?\b|\bindustry\b|\bsector\b)"
     r"|(?P<other>\bfine[ds]?\b|\bpenalt\w+|\bsettle\w*|\bdamages\b|\bsu(?:e|ed|es|ing)\b|"
     r"\blawsuit\b|\bseek\w*|\bcost\w*|\bcompensation\b|\bsalary\b|\btax\w*|\bloans?\b)",
+    re.I,
+)
+_COMPANY_WORTH = re.compile(
+    r"(?:\b(?:company|startup|firm|business|maker|group|lab|unicorn|it|which)\b[^,;]{0,20}|"
+    r",\s*(?:now\s+)?|\b(?:is|are|was|were|be|been|becomes?|became)\s+(?:now\s+)?(?:\w+\s+)?)$",
     re.I,
 )
 # What "valued at" / "worth" describes: the head noun written shortly before it.
@@ -272,7 +285,7 @@ def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     kind = _kind_after(after)
     if kind not in (None, "weak_deal"):
         return kind
-    if _SPENDING_TARGET.match(after):
+    if _SPENDING_TARGET.match(after) or (kind == "weak_deal" and _PLEDGE_TARGET.match(after)):
         return "spending"
     if kind == "weak_deal":
         return "deal"
@@ -302,13 +315,17 @@ def _kind_before(before: str) -> str | None:
     cue = cues[-1]
     if cue.lastgroup == "valued":  # "the deal valued OpenAI at $300 billion"
         return "valuation"
-    if cue.lastgroup != "worth":
+    if cue.lastgroup not in ("worth", "valued_at"):
         return cue.lastgroup or "deal"
     head = before[max(0, cue.start() - 60) : cue.start()]
     for pattern, kind in _WORTH_HEADS:
         if pattern.search(head):
             return kind
-    return "valuation"
+    # Companies are "valued at" a sum, or "now worth" it; capacity, orders and packages are
+    # "worth" what is paid for them.
+    if cue.lastgroup == "valued_at" or _COMPANY_WORTH.search(head):
+        return "valuation"
+    return "deal"
 
 
 # ---- stakes -------------------------------------------------------------------------------
@@ -332,10 +349,16 @@ _STAKE_FORMS = (
 _HOLDER_BEFORE = re.compile(
     r"(?P<name>[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})(?:['’]s)?\s+"
     r"(?:(?:will|would|to|now|also|already|then)\s+)*"
-    r"(?:hold|holds|holding|held|own|owns|owning|owned|take|takes|took|taking|acquired|"
-    r"acquires|bought|buys|gets|got|receives|received|retains|retaining|keeps|keeping|with)?"
+    r"(?:hold|holds|holding|held|own|owns|owning|owned|take|takes|took|taking|acquire|"
+    r"acquired|acquires|acquiring|buy|bought|buys|buying|get|gets|got|receive|receives|"
+    r"received|retain|retains|retaining|keep|keeps|keeping|with)?"
     r"\s*(?:a|an|its|their|the)?\s*(?:about|roughly|around|nearly)?\s*$"
 )
+# Capitalised words that start sentences, not names ("The company took a 10% stake").
+_NOT_NAMES = frozenset(
+    ["The", "A", "An", "It", "Its", "This", "That", "In", "On", "At", "With", "And", "But",
+     "Under", "As"]
+)  # fmt: skip
 _HOLDER_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:held|owned)\s+by\s+(?P<name>[A-Z][\w&.\-]*)")
 
 
@@ -362,25 +385,3 @@ def _holder(sentence: str, match: re.Match[str]) -> str | None:
     if before and before.group("name").split()[0] not in _NOT_NAMES:
         return before.group("name")
     return None
-
-
-# Capitalised words that start sentences, not names ("The company took a 10% stake").
-_NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "It",
-        "Its",
-        "This",
-        "That",
-        "In",
-        "On",
-        "At",
-        "With",
-        "And",
-        "But",
-        "Under",
-        "As",
-    ]
-)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pipeline.records import DealMention, Entity, TaggedArticle
+from pipeline.records import Amount, DealMention, Entity, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
 from pipeline.tagging.deals import deal_key, find_deals
 from pipeline.tagging.match import discover_orgs, find_mentions
@@ -96,6 +96,14 @@ def as_json(tagged: TaggedArticle, watchlist: Watchlist) -> dict[str, Any]:
     }
 
 
+def _amount_text(amount: Amount) -> str:
+    """The amount as written, with its qualifier ("up to $500 billion")."""
+    qualifier = amount.qualifier
+    if not qualifier or qualifier == "between" or amount.text.lower().startswith(qualifier):
+        return amount.text
+    return f"{qualifier} {amount.text}"
+
+
 def _deal_json(deal: DealMention) -> dict[str, Any]:
     amount = deal.amount
     return {
@@ -103,7 +111,7 @@ def _deal_json(deal: DealMention) -> dict[str, Any]:
         "parties": [p.name for p in deal.parties],
         "roles": {p.name: p.role for p in deal.parties},
         "amount_usd": amount.usd if amount else None,
-        "amount_text": amount.text if amount else None,
+        "amount_text": _amount_text(amount) if amount else None,
         "status": deal.status,
         "background": deal.background,
         "sentence": deal.sentence,

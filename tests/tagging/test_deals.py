@@ -1,0 +1,432 @@
+"""Deal extraction: the seed articles' acceptance criteria, each deal type, status and
+background rule, the negatives (lawsuits, launches, earnings, market sizes, spending), and
+the deal key - run over the project's own splitter, watchlist and matcher."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.records import Amount, DealMention, Mention, Party
+from pipeline.tagging.deals import amount_band, deal_key, find_deals
+from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.sentences import split_sentences
+from pipeline.tagging.tagger import parents_of
+from pipeline.tagging.watchlist import Watchlist, load_watchlist
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def watchlist() -> Watchlist:
+    return load_watchlist()
+
+
+def deals_in(
+    text: str, watchlist: Watchlist, published: datetime | None = None
+) -> list[DealMention]:
+    """The deals of `text`, read as the tagger reads them."""
+    sentences = split_sentences(text)
+    known = find_mentions(text, sentences, watchlist)
+    mentions = sorted(
+        known + discover_orgs(text, sentences, watchlist, known), key=lambda m: m.start
+    )
+    return find_deals(text, sentences, mentions, published, parents_of(watchlist))
+
+
+def summary(deal: DealMention) -> tuple[str, frozenset[str], str]:
+    return deal.type, frozenset(party.name for party in deal.parties), deal.status
+
+
+def roles(deal: DealMention) -> dict[str, str]:
+    return {party.name: party.role for party in deal.parties}
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+# ---- the seed articles ------------------------------------------------------------------
+
+# Copied from the project's expected-tags spec (shared/seeds/expected_tags.json), which the
+# repository does not read: the deals each seed must yield and the sentences that must not.
+SEED_DEALS = {
+    "000_f844235f3c9f1614.txt": [
+        {"type": "investment", "parties": {"Microsoft": "investor", "OpenAI": "target"},
+         "amount_usd": 1e9, "year": 2019, "status": "completed", "background": True},
+        {"type": "joint_venture", "parties": {"OpenAI": "partner", "Oracle": "partner",
+                                              "SoftBank": "partner"},
+         "name": "Stargate Project", "amount_usd": 500e9, "qualifier": "up to",
+         "stakes": (("OpenAI", 0.40),), "status": "announced", "background": False},
+        {"type": "partnership", "alt": ["licensing"],
+         "parties": {"Microsoft": None, "DeepSeek": None},
+         "amount_usd": None, "status": "announced", "background": False},
+        {"type": "partnership", "alt": ["licensing"], "parties": {"Microsoft": None, "xAI": None},
+         "amount_usd": None, "status": "announced", "background": False},
+    ],
+    "004_fbee2b38ced3e7ae.txt": [
+        {"type": "investment", "parties": {"Microsoft": "investor", "OpenAI": "target"},
+         "amount_usd": 1e9, "year": 2019, "status": "completed", "background": True},
+        {"type": "investment", "parties": {"Microsoft": "investor", "OpenAI": "target"},
+         "amount_usd": 13e9, "qualifier": "around", "status": "reported", "background": True},
+        {"type": "licensing", "alt": ["partnership"], "parties": {"Microsoft": "licensee",
+                                                                   "OpenAI": None},
+         "amount_usd": None, "status": "completed", "background": True},
+        {"type": "investment", "parties": {"OpenAI": "target"}, "amount_usd": None,
+         "valuation_usd": 157e9, "status": "reported", "background": False},
+        {"type": "contract", "alt": ["partnership"],
+         "parties": {"OpenAI": None, "Amazon Web Services": None},
+         "amount_usd": None, "status": "in_talks", "background": False},
+        {"type": "contract", "alt": ["partnership"],
+         "parties": {"OpenAI": None, "Google Cloud": None},
+         "amount_usd": None, "status": "in_talks", "background": False},
+    ],
+}  # fmt: skip
+SEED_NOT_DEALS = {
+    "000_f844235f3c9f1614.txt": [
+        "Microsoft has announced a slowdown in some AI data center projects, including a $1 "
+        "billion initiative in Ohio.",
+    ],
+    "004_fbee2b38ced3e7ae.txt": [
+        'The company has been expanding its "data centers" globally, with a $3.3 billion '
+        "commitment to new facilities in Wisconsin alone",
+        "A 2024 report from Synergy Research Group notes that global spending on cloud "
+        "infrastructure services exceeded $70 billion in the last quarter alone",
+    ],
+}
+
+
+def seed_published(seed: str) -> datetime:
+    """The seed's publish date, from the project's own served fixtures."""
+    pages = json.loads((SEEDS / "fixtures.json").read_text(encoding="utf-8"))["pages"]
+    page = next(p for p in pages if p["seed"] == seed and p["kind"] == "original")
+    return datetime.fromisoformat(page["published"].replace("Z", "+00:00"))
+
+
+def matches(deal: DealMention, expected: dict) -> bool:
+    types = [expected["type"], *expected.get("alt", [])]
+    return deal.type in types and {p.name for p in deal.parties} == set(expected["parties"])
+
+
+@pytest.mark.parametrize("published", [True, False], ids=["dated", "undated"])
+@pytest.mark.parametrize("seed", sorted(SEED_DEALS))
+def test_every_seed_deal_is_found(seed: str, published: bool, watchlist: Watchlist) -> None:
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    deals = deals_in(text, watchlist, seed_published(seed) if published else None)
+    unmatched = list(deals)
+    for expected in SEED_DEALS[seed]:
+        found = next((d for d in unmatched if matches(d, expected)), None)
+        assert found is not None, f"missing {expected}"
+        unmatched.remove(found)
+        assert_deal(found, expected)
+    assert unmatched == [], "deals the spec does not list"
+
+
+def assert_deal(deal: DealMention, expected: dict) -> None:
+    assert (deal.status, deal.background) == (expected["status"], expected["background"])
+    if expected["amount_usd"] is None:
+        assert deal.amount is None
+    else:
+        assert deal.amount is not None
+        assert deal.amount.usd == pytest.approx(expected["amount_usd"])
+        assert deal.amount.qualifier == expected.get("qualifier")
+    for name, role in expected["parties"].items():
+        assert role is None or roles(deal)[name] == role
+    for field in ("year", "name", "valuation_usd", "stakes"):
+        if field in expected:
+            assert getattr(deal, field) == expected[field]
+    assert deal.deal_key == deal_key(deal)
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_NOT_DEALS))
+def test_no_not_deal_sentence_yields_a_deal(seed: str, watchlist: Watchlist) -> None:
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    evidence = [deal.sentence for deal in deals_in(text, watchlist, seed_published(seed))]
+    for sentence in SEED_NOT_DEALS[seed]:
+        assert not any(sentence in e or e in sentence for e in evidence)
+        assert deals_in(sentence, watchlist) == []
+
+
+# ---- deal types ---------------------------------------------------------------------------
+
+TYPES = [
+    (
+        "Microsoft plans to invest $1.5 billion in G42, the Abu Dhabi AI firm.",
+        "investment",
+        {"Microsoft": "investor", "G42": "target"},
+        1.5e9,
+    ),
+    (
+        "Anthropic raised $4 billion from Amazon in a deal announced on Monday.",
+        "investment",
+        {"Amazon": "investor", "Anthropic": "target"},
+        4e9,
+    ),
+    (
+        "Google agreed to acquire cybersecurity startup Wiz for $32 billion.",
+        "acquisition",
+        {"Google": "acquirer", "Wiz": "target"},
+        32e9,
+    ),
+    (
+        "Slack was acquired by Salesforce for $27.7 billion.",
+        "acquisition",
+        {"Salesforce": "acquirer", "Slack": "target"},
+        27.7e9,
+    ),
+    (
+        "Apple is partnering with Anthropic to build a coding assistant.",
+        "partnership",
+        {"Apple": "partner", "Anthropic": "partner"},
+        None,
+    ),
+    (
+        "Foxconn and SoftBank formed a joint venture to build AI servers in Ohio.",
+        "joint_venture",
+        {"Foxconn": "partner", "SoftBank": "partner"},
+        None,
+    ),
+    (
+        "Nvidia will supply OpenAI with GPUs under a multi-year agreement.",
+        "contract",
+        {"NVIDIA": "supplier", "OpenAI": "customer"},
+        None,
+    ),
+    (
+        "OpenAI signed a $38 billion deal to buy cloud computing capacity from Amazon Web "
+        "Services.",
+        "contract",
+        {"Amazon Web Services": "supplier", "OpenAI": "customer"},
+        38e9,
+    ),
+    (
+        "Microsoft paid $650 million to license Inflection AI's models.",
+        "licensing",
+        {"Microsoft": "licensee", "Inflection AI": "licensor"},
+        650e6,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "parties", "usd"), TYPES, ids=[t[1] for t in TYPES])
+def test_each_deal_type(
+    text: str, type_: str, parties: dict[str, str], usd: float | None, watchlist: Watchlist
+) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert deal.type == type_
+    assert roles(deal) == parties
+    assert (deal.amount.usd if deal.amount else None) == (pytest.approx(usd) if usd else None)
+
+
+def test_a_list_of_counterparties_yields_one_deal_each(watchlist: Watchlist) -> None:
+    text = "Salesforce is adding models from Anthropic and Google to its Agentforce platform."
+    found = {summary(d)[:2] for d in deals_in(text, watchlist)}
+    assert found == {
+        ("partnership", frozenset({"Salesforce", "Anthropic"})),
+        ("partnership", frozenset({"Salesforce", "Google"})),
+    }
+
+
+def test_a_round_with_several_investors_yields_one_deal_per_investor(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "OpenAI said it had closed a $40 billion funding round led by SoftBank. "
+        "Microsoft and Thrive Capital also participated."
+    )
+    deals = deals_in(text, watchlist)
+    investors = {p.name for d in deals for p in d.parties if p.role == "investor"}
+    assert investors == {"SoftBank", "Microsoft", "Thrive Capital"}
+    assert {d.amount.usd for d in deals if d.amount} == {40e9}
+
+
+def test_a_funding_round_without_named_investors_is_a_one_party_deal(
+    watchlist: Watchlist,
+) -> None:
+    (deal,) = deals_in(
+        "Anthropic closed a $13 billion Series F at a $183 billion valuation.", watchlist
+    )
+    assert roles(deal) == {"Anthropic": "target"}
+    assert deal.amount is not None and deal.amount.usd == pytest.approx(13e9)
+    assert deal.valuation_usd == pytest.approx(183e9)
+
+
+def test_a_stake_bought_is_an_investment_and_records_the_stake(watchlist: Watchlist) -> None:
+    (deal,) = deals_in("Meta is buying a 49% stake in Scale AI for $14.3 billion.", watchlist)
+    assert deal.type == "investment"
+    assert roles(deal) == {"Meta": "investor", "Scale AI": "target"}
+    assert deal.stakes == (("Meta", pytest.approx(0.49)),)
+
+
+def test_the_company_refers_back_to_the_previous_sentence(watchlist: Watchlist) -> None:
+    text = "Perplexity is growing fast. The company raised $500 million from Nvidia last week."
+    (deal,) = deals_in(text, watchlist)
+    assert roles(deal) == {"NVIDIA": "investor", "Perplexity": "target"}
+
+
+def test_a_follow_up_sentence_adds_to_the_deal_instead_of_starting_one(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "SoftBank and OpenAI announced a joint venture to build data centers. "
+        "The venture will invest up to $100 billion, with OpenAI holding a 50% stake."
+    )
+    (deal,) = deals_in(text, watchlist)
+    assert deal.type == "joint_venture"
+    assert deal.amount is not None and deal.amount.qualifier == "up to"
+    assert deal.stakes == (("OpenAI", pytest.approx(0.5)),)
+
+
+def test_an_article_restating_a_deal_reports_it_once(watchlist: Watchlist) -> None:
+    text = (
+        "Microsoft is integrating models from DeepSeek into its Azure platform. "
+        "The company is also incorporating models from DeepSeek into Copilot."
+    )
+    assert len(deals_in(text, watchlist)) == 1
+
+
+def test_orgs_compared_with_or_cited_are_not_parties(watchlist: Watchlist) -> None:
+    text = (
+        "According to Gartner, Microsoft is expanding its AI collaborations beyond OpenAI, "
+        "integrating models from xAI."
+    )
+    assert {summary(d)[1] for d in deals_in(text, watchlist)} == {frozenset({"Microsoft", "xAI"})}
+
+
+def test_products_count_as_their_parent_org_only_when_parents_are_given() -> None:
+    text = "OpenAI signed a deal with Azure for compute capacity."
+    sentences = split_sentences(text)
+    mentions = [
+        Mention("OpenAI", "org", "OpenAI", 0, 6, 0),
+        Mention("Azure", "product", "Azure", 26, 31, 0),
+    ]
+    with_parents = find_deals(text, sentences, mentions, None, {"Azure": "Microsoft"})
+    assert [summary(d)[1] for d in with_parents] == [frozenset({"OpenAI", "Microsoft"})]
+    assert find_deals(text, sentences, mentions) == []
+
+
+# ---- status -------------------------------------------------------------------------------
+
+STATUSES = [
+    ("Cisco completed its $4.5 billion acquisition of Splunk on Thursday.", "completed"),
+    ("Salesforce has agreed to acquire Informatica for $8 billion.", "announced"),
+    ("Nvidia is in advanced talks to buy Run:ai for about $700 million.", "in_talks"),
+    ("Apple is exploring a partnership with Anthropic, people familiar said.", "in_talks"),
+    (
+        "Amazon invested $2.75 billion in Anthropic, according to people familiar with the matter.",
+        "reported",
+    ),
+    ("Meta reportedly acquired a stake in Scale AI for $14 billion.", "reported"),
+    ("Microsoft plans to invest $10 billion in OpenAI.", "planned"),
+    ("Nvidia walked away from its planned $40 billion purchase of Arm.", "failed"),
+    ("Intel's board rejected a takeover approach from Qualcomm.", "failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "status"), STATUSES, ids=[s[1] for s in STATUSES])
+def test_status(text: str, status: str, watchlist: Watchlist) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert deal.status == status
+
+
+# ---- background ---------------------------------------------------------------------------
+
+
+def test_a_deal_in_a_past_year_is_background_with_its_year(watchlist: Watchlist) -> None:
+    text = "In 2018, Microsoft paid $7.5 billion for GitHub."
+    (deal,) = deals_in(text, watchlist, at("2025-03-01"))
+    assert (summary(deal), deal.background, deal.year) == (
+        ("acquisition", frozenset({"Microsoft", "GitHub"}), "completed"),
+        True,
+        2018,
+    )
+
+
+def test_a_deal_of_the_publication_year_is_news(watchlist: Watchlist) -> None:
+    (deal,) = deals_in(
+        "In 2025, Google agreed to buy Wiz for $32 billion.", watchlist, at("2025-03-19")
+    )
+    assert (deal.background, deal.year) == (False, 2025)
+
+
+def test_a_deal_told_in_a_relative_clause_is_background(watchlist: Watchlist) -> None:
+    text = "Microsoft, which first invested in OpenAI in 2019, reported revenue of $70 billion."
+    (deal,) = deals_in(text, watchlist, at("2025-04-30"))
+    assert (summary(deal)[:2], deal.background, deal.year) == (
+        ("investment", frozenset({"Microsoft", "OpenAI"})),
+        True,
+        2019,
+    )
+
+
+def test_the_year_of_a_report_dates_the_statement_not_the_deal(watchlist: Watchlist) -> None:
+    text = "According to a 2023 report, Microsoft's investment in OpenAI was valued at $13 billion."
+    (deal,) = deals_in(text, watchlist, at("2025-05-20"))
+    assert (deal.background, deal.year) == (True, None)
+
+
+# ---- not deals ----------------------------------------------------------------------------
+
+NEGATIVES = [
+    "The New York Times sued OpenAI and Microsoft, alleging the companies used its articles "
+    "without permission.",
+    "Google unveiled Gemini 2.5, saying it outperforms rivals from OpenAI and Anthropic.",
+    "Nvidia reported quarterly revenue of $39.3 billion, beating estimates.",
+    "The market for AI accelerators could be worth $400 billion by 2027, AMD told investors.",
+    "Amazon expects to spend about $100 billion on capital expenditures this year, mostly on "
+    "data centers for AWS.",
+    "Microsoft will spend $80 billion this fiscal year building AI-enabled data centers.",
+    "Meta has hired three senior researchers from OpenAI's Zurich office.",
+    "xAI is exploring options to raise fresh capital, people familiar with the matter said.",
+    "Microsoft-backed OpenAI launched a new reasoning model on Thursday.",
+    "Microsoft's stake in OpenAI is now worth an estimated $135 billion.",
+    "The long-running partnership between Microsoft and OpenAI has come under strain.",
+    "If OpenAI shifts workloads elsewhere, Microsoft's return on such investments could suffer.",
+    "SoftBank sold its entire $5.8 billion stake in Nvidia to help fund its OpenAI commitments.",
+    "Will Microsoft acquire OpenAI?",
+    "Microsoft denied it was in talks to acquire Anthropic.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES, ids=[n[:40] for n in NEGATIVES])
+def test_not_a_deal(text: str, watchlist: Watchlist) -> None:
+    assert deals_in(text, watchlist, at("2025-06-01")) == []
+
+
+# ---- keys ---------------------------------------------------------------------------------
+
+
+def amount(usd: float) -> Amount:
+    return Amount(f"${usd:g}", usd, "USD", usd)
+
+
+@pytest.mark.parametrize(
+    ("usd", "band"),
+    [
+        (None, "undisclosed"),
+        (5e6, "<$10M"),
+        (40e6, "$10M-$100M"),
+        (300e6, "$100M-$1B"),
+        (1e9, "$1B-$10B"),
+        (13e9, "$10B-$100B"),
+        (500e9, "$100B+"),
+    ],
+)
+def test_amount_band(usd: float | None, band: str) -> None:
+    assert amount_band(amount(usd) if usd else None) == band
+
+
+def test_deal_key_is_type_sorted_parties_and_band() -> None:
+    deal = DealMention(
+        type="investment",
+        parties=(Party("OpenAI", "target"), Party("Microsoft", "investor")),
+        status="completed",
+        sentence="...",
+        sentence_index=0,
+        amount=amount(1e9),
+    )
+    assert deal_key(deal) == "investment|Microsoft+OpenAI|$1B-$10B"
