@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from flows.ingest import STORE_TASK, IngestResult, finish, open_stages, process
+from flows.ingest import STORE_TASK, IngestResult, finish, open_stages, process, reindex
 from pipeline.fetch import FetchError, get, open_client
 from pipeline.records import FeedEntry, FetchedPage
 from pipeline.settings import Settings, load_settings
@@ -109,6 +109,7 @@ async def backfill_flow(
                 await process(
                     stages, [e for e in entries if e.url.startswith("file:")], counts, pages
                 )
+        reindex(db)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise

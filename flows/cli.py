@@ -28,8 +28,11 @@ _prefect_environment()
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 from rich.table import Table  # noqa: E402
+from rich.text import Text  # noqa: E402
 
+from flows.cli_analysis import register as register_analysis  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
 from warehouse import store  # noqa: E402
 from warehouse.db import Database, StoreError  # noqa: E402
@@ -39,7 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-feeds_app = typer.Typer(help="List, add and remove feeds.", no_args_is_help=True)
+feeds_app = typer.Typer(help="List, add, enable and remove feeds.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 console = Console()
 err = Console(stderr=True)
@@ -51,7 +54,7 @@ DEMO_CONFIG = PROJECT_ROOT / "seeds" / "demo.toml"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -74,7 +77,8 @@ def _table(
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
+        # Text cells: stored titles and URLs are data, never rich markup.
+        table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
     return table
 
 
@@ -154,9 +158,33 @@ def status(
     db = _db(_settings(config))
     try:
         console.print(_table("recent runs", store.read(db, "recent_runs", [runs])))
-        console.print(_table("feeds", store.read(db, "feed_status")))
+        feeds = store.read(db, "feed_status")
     except StoreError as exc:
         raise _fail(str(exc), 3) from None
+    console.print(_table("feeds", feeds, STATUS_COLUMNS))
+    console.print(_health_summary(feeds), highlight=False)
+
+
+STATUS_COLUMNS = (
+    "name",
+    "health",
+    "last_status",
+    "last_http_status",
+    "last_success",
+    "consecutive_failures",
+    "failure_weight",
+    "next_poll",
+    "note",
+)
+
+
+def _health_summary(feeds: Sequence[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for feed in feeds:
+        counts[feed["health"]] = counts.get(feed["health"], 0) + 1
+    summary = ", ".join(f"{n} {health}" for health, n in sorted(counts.items()))
+    hint = " (`newsmon feeds enable NAME` polls one again)" if counts.get("disabled") else ""
+    return f"{len(feeds)} feeds: {summary or 'none'}{hint}"
 
 
 @feeds_app.command("list")
@@ -204,6 +232,18 @@ def _name_for(url: str) -> str:
 
     parts = urlsplit(url)
     return (parts.hostname or "feed") + parts.path.rstrip("/").replace("/", "-")
+
+
+@feeds_app.command("enable")
+def feeds_enable(name: str, config: ConfigOption = None) -> None:
+    """Poll a feed again that was disabled for failing (its failure count starts over)."""
+    db = _db(_settings(config))
+    outcome = store.enable_feed(db, name) if db.path.exists() else "missing"
+    if outcome == "missing":
+        raise _fail(f"no feed named {name}")
+    if outcome == "off":
+        raise _fail(f"{name} has enabled = false in newsmon.toml: change it there")
+    console.print(f"enabled feed {name}: the next run polls it", highlight=False)
 
 
 @feeds_app.command("remove")
@@ -370,6 +410,9 @@ def backfill(
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
     _print_counts(result)
+
+
+register_analysis(app)
 
 
 def run() -> None:

@@ -38,7 +38,7 @@ from pipeline.settings import Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 from pipeline.tagging.tagger import tag as tag_article
 from pipeline.tagging.watchlist import Watchlist
-from warehouse import store, tags
+from warehouse import search, store, tags
 from warehouse.db import Database, StoreBusy
 from warehouse.store import Batch, RunCounts
 
@@ -100,7 +100,7 @@ async def poll(
 def queue_entries(
     db: Database, run_id: str, polls: list[tuple[str, PollResult]], settings: Settings
 ) -> tuple[int, list[FeedEntry]]:
-    new = store.record_polls(db, run_id, polls, datetime.now(UTC))
+    new = store.record_polls(db, run_id, polls, datetime.now(UTC), settings.health)
     limits = settings.ingest
     return new, store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts)
 
@@ -141,6 +141,13 @@ def save(
 
 
 @task(**STORE_TASK)
+def reindex(db: Database) -> int | None:
+    """Rebuild the full-text index when new articles arrived (its own short transaction)."""
+    with db.transaction() as con:
+        return search.refresh_index(con)
+
+
+@task(**STORE_TASK)
 def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
     store.finish_run(db, run_id, counts, status)
 
@@ -157,6 +164,7 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     feed_names = {state.url: name for name, state in feeds}
     try:
         await _run(db, settings, run_id, feeds, feed_names, counts, watchlist)
+        reindex(db)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise
@@ -190,7 +198,10 @@ async def open_stages(
     limits = settings.ingest
     async with open_client(settings.http) as client:
         with Extractor(
-            limits.extract_workers, limits.extract_timeout_s, limits.min_text_chars
+            limits.extract_workers,
+            limits.extract_timeout_s,
+            limits.min_text_chars,
+            limits.extract_memory_mb,
         ) as extractor:
             yield Stages(
                 db,
