@@ -33,6 +33,7 @@ from rich.table import Table  # noqa: E402
 from rich.text import Text  # noqa: E402
 
 from flows.cli_analysis import register as register_analysis  # noqa: E402
+from flows.cli_digest import register as register_digest  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
 from warehouse import store  # noqa: E402
 from warehouse.db import Database, StoreError  # noqa: E402
@@ -413,6 +414,7 @@ def backfill(
 
 
 register_analysis(app)
+register_digest(app)
 
 
 def run() -> None:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.digest import DigestSettings
+
 DEFAULT_CONFIG = Path("newsmon.toml")
 ENV_OVERRIDES = {
     # environment variable -> (section, key)
@@ -52,6 +54,8 @@ class HttpSettings(_Section):
     max_redirects: int = Field(5, ge=0, le=30)
     max_url_length: int = Field(2048, ge=64, le=65536)
     respect_robots_txt: bool = True
+    # Loopback, private, link-local, CGNAT, multicast and unspecified addresses are refused
+    # unless listed here (the demo and the tests list 127.0.0.0/8).
     allow_private_networks: tuple[str, ...] = ()
 
     @field_validator("allow_private_networks")
@@ -70,9 +74,24 @@ class IngestSettings(_Section):
     batch_size: int = Field(200, ge=1, le=10_000)
     extract_workers: int = Field(0, ge=0, le=256)  # 0: one per core
     extract_timeout_s: float = Field(30.0, gt=0, le=3600)
+    # Address space an extraction worker may add beyond its size at start; 0: unbounded.
+    extract_memory_mb: int = Field(1024, ge=0, le=1024**2)
     min_text_chars: int = Field(200, ge=0)
     max_entries_per_run: int = Field(20_000, ge=1, le=10_000_000)
     max_attempts: int = Field(3, ge=1, le=100)
+
+
+class HealthSettings(_Section):
+    """Feed health: failure weights, backoff of the next poll, and when to give up."""
+
+    hard_failure_weight: float = Field(1.0, ge=0, le=1000)  # 404, 410, not a feed, bad URL
+    soft_failure_weight: float = Field(0.25, ge=0, le=1000)  # 5xx, timeouts, network
+    temporary_failure_weight: float = Field(0.0, ge=0, le=1000)  # 429, 503 + Retry-After
+    disable_after: float = Field(10.0, gt=0, le=100_000)  # weighted failures in a row
+    backoff_step_s: float = Field(900.0, ge=0, le=7 * 86400)  # next poll: step × failures
+    backoff_cap_s: float = Field(86400.0, ge=0, le=30 * 86400)
+    retry_after_cap_s: float = Field(86400.0, ge=0, le=30 * 86400)
+    jitter: float = Field(0.1, ge=0, le=1)  # up to this fraction added to each delay
 
 
 class TaggingSettings(_Section):
@@ -124,8 +143,10 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
+    health: HealthSettings = HealthSettings()
     tagging: TaggingSettings = TaggingSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    digest: DigestSettings = DigestSettings()
     feeds: tuple[FeedSettings, ...] = ()
     source: Path | None = None  # the file these settings came from
 
@@ -201,7 +222,8 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
-        lines.append(f"{where}{key}: {message} (got {err.get('input')!r})")
+        got = repr(err.get("input"))
+        lines.append(f"{where}{key}: {message} (got {got[:80]}{'…' if len(got) > 80 else ''})")
     return "invalid config:\n  " + "\n  ".join(lines)
 
 

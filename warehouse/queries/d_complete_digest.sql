@@ -1,0 +1,2 @@
+update digests set status = 'sent', completed = ?
+where digest_id = ? and status = 'pending';

@@ -1,0 +1,4 @@
+insert into digests (
+    digest_id, created, period_start, watermark, status, channels, deal_keys, content, completed
+)
+values (?, ?, ?, ?, ?, ?, ?, ?, ?);
