@@ -19,10 +19,10 @@ from bench.common import ground_truth_texts, median_seconds
 from pipeline.tagging.match import find_mentions
 from pipeline.tagging.sentences import split_sentences
 from pipeline.tagging.tagger import parents_of, tag, tagger_version
-from pipeline.tagging.watchlist import load_watchlist
+from pipeline.tagging.watchlist import Watchlist, load_watchlist
 
 
-def _baseline_automaton(watchlist) -> ahocorasick.Automaton:  # noqa: ANN001
+def _baseline_automaton(watchlist: Watchlist) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for entity in watchlist.entities:
         for alias in (entity.name, *entity.aliases):
