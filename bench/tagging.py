@@ -58,15 +58,21 @@ def main() -> None:
         return [tag(str(i), t, watchlist, None, version, parents) for i, t in enumerate(texts)]
 
     chars = sum(map(len, texts))
-    print(f"tagging bench: {len(texts)} articles ({chars / len(texts):,.0f} chars avg), "
-          f"1 core, median of {args.repeats}")
+    print(
+        f"tagging bench: {len(texts)} articles ({chars / len(texts):,.0f} chars avg), "
+        f"1 core, median of {args.repeats}"
+    )
     base = median_seconds(baseline, args.repeats)
-    rows = [("baseline: bare Aho-Corasick pass", base),
-            ("matcher: sentences + find_mentions", median_seconds(matcher, args.repeats)),
-            ("newsmon tag(): full tagger", median_seconds(full, args.repeats))]
+    rows = [
+        ("baseline: bare Aho-Corasick pass", base),
+        ("matcher: sentences + find_mentions", median_seconds(matcher, args.repeats)),
+        ("newsmon tag(): full tagger", median_seconds(full, args.repeats)),
+    ]
     for name, seconds in rows:
-        print(f"  {name:<38} {len(texts) / seconds:>9,.0f} articles/s  "
-              f"({seconds / base:5.1f}x baseline time)")
+        print(
+            f"  {name:<38} {len(texts) / seconds:>9,.0f} articles/s  "
+            f"({seconds / base:5.1f}x baseline time)"
+        )
     deals = sum(len(t.deals) for t in full())
     print(f"  deals found: {deals} ({deals / len(texts):.2f} per article)")
 
