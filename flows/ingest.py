@@ -201,6 +201,7 @@ async def open_stages(
             limits.extract_workers,
             limits.extract_timeout_s,
             limits.min_text_chars,
+            limits.extract_memory_mb,
         ) as extractor:
             yield Stages(
                 db,

@@ -8,8 +8,13 @@ killing the worker process stops it (pebble does that; a thread cannot be interr
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import re
+import resource
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
@@ -42,7 +47,7 @@ _DATE_PARAMS = {
 def extract(page: FetchedPage, min_chars: int = 200) -> Article | None:
     """Article text and metadata of one page; None when the page holds no article text."""
     doc = trafilatura.bare_extraction(
-        page.body,
+        _markup(page),
         url=page.final_url,
         with_metadata=True,
         include_comments=False,
@@ -68,6 +73,22 @@ def extract(page: FetchedPage, min_chars: int = 200) -> Article | None:
         fetched_at=page.fetched_at,
         feed_url=page.feed_url,
     )
+
+
+# WHATWG: these labels mean windows-1252 in every browser, and pages count on it.
+_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252"}
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _markup(page: FetchedPage) -> str | bytes:
+    """The page decoded by its HTTP charset, which outranks <meta> (as in browsers); the
+    bytes, for trafilatura's own detection, when there is none, a BOM, or it does not fit."""
+    if not page.charset or page.body.startswith(_BOMS):
+        return page.body
+    try:
+        return page.body.decode(_CHARSET_ALIASES.get(page.charset, page.charset))
+    except (LookupError, UnicodeDecodeError):
+        return page.body
 
 
 def _http_url(url: str | None) -> str | None:
@@ -102,7 +123,12 @@ def _language(body: bytes) -> str | None:
 
 
 def _extract_or_failure(page: FetchedPage, min_chars: int) -> Article | FetchFailure:
-    article = extract(page, min_chars)
+    try:
+        article = extract(page, min_chars)
+    except MemoryError:
+        # Here, in the worker: unwinding freed the page's trees, so a report still fits
+        # (pebble formatting the traceback would not, and the worker would just die).
+        return _failure(page, "memory", "extraction exceeded its memory (extract_memory_mb)")
     if article is None:
         return _failure(page, "no_text", f"no article text of at least {min_chars} chars")
     return article
@@ -112,18 +138,104 @@ def _failure(page: FetchedPage, kind: str, message: str) -> FetchFailure:
     return FetchFailure(page.url, "extract", kind, message, datetime.now(UTC), page.feed_url)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a small, single-threaded server process, not from the ingest.
+
+    Forking the ingest itself would copy a process full of threads (Prefect's, httpx's)
+    whose locks may be held at that instant, and a heap whose free space a worker could
+    fill unseen by the memory bound. The server loads this module once, then forks fast.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def bound_worker(memory_mb: int, owner_pid: int) -> None:
+    """Bound an extraction worker (pebble initializer): it exits when the process that owns
+    the pool dies, and its address space may grow by `memory_mb` at most (0: unbounded).
+
+    A page that needs more memory gets MemoryError, reported as `memory`.
+    """
+    _exit_with(owner_pid)
+    base = _address_space()
+    if memory_mb <= 0 or not base:
+        return  # unbounded, or no /proc to measure the start size from
+    limit = base + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _exit_with(owner_pid: int) -> None:
+    """Exit when the owner dies (kill -9, the OOM killer), so that no orphaned worker goes
+    on chewing a page that nobody waits for.
+
+    A watch thread on the owner's pid: the worker's parent is the fork server, which
+    outlives the owner as long as any worker holds its "alive" pipe (every one does), and
+    prctl(PR_SET_PDEATHSIG) fires when a *thread* ends, not a process.
+    """
+
+    def watch() -> None:
+        while _alive(owner_pid):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed owner stays a zombie until its own parent reaps it
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 class Extractor:
     """A warm process pool for extraction, kept across batches of one run."""
 
-    def __init__(self, workers: int = 0, timeout_s: float = 30.0, min_chars: int = 200) -> None:
+    def __init__(
+        self,
+        workers: int = 0,
+        timeout_s: float = 30.0,
+        min_chars: int = 200,
+        memory_mb: int = 1024,
+    ) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.timeout_s = timeout_s
         self.min_chars = min_chars
+        self.memory_mb = memory_mb
         self._pool: ProcessPool | None = None
 
     def __enter__(self) -> Extractor:
         # Recycle workers now and then: lxml trees fragment the heap over thousands of pages.
-        self._pool = ProcessPool(max_workers=self.workers, max_tasks=500)
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            max_tasks=500,
+            initializer=bound_worker,
+            initargs=(self.memory_mb, os.getpid()),
+            context=_worker_context(),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:

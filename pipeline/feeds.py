@@ -6,8 +6,10 @@ received (so its charset detection sees the real Content-Type), and nothing else
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import logging
+import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -16,8 +18,10 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
+import lxml.etree
+import lxml.html
 
-from pipeline.fetch import FetchError, Politeness, get
+from pipeline.fetch import FetchError, Politeness, get, status_kind
 from pipeline.records import FeedEntry, FeedState, PollResult
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,18 @@ log = logging.getLogger(__name__)
 
 class FeedError(Exception):
     """The document is not a usable feed (no entries, or not a feed at all)."""
+
+
+def read_feed(
+    body: bytes, feed_url: str, headers: Mapping[str, str] | None = None
+) -> feedparser.FeedParserDict:
+    """feedparser's reading of a document, as newsmon configures it: the response headers
+    we received (for the charset), the feed URL (for relative links), no fetching."""
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    response_headers.setdefault("content-location", feed_url)
+    return feedparser.parse(
+        body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+    )
 
 
 def parse_feed(
@@ -37,19 +53,22 @@ def parse_feed(
 
     A bozo feed that still yields entries is used. A document with no entries is an error.
     """
-    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
-    response_headers.setdefault("content-location", feed_url)
-    parsed = feedparser.parse(
-        body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    parsed = read_feed(body, feed_url, headers)
     bozo = _bozo_reason(parsed)
     if not parsed.entries:
-        kind = "no entries" if parsed.get("version") else "not a feed"
-        raise FeedError(f"{kind}{f' ({bozo})' if bozo else ''}")
+        raise FeedError(f"{_not_a_feed(parsed, body)}{f' ({bozo})' if bozo else ''}")
     entries = _unique(_entries(parsed.entries, feed_url))
     if not entries:
         raise FeedError(f"{len(parsed.entries)} entries, none with an http(s) link")
     return entries[:max_items], bozo
+
+
+def _not_a_feed(parsed: feedparser.FeedParserDict, body: bytes) -> str:
+    if parsed.get("version"):
+        return "no entries"
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "JSON (JSON Feed is not read), not a feed"
+    return "not a feed"
 
 
 def _bozo_reason(parsed: feedparser.FeedParserDict) -> str | None:
@@ -71,7 +90,7 @@ def _entries(raw_entries: list, feed_url: str) -> list[FeedEntry]:
                 feed_url=feed_url,
                 url=url,
                 guid=_text(raw.get("id")),
-                title=_text(raw.get("title")),
+                title=plain_title(raw),
                 published=_entry_date(raw),
                 summary=_text(raw.get("summary")),
             )
@@ -110,6 +129,38 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def plain_title(raw: Mapping) -> str | None:
+    """The title of a feed or an entry as plain text: markup in it is dropped, never stored.
+
+    feedparser calls a CDATA title plain text whatever it holds, so its own verdict is
+    not enough: a title with a known HTML element in it is read as HTML too ("a < b" is not).
+    """
+    title = _text(raw.get("title"))
+    detail = raw.get("title_detail") or {}
+    if title is None or ("html" not in str(detail.get("type", "")) and not _HTML_TAG.search(title)):
+        return title
+    return _text(" ".join(html_text(title).split()))
+
+
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|div|em|embed|font|form|h[1-6]|i|iframe|img|input|"
+    r"ins|li|link|mark|meta|object|ol|p|pre|q|s|script|small|span|strike|strong|style|sub|"
+    r"sup|svg|table|td|th|tr|u|ul)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def html_text(markup: str) -> str:
+    """The text of an HTML fragment, without the contents of script and style elements."""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return markup
+    for element in root.iter("script", "style"):
+        element.drop_tree()
+    return root.text_content()
+
+
 def _unique(entries: list[FeedEntry]) -> list[FeedEntry]:
     """Feeds repeat items (duplicate GUIDs, the same link twice): keep the first."""
     seen: set[str] = set()
@@ -138,7 +189,11 @@ async def poll_feed(
         resp = await get(client, state.url, politeness.settings, headers)
     except FetchError as exc:
         return PollResult(state.url, "error", exc.status, error=f"{exc.kind}: {exc}")
-    return _poll_outcome(state, resp.status, resp.headers, resp.body, max_items)
+    # Parsing a feed at the body cap takes seconds of CPU: off the event loop, so the
+    # deadlines of the other requests in flight keep their meaning.
+    return await asyncio.to_thread(
+        _poll_outcome, state, resp.status, resp.headers, resp.body, max_items
+    )
 
 
 def _poll_outcome(
@@ -146,6 +201,10 @@ def _poll_outcome(
 ) -> PollResult:
     etag = headers.get("etag") or state.etag
     modified = headers.get("last-modified") or state.last_modified
+    if status == 304 and not (state.etag or state.last_modified):
+        # Nothing was cached, so there is nothing this answer could refer to.
+        error = "unexpected_304: 304 Not Modified to a request without validators"
+        return PollResult(state.url, "error", 304, error=error)
     if status == 304:
         return PollResult(state.url, "not_modified", 304, etag=etag, last_modified=modified)
     if status != 200:
@@ -153,7 +212,7 @@ def _poll_outcome(
             state.url,
             "error",
             status,
-            error=f"http_{status}: HTTP {status}",
+            error=f"{status_kind(status, headers, body)}: HTTP {status}",
             retry_after_s=parse_retry_after(headers.get("retry-after")),
         )
     try:

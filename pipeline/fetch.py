@@ -1,9 +1,11 @@
 """The HTTP edge: bounded, polite GETs with httpx.
 
 httpx gives connect/read timeouts but no overall deadline (a slow-drip server defeats a
-read timeout), follows redirects without re-checking where they lead, and will decode any
-amount of gzip. So redirects are followed by hand, every request runs under a deadline,
-and the body is counted *after* decompression.
+read timeout), follows redirects without re-checking where they lead, connects to whatever
+a host name resolves to, and inflates each network chunk whole. So redirects are followed
+by hand, every request runs under a deadline, every connection goes to an address checked
+against the SSRF policy (`GuardedBackend`), and bodies are inflated here in bounded pieces,
+counted *after* decompression.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import ipaddress
 import logging
 import socket
 import urllib.robotparser
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from pipeline.records import FeedEntry, FetchedPage, FetchFailure
@@ -89,8 +94,12 @@ class Politeness:
             self._last[host] = now
 
 
-def open_client(settings: HttpSettings) -> httpx.AsyncClient:
-    """One client per run; redirects are ours to follow, so httpx must not."""
+def open_client(settings: HttpSettings, resolver: Resolver | None = None) -> httpx.AsyncClient:
+    """One client per run; redirects are ours to follow, so httpx must not.
+
+    Its connections go through `GuardedBackend`: a host name is resolved once per
+    connection and the address checked is the address connected to (no DNS rebinding).
+    """
     timeout = httpx.Timeout(
         connect=settings.connect_timeout_s,
         read=settings.read_timeout_s,
@@ -100,14 +109,29 @@ def open_client(settings: HttpSettings) -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
     )
+    backend = GuardedBackend(settings.allow_private_networks, resolver or resolve)
     return httpx.AsyncClient(
         timeout=timeout,
-        limits=limits,
+        transport=_guarded_transport(limits, backend),
         follow_redirects=False,
-        # Only codings whose bombs the body cap is tested against (see _read_capped).
+        # Only codings whose bombs the body cap is tested against (see _Body).
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         trust_env=False,
     )
+
+
+def _guarded_transport(limits: httpx.Limits, backend: GuardedBackend) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    # httpx 0.28 takes no network backend, so its pool is rebuilt as httpx builds it, over
+    # ours (a private attribute: tests/hostile/test_ssrf.py fails if an upgrade moves it).
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
+    return transport
 
 
 async def get(
@@ -130,8 +154,13 @@ async def _follow(
     client: httpx.AsyncClient, url: str, settings: HttpSettings, headers: dict[str, str]
 ) -> Response:
     current = url
+    visits: dict[str, int] = {}
     for _hop in range(settings.max_redirects + 1):
-        await check_url(current, settings)
+        check_url(current, settings)
+        # A URL met twice may be a cookie round trip; a third time, it is a loop.
+        visits[current] = visits.get(current, 0) + 1
+        if visits[current] > 2:
+            raise FetchError("redirect_loop", f"redirects loop back to {current[:200]}")
         status, resp_headers, body = await _get_once(client, current, settings, headers)
         if status not in REDIRECT_CODES:
             return Response(url, current, status, resp_headers, body)
@@ -147,6 +176,8 @@ async def _get_once(
 ) -> tuple[int, Mapping[str, str], bytes]:
     try:
         async with client.stream("GET", url, headers=headers) as resp:
+            if resp.status_code in REDIRECT_CODES:
+                return resp.status_code, resp.headers, b""  # a redirect's body is never used
             body = await _read_capped(resp, settings.max_body_bytes)
             return resp.status_code, resp.headers, body
     except httpx.TimeoutException as exc:
@@ -161,51 +192,227 @@ async def _get_once(
 
 
 async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
+    codings = _codings(resp.headers)
     declared = resp.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
+    if declared.isdigit() and int(declared) > cap and not codings:
         raise FetchError("too_large", f"Content-Length {declared} exceeds {cap} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    # aiter_bytes yields *decoded* bytes, so a gzip bomb trips the cap as it inflates.
-    async for chunk in resp.aiter_bytes():
-        size += len(chunk)
-        if size > cap:
-            raise FetchError("too_large", f"body exceeds {cap} bytes (after decoding)")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    if resp.is_stream_consumed:
+        # Built whole in memory (httpx.MockTransport in unit tests): httpx decoded it already.
+        body = _Body([], cap)
+        body.feed(resp.content)
+        return body.finish()
+    body = _Body(codings, cap)
+    # Raw bytes, inflated here: httpx would inflate each network chunk whole, and one 64 KiB
+    # chunk of a nested gzip bomb inflates to gigabytes before any cap could look at it.
+    async for chunk in resp.aiter_raw():
+        body.feed(chunk)
+    return body.finish()
 
 
-async def check_url(url: str, settings: HttpSettings) -> None:
-    """Refuse non-HTTP schemes, over-long URLs and private addresses not allowed by config."""
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 0}
+_PIECE = 64 * 1024
+
+
+def _codings(headers: Mapping[str, str]) -> list[str]:
+    """The Content-Encodings to undo, outermost last; refuses codings we did not ask for."""
+    listed = [c.strip().lower() for c in headers.get("content-encoding", "").split(",")]
+    codings = [c for c in listed if c and c != "identity"]
+    unknown = [c for c in codings if c not in _WBITS]
+    if unknown:
+        raise FetchError("bad_encoding", f"Content-Encoding {unknown[0]!r} was not asked for")
+    if len(codings) > 2:
+        raise FetchError("bad_encoding", f"{len(codings)} stacked Content-Encodings")
+    return codings
+
+
+class _Inflater:
+    """One Content-Encoding layer, inflated in pieces of at most `_PIECE` bytes.
+
+    gzip may hold several members (each inflated in turn); bytes after a complete member
+    that are not another member are ignored, as browsers and urllib3 ignore them.
+    """
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._z: zlib._Decompress | None = None
+        self._members = 0
+        self._ended = False  # the stream is complete; anything more is ignored
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        while data and not self._ended:
+            if self._z is None or self._z.eof:
+                if self._z is not None and self.coding == "deflate":
+                    self._ended = True  # trailing bytes after a deflate stream
+                    return
+                self._z = zlib.decompressobj(_WBITS[self.coding] or _deflate_wbits(data))
+                self._members += 1
+            try:
+                piece = self._z.decompress(data, _PIECE)
+            except zlib.error as exc:
+                if self._members > 1:
+                    self._ended = True  # trailing garbage after a complete gzip member
+                    return
+                raise FetchError("bad_encoding", f"corrupt {self.coding} body: {exc}") from None
+            data = self._z.unused_data if self._z.eof else self._z.unconsumed_tail
+            if piece:
+                yield piece
+
+    def check_complete(self) -> None:
+        if self._z is not None and not self._z.eof and not self._ended:
+            raise FetchError("bad_encoding", f"truncated {self.coding} body")
+
+
+def _deflate_wbits(data: bytes) -> int:
+    # "deflate" should be zlib-wrapped (RFC 9110) but is often raw; a zlib stream's first
+    # byte says "deflate, window <= 32 KiB" in its low and high nibbles.
+    zlib_header = bool(data) and data[0] & 0x0F == 8 and data[0] >> 4 <= 7
+    return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+
+
+class _Body:
+    """The decoded body, counted as it inflates: a bomb trips the cap within one piece."""
+
+    def __init__(self, codings: list[str], cap: int) -> None:
+        self._layers = [_Inflater(c) for c in reversed(codings)]
+        self._cap = cap
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def feed(self, data: bytes, depth: int = 0) -> None:
+        if depth == len(self._layers):
+            self._size += len(data)
+            if self._size > self._cap:
+                raise FetchError("too_large", f"body exceeds {self._cap} bytes (after decoding)")
+            self._chunks.append(data)
+            return
+        for piece in self._layers[depth].pieces(data):
+            self.feed(piece, depth + 1)
+
+    def finish(self) -> bytes:
+        for layer in self._layers:
+            layer.check_complete()
+        return b"".join(self._chunks)
+
+
+# ---- the SSRF guard ------------------------------------------------------------------------
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[Address]]]
+
+
+def check_url(url: str, settings: HttpSettings) -> None:
+    """Refuse non-HTTP schemes, over-long URLs and literal addresses not allowed by config.
+
+    Host names are checked where they are resolved, when connecting (`GuardedBackend`).
+    """
     if len(url) > settings.max_url_length:
         raise FetchError("url_too_long", f"URL longer than {settings.max_url_length} chars")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("bad_scheme", f"only http(s) URLs are fetched, not {url[:80]!r}")
-    for addr in await _resolve(parts.hostname, parts.port or 443):
-        if not addr.is_global and not _allowed(addr, settings.allow_private_networks):
-            raise FetchError(
-                "private_address",
-                f"{parts.hostname} resolves to {addr}, "
-                "a private address (see http.allow_private_networks)",
-            )
-
-
-async def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
-        return [ipaddress.ip_address(host)]
+        literal = ipaddress.ip_address(parts.hostname.split("%")[0])
     except ValueError:
-        pass
+        return
+    check_address(parts.hostname, literal, settings.allow_private_networks)
+
+
+def check_address(host: str, addr: Address, allowed: Iterable[str]) -> None:
+    """Refuse an address that is not public, unless its network is allowed by config."""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
+    if _is_public(addr) or any(addr in ipaddress.ip_network(n, strict=False) for n in allowed):
+        return
+    named = "" if host.strip("[]") == str(addr) else f"{host} resolves to "
+    raise FetchError(
+        "private_address",
+        f"{named}{addr}: not a public address (see http.allow_private_networks)",
+    )
+
+
+def _is_public(addr: Address) -> bool:
+    # is_global alone lets some multicast ranges through; CGNAT (100.64/10) is not global.
+    special = addr.is_multicast or addr.is_unspecified or addr.is_link_local or addr.is_loopback
+    return addr.is_global and not special
+
+
+async def resolve(host: str, port: int) -> list[Address]:
+    """Every address of `host` (the OS resolver, off the event loop)."""
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise FetchError("dns", f"cannot resolve {host}: {exc}") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return list(dict.fromkeys(found))
 
 
-def _allowed(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: Iterable[str]) -> bool:
-    return any(addr in ipaddress.ip_network(net, strict=False) for net in networks)
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, resolving each host once and connecting only to an
+    address that passed `check_address`: what was checked is what is connected to.
+
+    TLS is unchanged: httpcore starts it on this stream with the URL's host name as SNI
+    and for certificate checks; the Host header comes from the URL too.
+    """
+
+    def __init__(self, allowed: Iterable[str], resolver: Resolver = resolve) -> None:
+        self._allowed = tuple(allowed)
+        self._resolve = resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._addresses(host, port)
+        error: Exception | None = None
+        for addr in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(addr), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+        raise error or FetchError("dns", f"no address for {host}")
+
+    async def _addresses(self, host: str, port: int) -> list[Address]:
+        try:
+            addresses = [ipaddress.ip_address(host.strip("[]").split("%")[0])]
+        except ValueError:
+            addresses = await self._resolve(host, port)
+        # Every address, not only the first: the OS may pick any of them.
+        for addr in addresses:
+            check_address(host, addr, self._allowed)
+        return addresses
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise FetchError("bad_scheme", "unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def status_kind(status: int, headers: Mapping[str, str], body: bytes) -> str:
+    """`http_<status>`, or `challenge` for a bot-protection page (Cloudflare's and alike)."""
+    if status in (403, 429, 503) and _is_challenge(headers, body):
+        return "challenge"
+    return f"http_{status}"
+
+
+_CHALLENGE_MARKERS = (b"challenge-platform", b"cf_chl_opt", b"cf-chl-", b"Just a moment...")
+
+
+def _is_challenge(headers: Mapping[str, str], body: bytes) -> bool:
+    if headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    behind_cdn = "cf-ray" in headers or "cloudflare" in headers.get("server", "").lower()
+    return behind_cdn and any(marker in body[:65536] for marker in _CHALLENGE_MARKERS)
 
 
 async def robots_allows(client: httpx.AsyncClient, url: str, politeness: Politeness) -> bool:
@@ -275,12 +482,12 @@ async def fetch_page(
         resp = await get(client, entry.url, settings, {"Accept": "text/html,*/*;q=0.5"})
     if resp.status != 200:
         raise FetchError(
-            f"http_{resp.status}",
+            status_kind(resp.status, resp.headers, resp.body),
             f"HTTP {resp.status}",
             status=resp.status,
             retry_after=resp.headers.get("retry-after"),
         )
-    content_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type, charset = _media_type(resp.headers.get("content-type", ""))
     if content_type and content_type not in HTML_TYPES:
         raise FetchError("not_html", f"content type {content_type!r} is not HTML")
     if not resp.body.strip():
@@ -295,4 +502,15 @@ async def fetch_page(
         entry.feed_url,
         entry.title,
         entry.published,
+        charset,
     )
+
+
+def _media_type(header: str) -> tuple[str, str | None]:
+    """`text/html; charset="ISO-8859-1"` -> ("text/html", "iso-8859-1")."""
+    media, *params = header.split(";")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \t\"'"):
+            return media.strip().lower(), value.strip(" \t\"'").lower()
+    return media.strip().lower(), None

@@ -59,6 +59,7 @@ class FetchedPage:
     feed_url: str | None = None
     feed_title: str | None = None
     feed_published: datetime | None = None
+    charset: str | None = None  # from the Content-Type header: it outranks <meta>
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from pipeline.dedup import canonical_url, raw_hash
+from pipeline.health import FeedHealth, assess
 from pipeline.records import (
     Article,
     FeedEntry,
@@ -24,7 +28,7 @@ from pipeline.records import (
     PollResult,
     TaggedArticle,
 )
-from pipeline.settings import FeedSettings
+from pipeline.settings import FeedSettings, HealthSettings
 from warehouse.db import Database, bulk, rows_as_dicts, sql, unique_by
 from warehouse.tags import write_tags
 
@@ -69,20 +73,36 @@ def due_feeds(db: Database, now: datetime) -> list[tuple[str, FeedState]]:
 
 
 def record_polls(
-    db: Database, run_id: str, polls: Sequence[tuple[str, PollResult]], now: datetime
+    db: Database,
+    run_id: str,
+    polls: Sequence[tuple[str, PollResult]],
+    now: datetime,
+    health: HealthSettings | None = None,
+    rng: random.Random | None = None,
 ) -> int:
-    """Save poll outcomes and queue new entries, in one transaction. Returns new entries."""
-    outcomes = [_poll_row(name, poll, now) for name, poll in polls]
+    """Save poll outcomes with each feed's health, and queue new entries, in one
+    transaction. Returns the number of new entries."""
+    health, rng = health or HealthSettings(), rng or random.Random()
     entries = unique_by(
         (_entry_row(name, e, now) for name, p in polls for e in p.entries), "entry_key"
     )
     errors = [_poll_error_row(run_id, name, p, now) for name, p in polls if p.status == "error"]
     with db.transaction() as con:
-        before = con.execute(sql("count_entries")).fetchone()[0]
+        before = _health_before(con)
+        outcomes = [
+            _poll_row(name, p, now, assess(before.get(name, FeedHealth()), p, now, health, rng))
+            for name, p in polls
+        ]
+        count = con.execute(sql("count_entries")).fetchone()[0]
         bulk(con, "insert_entries", entries)
         bulk(con, "record_polls", outcomes)
         bulk(con, "insert_errors", errors)
-        return con.execute(sql("count_entries")).fetchone()[0] - before
+        return con.execute(sql("count_entries")).fetchone()[0] - count
+
+
+def _health_before(con: duckdb.DuckDBPyConnection) -> dict[str, FeedHealth]:
+    rows = con.execute(sql("feed_health_before")).fetchall()
+    return {name: FeedHealth(failures, weight) for name, failures, weight in rows}
 
 
 def add_entries(db: Database, feed_name: str, entries: Sequence[FeedEntry], now: datetime) -> int:
@@ -102,7 +122,7 @@ def still_pending(db: Database, entries: Sequence[FeedEntry], max_attempts: int)
     return [e for e, key in zip(entries, keys, strict=True) if key in todo]
 
 
-def _poll_row(name: str, poll: PollResult, now: datetime) -> dict:
+def _poll_row(name: str, poll: PollResult, now: datetime, health: FeedHealth) -> dict:
     return {
         "name": name,
         "status": poll.status,
@@ -112,7 +132,11 @@ def _poll_row(name: str, poll: PollResult, now: datetime) -> dict:
         "error": poll.error,
         "bozo_reason": poll.bozo_reason,
         "polled_at": now,
-        "next_poll": None,
+        "consecutive_failures": health.consecutive_failures,
+        "failure_weight": health.failure_weight,
+        "failure_class": health.failure_class,
+        "next_poll": health.next_poll,
+        "disabled_reason": health.disabled_reason,
     }
 
 
@@ -296,6 +320,16 @@ def read(db: Database, query: str, params: Sequence[object] = ()) -> list[dict]:
     """Rows of a named query, on a read-only connection."""
     with db.reader() as con:
         return rows_as_dicts(con.execute(sql(query), list(params)))
+
+
+def enable_feed(db: Database, name: str) -> str:
+    """Clear a feed's failures so the next run polls it: 'enabled', 'off' (switched off
+    in the config: edit the file) or 'missing'."""
+    with db.transaction() as con:
+        found = con.execute(sql("enable_feed"), [name]).fetchall()
+    if not found:
+        return "missing"
+    return "enabled" if found[0][1] else "off"
 
 
 def remove_feed(db: Database, name: str) -> str:
