@@ -281,9 +281,19 @@ _TYPE_STEMS: dict[str, tuple[str, ...]] = {
     "generic": ("deal", "agreement", "pact", "arrangement", "talk", "negotiation", "discussion",
                 "term", "sign", "ink", "strik", "struck", "seal", "clinch"),
 }  # fmt: skip
-_TYPE_GATES = {
-    type_: re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + ")")
-    for type_, stems in _TYPE_STEMS.items()
+# All stems in one alternation, longest first, so one scan of a clause finds the longest
+# stem at each word start; the shorter stems that match there are prefixes of it, so its
+# entry in _STEM_TYPES lists their types too. ("co-invest" hides "invest": same type.)
+_STEM_SCAN = re.compile(
+    r"\b(?:"
+    + "|".join(map(re.escape, sorted({s for v in _TYPE_STEMS.values() for s in v}, key=len)[::-1]))
+    + ")"
+)
+_STEM_TYPES: dict[str, frozenset[str]] = {
+    stem: frozenset(
+        type_ for type_, stems in _TYPE_STEMS.items() if any(stem.startswith(s) for s in stems)
+    )
+    for stem in {s for stems in _TYPE_STEMS.values() for s in stems}
 }
 
 _RULES_BY_TYPE: tuple[tuple[_Rule, ...], ...] = tuple(
@@ -365,7 +375,9 @@ _AGREED = re.compile(r"\b(?:agreed|agrees|signed|announced|will)\b", re.IGNORECA
 
 # ---- background ---------------------------------------------------------------------------
 
-_YEAR = re.compile(r"(?<![\d$€£.,])\b(19[89]\d|20[0-4]\d)\b(?!\s?(?:%|[-–]\d))")
+# The digits come first and the "not after a word, $ or ." check after them, so that
+# the regex engine can skip ahead to a "1" or "2" instead of testing every position.
+_YEAR = re.compile(r"(19[89]\d|20[0-4]\d)(?<![\w$€£.,]\d{4})\b(?!\s?(?:%|[-–]\d))")
 _NOT_DEAL_YEAR = re.compile(
     r"^\s+(?:report|study|survey|post|article|interview|filing|analysis|paper|blog|index|press)",
     re.IGNORECASE,
@@ -494,8 +506,9 @@ _CLAUSE_ANAPHOR = re.compile(
     r"(?:the\s+(?:company|firm|group|startup|giant)|it|they)\s+(?!is\b|was\b)",
     re.IGNORECASE,
 )
+# The lookahead lets most positions fail on one character: every pronoun starts with i or t.
 _SUBJECT_ANAPHOR = re.compile(
-    r"\b(?:it|its|it[’']s|they|their|the\s+(?:[\w-]+\s+)?(?:company|startup|firm|group|lab|"
+    r"(?=[it])\b(?:it|its|it[’']s|they|their|the\s+(?:[\w-]+\s+)?(?:company|startup|firm|group|lab|"
     r"giant|maker|developer|business|chipmaker|platform|unicorn|conglomerate|outfit|operator|"
     r"provider|organi[sz]ation|bank|fund|investor))\b",
     re.IGNORECASE,
@@ -765,11 +778,9 @@ def _clause_deals(
     rights to Ubisoft")."""
     # Each deal type's triggers in this clause, in reading order, found once; a type whose
     # words do not occur in the clause is not searched at all (most clauses have none).
-    lowered = sentence.text[start:end].lower()
+    gated = _gated_types(sentence.text[start:end].lower())
     by_type = [
-        _triggers(rules, sentence.text, start, end)
-        if _TYPE_GATES[rules[0].type].search(lowered)
-        else []
+        _triggers(rules, sentence.text, start, end) if rules[0].type in gated else []
         for rules in _RULES_BY_TYPE
     ]
     main = _clause_deal(sentence, (start, end), previous, by_type)
@@ -783,6 +794,14 @@ def _clause_deals(
         if deal and _distinct(deal, found, sentence.text):
             found.append(deal)
     return found
+
+
+def _gated_types(lowered: str) -> set[str]:
+    """The deal types whose stems occur in a lowered clause (see _TYPE_STEMS)."""
+    types: set[str] = set()
+    for match in _STEM_SCAN.finditer(lowered):
+        types |= _STEM_TYPES[match.group()]
+    return types
 
 
 def _distinct(deal: _Found, found: Sequence[_Found], text: str) -> bool:

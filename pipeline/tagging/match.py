@@ -210,8 +210,10 @@ _LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sol
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
+# The lookahead holds the first character of every trigger above, so most word starts fail
+# on one character: a new trigger starting with another character needs it added here.
 _AFTER_TRIGGER = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w-])(?=[-a-jl-pr-uC])(?:"
     + "|".join(f"(?P<{kind}>{trigger})" for kind, trigger in _TRIGGERS.items())
     + rf")[ ](?P<name>{_NAME_BODY})(?![\w-])"
 )

@@ -1,0 +1,892 @@
+"""End-to-end ingest throughput: newsmon against this machine's limit and against a peer.
+
+    python -m bench.ingest [--n N] [--repeats R] [--quick] [--json FILE] [--no-peer]
+
+A local web (bench/server.py) serves N article pages made from the 181 real pages of the
+extraction corpus, and RSS feeds of 50 items listing them, over 20 loopback hosts. Then,
+in one run, on the same pages, each repetition measures in turn:
+
+- limit: newsmon's own `extract()` (trafilatura with newsmon's options) over the same
+  HTML bytes, built in memory in a warm process pool over all cores: the CPU ceiling;
+- newsmon: `newsmon ingest --config <generated>` as a subprocess, from an empty database
+  (poll, fetch, extract, tag, store; Prefect on, its ephemeral server and imports
+  included): "process wall"; and the flow's own span from `ingest_runs`: "flow wall";
+- peer: newspaper4k's documented multi-threaded download, `fetch_news(articles,
+  threads=...)`, over the same URLs, in a process of its own (skipped when not installed).
+
+Medians of the repetitions are printed, with the ratios newsmon/limit and newsmon/peer
+and the peak memory of the newsmon process tree. Then, once: where the time goes (the
+library stages timed in-process, batch by batch as the flow runs them, without
+Prefect), a re-poll of 500 unchanged feeds (all 304), `newsmon retag --force` on the
+stored corpus, and extraction quality (token F1 against ground-truth.json) of newsmon's
+`extract()` next to trafilatura's default and `fast` settings and the peer.
+
+Everything stays on loopback: the server binds 127.0.0.x only and the measuring
+processes refuse connections elsewhere (the peer would otherwise fetch the pages' images).
+Heavy imports are made inside functions, so the peer's process does not pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import ipaddress
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from bench.common import EXTRACTION, ROOT
+from bench.server import Site, SiteSpec, serve_site
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: int
+    hosts: int
+    repeats: int
+    repoll_feeds: int
+    quality_pages: int | None  # None: all 181
+    peer: bool
+    peer_threads: int
+    cores: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+    @property
+    def timeout_s(self) -> float:
+        """Upper bound of any one measured step (a run that hangs must not hang the bench)."""
+        return 600 + self.pages * 1.0
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    quick = args.quick
+    hosts = args.hosts or (3 if quick else 20)
+    return Plan(
+        pages=args.n or (24 if quick else 1000),
+        hosts=hosts,
+        repeats=args.repeats or (1 if quick else 3),
+        repoll_feeds=args.repoll_feeds or (20 if quick else 500),
+        quality_pages=10 if quick else None,
+        peer=not args.no_peer and _peer_installed(),
+        peer_threads=args.peer_threads or min(40, 2 * hosts),
+    )
+
+
+def _peer_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("newspaper") is not None
+
+
+# ---- loopback only -------------------------------------------------------------------------
+
+
+def loopback_only() -> None:
+    """Refuse name lookups and connections off this machine, in this process and its forks.
+
+    The corpus pages link images and scripts on the live web; the peer fetches images by
+    default, and tldextract (under it) its suffix list. Nothing here may leave loopback.
+    """
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in (None, "localhost") and not _is_loopback(host):
+            raise socket.gaierror(f"bench: {host!r} is not on loopback")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise ConnectionRefusedError(f"bench: {address[0]} is not on loopback")
+        return real_connect(self, address)
+
+    socket.getaddrinfo = getaddrinfo
+    socket.socket.connect = connect
+
+
+def _is_loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+# ---- the generated config ------------------------------------------------------------------
+
+
+def write_config(folder: Path, feeds: Sequence[str], pages: int) -> Path:
+    """A newsmon.toml for the bench web: loopback allowed, no politeness delay."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "[storage]",
+        f"database = {json.dumps(str(folder / 'newsmon.duckdb'))}",
+        "",
+        "[http]",
+        "per_host_delay_s = 0.0",
+        'allow_private_networks = ["127.0.0.0/8"]',
+        "",
+        "[ingest]",
+        f"max_entries_per_run = {max(20_000, pages)}",
+    ]
+    for k, url in enumerate(feeds):
+        lines += ["", "[[feeds]]", f'name = "bench-{k:04d}"', f"url = {json.dumps(url)}"]
+    path = folder / "newsmon.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---- limit: newsmon's extract() in a warm process pool, from memory -----------------------
+
+_site: Site | None = None  # a limit worker's site, handed over at fork
+
+
+def _limit_init(site: Site) -> None:
+    global _site
+    _site = site
+
+
+def _warm(_: int) -> None:
+    import pipeline.extract  # noqa: F401  (imports are not part of the ceiling)
+
+    time.sleep(0.1)
+
+
+def _limit_one(i: int) -> bool:
+    from pipeline.extract import extract
+    from pipeline.records import FetchedPage
+
+    assert _site is not None
+    url = _site.page_url(i)
+    return (
+        extract(FetchedPage(url, url, 200, "text/html", _site.page(i), datetime.now(UTC)))
+        is not None
+    )
+
+
+def measure_limit(site: Site, plan: Plan) -> tuple[float, int]:
+    """Seconds to extract every page over all cores, and how many gave an article."""
+    fork = multiprocessing.get_context("fork")
+    chunksize = max(1, min(4, plan.pages // (plan.cores * 16)))
+    with ProcessPoolExecutor(
+        plan.cores, mp_context=fork, initializer=_limit_init, initargs=(site,)
+    ) as pool:
+        list(pool.map(_warm, range(plan.cores * 2)))
+        start = time.perf_counter()
+        found = sum(
+            pool.map(_limit_one, range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s)
+        )
+        return time.perf_counter() - start, found
+
+
+# ---- newsmon, as a subprocess --------------------------------------------------------------
+
+
+class TreeMemory:
+    """Peak memory of a process and all its descendants, sampled from /proc: the sum of
+    RSS (shared pages counted in every process), the sum of PSS (shared pages split), and
+    the largest single RSS."""
+
+    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+        self.pid = pid
+        self.interval_s = interval_s
+        self.rss = self.pss = self.largest = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            sizes = [_memory(pid) for pid in _tree(self.pid)]
+            self.rss = max(self.rss, sum(rss for rss, _ in sizes))
+            self.pss = max(self.pss, sum(pss for _, pss in sizes))
+            self.largest = max([self.largest, *(rss for rss, _ in sizes)])
+
+
+def _tree(root: int) -> list[int]:
+    found, todo = [], [root]
+    while todo and len(found) < 10_000:
+        pid = todo.pop()
+        found.append(pid)
+        with suppress(OSError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; zeros when it is gone."""
+    rss = pss = 0
+    with suppress(OSError), open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1]) * 1024
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1]) * 1024
+    return rss, pss
+
+
+def newsmon_command() -> list[str]:
+    script = Path(sys.executable).with_name("newsmon")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+
+
+def newsmon_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+    env["DO_NOT_TRACK"] = "1"
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    return env
+
+
+def run_newsmon(args: Sequence[str], log: Path, timeout_s: float) -> tuple[float, TreeMemory]:
+    """Wall seconds of one `newsmon ...` run, and its process tree's peak memory."""
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [*newsmon_command(), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=newsmon_env(),
+            cwd=ROOT,
+        )
+        with TreeMemory(process.pid) as memory:
+            try:
+                code = process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+                raise RuntimeError(
+                    f"newsmon {args[0]} took over {timeout_s:.0f} s; log: {log}"
+                ) from None
+        seconds = time.perf_counter() - start
+    if code != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"newsmon {' '.join(args)} exited {code}:\n{tail}")
+    return seconds, memory
+
+
+def last_run(database: Path) -> dict[str, Any]:
+    """The newest row of `ingest_runs`, with its span in seconds."""
+    from warehouse import store
+    from warehouse.db import Database
+
+    row = store.read(Database(database), "recent_runs", [1])[0]
+    row["flow_s"] = (row["finished_at"] - row["started_at"]).total_seconds()
+    return row
+
+
+def measure_newsmon(site: Site, plan: Plan, folder: Path) -> dict[str, Any]:
+    config = write_config(folder, site.feed_urls(), plan.pages)
+    seconds, memory = run_newsmon(
+        ["ingest", "--config", str(config)], folder / "ingest.log", plan.timeout_s
+    )
+    run = last_run(folder / "newsmon.duckdb")
+    return {
+        "process_s": seconds,
+        "flow_s": run["flow_s"],
+        "stored": run["articles_stored"],
+        "duplicates": run["duplicates"],
+        "errors": run["errors"],
+        "rss": memory.rss,
+        "pss": memory.pss,
+        "largest": memory.largest,
+        "config": config,
+    }
+
+
+# ---- peer: newspaper4k, in a process of its own --------------------------------------------
+
+
+def _peer_main(urls: list[str], threads: int, conn: Connection) -> None:
+    """The peer's process: download and parse every URL with `fetch_news`."""
+    try:
+        loopback_only()
+        warnings.simplefilter("ignore")  # "nltk is not installed", dateutil's time zones
+        start = time.perf_counter()
+        from newspaper.mthreading import fetch_news
+
+        config = _peer_config()
+        article = _tolerant_article()
+        articles = [article(url, config=config) for url in urls]
+        ready = time.perf_counter()
+        fetch_news(articles, threads=threads)
+        done = time.perf_counter()
+        parsed = sum(1 for a in articles if len(a.text or "") >= 200)
+        failed = Counter(a.failure for a in articles if a.failure)
+        conn.send(
+            {"call_s": done - ready, "import_s": ready - start, "parsed": parsed, "failed": failed}
+        )
+    except Exception as exc:
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _peer_config():  # -> newspaper.Config, imported late
+    """newspaper4k's defaults, but offline beyond loopback: no image downloads (the pages'
+    images are on the live web) and tldextract's bundled suffix list, not a download."""
+    import newspaper
+    import tldextract
+
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    config = newspaper.Config()
+    config.fetch_images = False
+    return config
+
+
+def _tolerant_article() -> type:
+    """newspaper's Article, but a page it cannot parse does not end the whole run (its
+    Korean and Japanese tokenizers want NLTK data or extra packages): newsmon, too, goes
+    on past a bad page. The failure is counted."""
+    import newspaper
+
+    class Tolerant(newspaper.Article):
+        failure: str | None = None
+
+        def parse(self) -> Tolerant:
+            try:
+                return super().parse()
+            except Exception as exc:
+                self.failure = type(exc).__name__
+                return self
+
+    return Tolerant
+
+
+def measure_peer(site: Site, plan: Plan) -> dict[str, Any]:
+    spawn = multiprocessing.get_context("spawn")
+    parent, child = spawn.Pipe()
+    start = time.perf_counter()
+    process = spawn.Process(
+        target=_peer_main, args=(site.page_urls(), plan.peer_threads, child), daemon=True
+    )
+    process.start()
+    try:
+        if not parent.poll(plan.timeout_s):
+            raise RuntimeError(f"the peer took over {plan.timeout_s:.0f} s")
+        result = parent.recv()
+        result["process_s"] = time.perf_counter() - start
+    finally:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=5)
+    if "error" in result:
+        raise RuntimeError(f"the peer failed: {result['error']}")
+    return result
+
+
+# ---- where the time goes: the library stages, in-process ----------------------------------
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def run_stages(config: Path, clock: Stopwatch) -> int:
+    """poll -> fetch -> extract -> tag -> store as the ingest flow runs them, batch by
+    batch, without Prefect, each stage timed. Returns the articles stored."""
+    from pipeline.settings import load_settings
+
+    settings = load_settings(config, env={})
+    return asyncio.run(_stages(settings, clock))
+
+
+async def _stages(settings, clock: Stopwatch) -> int:
+    from pipeline.extract import Extractor
+    from pipeline.fetch import Politeness, open_client
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
+    from warehouse import store, tags
+    from warehouse.db import Database
+    from warehouse.store import RunCounts
+
+    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    run_id = uuid.uuid4().hex
+    with clock("setup (migrate, feeds, watchlist)"):
+        watchlist = load_tagging_watchlist(settings.tagging)
+        db.migrate()
+        store.sync_feeds(db, settings.feeds)
+        tags.sync_entities(db, watchlist.entities)
+        store.start_run(db, run_id, None, datetime.now(UTC))
+        feeds = store.due_feeds(db, datetime.now(UTC))
+    tagging = (watchlist, tagger_version(watchlist), parents_of(watchlist))
+    limits = settings.ingest
+    extractor = Extractor(
+        limits.extract_workers,
+        limits.extract_timeout_s,
+        limits.min_text_chars,
+        limits.extract_memory_mb,
+    )
+    async with open_client(settings.http) as client:
+        politeness = Politeness(settings.http)
+        entries = await _poll_and_queue(db, settings, run_id, feeds, client, politeness, clock)
+        with extractor:
+            stored = 0
+            for start in range(0, len(entries), limits.batch_size):
+                chunk = entries[start : start + limits.batch_size]
+                stored += await _batch(
+                    db,
+                    settings,
+                    run_id,
+                    feeds,
+                    chunk,
+                    client,
+                    politeness,
+                    extractor,
+                    tagging,
+                    clock,
+                )
+    with clock("setup (migrate, feeds, watchlist)"):
+        store.finish_run(db, run_id, RunCounts(articles_stored=stored), "completed")
+    return stored
+
+
+async def _poll_and_queue(db, settings, run_id, feeds, client, politeness, clock):
+    from pipeline.feeds import poll_feed
+    from warehouse import store
+
+    with clock("poll"):
+        results = await asyncio.gather(
+            *(
+                poll_feed(client, state, politeness, settings.ingest.max_items_per_feed)
+                for _, state in feeds
+            )
+        )
+    polls = [(name, result) for (name, _), result in zip(feeds, results, strict=True)]
+    with clock("queue (record polls, pending entries)"):
+        store.record_polls(db, run_id, polls, datetime.now(UTC), settings.health)
+        limits = settings.ingest
+        return store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts)
+
+
+async def _batch(
+    db, settings, run_id, feeds, chunk, client, politeness, extractor, tagging, clock
+) -> int:
+    from dataclasses import replace
+
+    from pipeline.dedup import find_duplicates
+    from pipeline.fetch import fetch_pages
+    from pipeline.tagging.tagger import tag
+    from warehouse import store
+    from warehouse.store import Batch
+
+    watchlist, version, parents = tagging
+    with clock("fetch"):
+        pages, failures = await fetch_pages(client, chunk, politeness)
+    with clock("extract"):
+        articles, extract_failures = extractor.extract_many(pages)
+    with clock("tag"):
+        tagged = [
+            tag(a.article_id, a.text, watchlist, a.published, version, parents) for a in articles
+        ]
+    with clock("store (dedup, write, raw html)"):
+        batch = Batch(chunk, articles, {}, failures + extract_failures, pages, tagged)
+        known = store.originals_by_hash(db, (a.content_hash for a in articles))
+        batch = replace(batch, duplicates=find_duplicates(articles, known))
+        feed_names = {state.url: name for name, state in feeds}
+        store.store_batch(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
+    return len(articles) - len(batch.duplicates)
+
+
+# ---- re-poll and retag ---------------------------------------------------------------------
+
+
+def measure_repoll(site: Site, plan: Plan, folder: Path) -> dict[str, Any]:
+    """A first ingest of the small feeds (in-process, untimed), then `newsmon ingest` again:
+    every feed answers 304."""
+    config = write_config(folder, site.small_feed_urls(), plan.pages)
+    run_stages(config, Stopwatch())
+    seconds, _ = run_newsmon(
+        ["ingest", "--config", str(config)], folder / "repoll.log", plan.timeout_s
+    )
+    run = last_run(folder / "newsmon.duckdb")
+    return {
+        "process_s": seconds,
+        "flow_s": run["flow_s"],
+        "polled": run["feeds_polled"],
+        "not_modified": run["feeds_not_modified"],
+        "entries_new": run["entries_new"],
+    }
+
+
+def measure_retag(config: Path, articles: int, plan: Plan) -> dict[str, Any]:
+    """`newsmon retag --force` on a stored corpus, then the same work in-process."""
+    seconds, _ = run_newsmon(
+        ["retag", "--force", "--config", str(config)], config.with_name("retag.log"), plan.timeout_s
+    )
+    return {"process_s": seconds, "library_s": _retag_in_process(config), "articles": articles}
+
+
+def _retag_in_process(config: Path) -> float:
+    from pipeline.settings import load_settings
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
+    from warehouse import tags
+    from warehouse.db import Database
+
+    settings = load_settings(config, env={})
+    db = Database(settings.storage.database)
+    start = time.perf_counter()
+    watchlist = load_tagging_watchlist(settings.tagging)
+    version, parents = tagger_version(watchlist), parents_of(watchlist)
+    ids = tags.stale_articles(db, version, True)
+    for first in range(0, len(ids), 1000):
+        rows = tags.article_texts(db, ids[first : first + 1000])
+        tags.save_tags(
+            db,
+            [tag(i, text, watchlist, published, version, parents) for i, text, published in rows],
+        )
+    return time.perf_counter() - start
+
+
+# ---- extraction quality --------------------------------------------------------------------
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def token_prf(predicted: str, truth: str) -> tuple[float, float, float]:
+    """Multiset token precision, recall and F1."""
+    got, want = tokens(predicted), tokens(truth)
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0, 0.0, 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def _quality_one(task: tuple[str, str, str]) -> str:
+    setting, page_id, url = task
+    html = gzip.decompress((EXTRACTION / "html" / f"{page_id}.html.gz").read_bytes())
+    return EXTRACTORS[setting](html, url) or ""
+
+
+def _newsmon_text(html: bytes, url: str) -> str | None:
+    from pipeline.extract import extract
+    from pipeline.records import FetchedPage
+
+    article = extract(FetchedPage(url, url, 200, "text/html", html, datetime.now(UTC)))
+    return article.text if article else None
+
+
+def _trafilatura_default(html: bytes, url: str) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(html)
+
+
+def _trafilatura_fast(html: bytes, url: str) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(html, fast=True)
+
+
+def _peer_text(html: bytes, url: str) -> str | None:
+    from w3lib.encoding import html_to_unicode
+
+    warnings.simplefilter("ignore")
+    article = _tolerant_article()(url, config=_peer_config())
+    article.download(input_html=html_to_unicode(None, html)[1])
+    article.parse()
+    return article.text
+
+
+EXTRACTORS: dict[str, Callable[[bytes, str], str | None]] = {
+    "newsmon extract()": _newsmon_text,
+    "trafilatura default": _trafilatura_default,
+    "trafilatura fast=True": _trafilatura_fast,
+    "newspaper4k (peer)": _peer_text,
+}
+
+
+def measure_quality(plan: Plan) -> dict[str, dict[str, float]]:
+    """Token P/R/F1 of each extractor over the corpus pages, and its pages/s over all cores."""
+    truth = json.loads((EXTRACTION / "ground-truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)[: plan.quality_pages]
+    settings = [s for s in EXTRACTORS if plan.peer or "peer" not in s]
+    results = {}
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(plan.cores, mp_context=fork) as pool:
+        list(pool.map(_warm, range(plan.cores * 2)))
+        for setting in settings:
+            start = time.perf_counter()
+            tasks = [(setting, i, truth[i]["url"]) for i in ids]
+            texts = list(pool.map(_quality_one, tasks, timeout=plan.timeout_s))
+            seconds = time.perf_counter() - start
+            scores = [
+                token_prf(text, truth[i]["articleBody"]) for text, i in zip(texts, ids, strict=True)
+            ]
+            results[setting] = {
+                "precision": statistics.fmean(s[0] for s in scores),
+                "recall": statistics.fmean(s[1] for s in scores),
+                "f1": statistics.fmean(s[2] for s in scores),
+                "pages_per_s": len(ids) / seconds,
+                "pages": len(ids),
+            }
+    return results
+
+
+# ---- the run ------------------------------------------------------------------------------
+
+
+def measure(plan: Plan) -> dict[str, Any]:
+    spec = SiteSpec(pages=plan.pages, hosts=plan.hosts, small_feeds=plan.repoll_feeds)
+    figures: dict[str, Any] = {"limit": [], "newsmon": [], "peer": []}
+    work = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
+    try:
+        with serve_site(spec) as site:
+            _header(site, plan)
+            for rep in range(plan.repeats):
+                _repetition(site, plan, work, rep, figures)
+            figures["stages"], figures["stages_stored"] = _breakdown(site, plan, work)
+            last = figures["newsmon"][-1]
+            figures["retag"] = measure_retag(last["config"], last["stored"], plan)
+            figures["repoll"] = measure_repoll(site, plan, work / "repoll")
+        figures["quality"] = measure_quality(plan)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def _header(site: Site, plan: Plan) -> None:
+    sizes = [len(site.page(i)) for i in range(min(plan.pages, 181))]
+    print(
+        f"ingest bench: {plan.pages} pages made from the 181 corpus pages "
+        f"({statistics.fmean(sizes) / 1024:,.0f} KiB avg), {plan.hosts} hosts, "
+        f"{len(site.feed_urls())} feeds; {plan.cores} cores; median of {plan.repeats}; "
+        f"load average {os.getloadavg()[0]:.1f} at start",
+        flush=True,
+    )
+
+
+def _repetition(site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any]) -> None:
+    n = plan.pages
+    seconds, found = measure_limit(site, plan)
+    figures["limit"].append({"s": seconds, "articles": found})
+    run = measure_newsmon(site, plan, work / f"newsmon-{rep}")
+    figures["newsmon"].append(run)
+    if rep > 0:  # the last run's database is kept for retag; the others only cost disk
+        shutil.rmtree(work / f"newsmon-{rep - 1}", ignore_errors=True)
+    line = (
+        f"  rep {rep + 1}: limit {n / seconds:.1f}/s ({found} articles); newsmon "
+        f"{n / run['process_s']:.1f}/s process, {n / run['flow_s']:.1f}/s flow ({run['stored']} "
+        f"stored, {run['duplicates']} duplicates, {run['errors']} errors)"
+    )
+    if plan.peer:
+        peer = measure_peer(site, plan)
+        figures["peer"].append(peer)
+        failed = ", ".join(f"{count} {kind}" for kind, count in peer["failed"].items())
+        line += f"; peer {n / peer['process_s']:.1f}/s ({peer['parsed']} parsed"
+        line += f", failed: {failed})" if failed else ")"
+    print(line, flush=True)
+
+
+def _breakdown(site: Site, plan: Plan, work: Path) -> tuple[dict[str, float], int]:
+    clock = Stopwatch()
+    stored = run_stages(write_config(work / "stages", site.feed_urls(), plan.pages), clock)
+    shutil.rmtree(work / "stages", ignore_errors=True)
+    return clock.seconds, stored
+
+
+def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
+    """The JSON figures: medians, ratios, and the raw samples."""
+    n = plan.pages
+
+    def med(rows: list[dict], key: str) -> float | None:
+        return statistics.median(r[key] for r in rows) if rows else None
+
+    limit_s, process_s, flow_s = (
+        med(figures["limit"], "s"),
+        med(figures["newsmon"], "process_s"),
+        med(figures["newsmon"], "flow_s"),
+    )
+    peer_s, peer_call_s = med(figures["peer"], "process_s"), med(figures["peer"], "call_s")
+    quality, repoll, retag = figures["quality"], figures["repoll"], figures["retag"]
+    out = {
+        "pages": n,
+        "hosts": plan.hosts,
+        "cores": plan.cores,
+        "repeats": plan.repeats,
+        "limit_aps": n / limit_s,
+        "newsmon_aps": n / process_s,
+        "newsmon_flow_aps": n / flow_s,
+        "peer_aps": n / peer_s if peer_s else None,
+        "peer_call_aps": n / peer_call_s if peer_call_s else None,
+        "peer_threads": plan.peer_threads if plan.peer else None,
+        "newsmon_stored": figures["newsmon"][-1]["stored"],
+        "newsmon_duplicates": figures["newsmon"][-1]["duplicates"],
+        "newsmon_errors": figures["newsmon"][-1]["errors"],
+        "peak_rss_mb": max(r["rss"] for r in figures["newsmon"]) / MB,
+        "peak_pss_mb": max(r["pss"] for r in figures["newsmon"]) / MB,
+        "largest_process_mb": max(r["largest"] for r in figures["newsmon"]) / MB,
+        "stages_s": figures["stages"],
+        "stages_articles": figures["stages_stored"],
+        "repoll_feeds": plan.repoll_feeds,
+        "repoll_500_s": repoll["flow_s"],
+        "repoll_500_process_s": repoll["process_s"],
+        "repoll_not_modified": repoll["not_modified"],
+        "retag_articles": retag["articles"],
+        "retag_aps": retag["articles"] / retag["process_s"],
+        "retag_library_aps": retag["articles"] / retag["library_s"],
+        "extraction_f1": quality["newsmon extract()"]["f1"],
+        "extraction_f1_default": quality["trafilatura default"]["f1"],
+        "extraction_f1_fast": quality["trafilatura fast=True"]["f1"],
+        "extraction_f1_peer": quality.get("newspaper4k (peer)", {}).get("f1"),
+        "quality": quality,
+        "samples": {
+            "limit_s": [r["s"] for r in figures["limit"]],
+            "newsmon_process_s": [r["process_s"] for r in figures["newsmon"]],
+            "newsmon_flow_s": [r["flow_s"] for r in figures["newsmon"]],
+            "peer_process_s": [r["process_s"] for r in figures["peer"]],
+        },
+    }
+    out["ratio_limit"] = out["newsmon_aps"] / out["limit_aps"]
+    out["ratio_limit_flow"] = out["newsmon_flow_aps"] / out["limit_aps"]
+    out["ratio_peer"] = out["newsmon_aps"] / out["peer_aps"] if out["peer_aps"] else None
+    out["ratio_peer_flow"] = (
+        out["newsmon_flow_aps"] / out["peer_call_aps"] if out["peer_call_aps"] else None
+    )
+    return out
+
+
+def _row(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<62} {value:>9}  {note}".rstrip())
+
+
+def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
+    print(f"\nthroughput, articles/s (median of {plan.repeats}; {plan.pages} pages):")
+    limit = f"limit: newsmon's extract(), warm pool of {plan.cores}, HTML from memory"
+    _row(limit, f"{out['limit_aps']:.1f}")
+    _row(
+        "newsmon ingest, process wall (Prefect on)",
+        f"{out['newsmon_aps']:.1f}",
+        f"{out['ratio_limit']:.2f} x limit",
+    )
+    _row(
+        "newsmon ingest, flow wall (ingest_runs)",
+        f"{out['newsmon_flow_aps']:.1f}",
+        f"{out['ratio_limit_flow']:.2f} x limit",
+    )
+    if out["peer_aps"]:
+        peer = f"peer: newspaper4k fetch_news, {plan.peer_threads} threads"
+        _row(f"{peer}, process wall", f"{out['peer_aps']:.1f}")
+        _row(f"{peer}, in the call", f"{out['peer_call_aps']:.1f}")
+        print(
+            f"  newsmon / peer: {out['ratio_peer']:.2f} (process walls), "
+            f"{out['ratio_peer_flow']:.2f} (flow wall / in the call)"
+        )
+    else:
+        print(f"  peer: skipped ({peer_note})")
+    print(
+        f"  newsmon peak memory, whole process tree: RSS {out['peak_rss_mb']:,.0f} MB summed, "
+        f"PSS {out['peak_pss_mb']:,.0f} MB, largest process {out['largest_process_mb']:,.0f} MB"
+    )
+    _report_stages(out)
+    print(
+        f"\nre-poll of {out['repoll_feeds']} unchanged feeds: {out['repoll_500_s']:.2f} s "
+        f"flow wall, {out['repoll_500_process_s']:.2f} s process wall "
+        f"({out['repoll_not_modified']} answered 304)"
+    )
+    print(
+        f"retag --force of {out['retag_articles']} articles: {out['retag_aps']:.1f} "
+        f"articles/s process wall, {out['retag_library_aps']:.1f} articles/s in-process "
+        f"(library calls, no Prefect)"
+    )
+    _report_quality(out["quality"])
+
+
+def _report_stages(out: dict[str, Any]) -> None:
+    stages = out["stages_s"]
+    total = sum(stages.values())
+    print(
+        f"\nstage breakdown (in-process: the library calls, batch by batch as the flow "
+        f"makes them, no Prefect; {out['stages_articles']} articles stored):"
+    )
+    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:<40} {seconds:8.2f} s  {100 * seconds / total:5.1f} %")
+    flow_s, process_s = out["pages"] / out["newsmon_flow_aps"], out["pages"] / out["newsmon_aps"]
+    print(
+        f"  {'sum':<40} {total:8.2f} s  (newsmon: flow wall {flow_s:.2f} s, "
+        f"process wall {process_s:.2f} s)"
+    )
+
+
+def _report_quality(quality: dict[str, dict[str, float]]) -> None:
+    pages = next(iter(quality.values()))["pages"]
+    print(
+        f"\nextraction quality: token F1 against ground-truth.json, mean over {pages} pages "
+        f"(speed: pages/s over all cores):"
+    )
+    for setting, q in quality.items():
+        print(
+            f"  {setting:<24} F1 {q['f1']:.3f}  (P {q['precision']:.3f}, "
+            f"R {q['recall']:.3f})  {q['pages_per_s']:6.1f} pages/s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, help="article pages (default 1000; 24 with --quick)")
+    parser.add_argument("--repeats", type=int, help="repetitions, medians quoted (default 3)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 24 pages, 3 hosts, once")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--no-peer", action="store_true", help="skip newspaper4k")
+    parser.add_argument("--hosts", type=int, help="loopback hosts (default 20; 3 with --quick)")
+    parser.add_argument("--repoll-feeds", type=int, help="feeds for the re-poll (default 500)")
+    parser.add_argument(
+        "--peer-threads", type=int, help="fetch_news threads (default 2 per host, <= 40)"
+    )
+    args = parser.parse_args()
+    if not (EXTRACTION / "ground-truth.json").exists():
+        sys.exit(f"corpus not found at {EXTRACTION}: the benchmarks need ../shared/corpora")
+    plan = plan_from(args)
+    peer_note = (
+        "--no-peer" if args.no_peer else "newspaper4k not installed (pip install newspaper4k)"
+    )
+    loopback_only()
+    out = summarize(plan, measure(plan))
+    report(plan, out, peer_note)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=str) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

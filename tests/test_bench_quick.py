@@ -1,0 +1,82 @@
+"""The benchmarks still run: `--quick` smoke runs of bench.ingest and bench.tagging.
+
+Benchmarks print figures; they are not timed tests. These only check that each runs to
+the end and prints the figures BENCHMARKS.md quotes, so that neither can rot.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark"
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(
+        not (CORPUS / "ground-truth.json").exists(),
+        reason=f"the benchmarks read the third-party extraction corpus at {CORPUS}, absent here",
+    ),
+]
+
+
+def _quick(module: str, *args: str, timeout_s: int) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--quick", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+    assert done.returncode == 0, (
+        f"{module} --quick failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
+    return done.stdout
+
+
+@pytest.mark.timeout(600)
+def test_ingest_bench_quick(tmp_path: Path) -> None:
+    figures_file = tmp_path / "figures.json"
+    out = _quick("bench.ingest", "--json", str(figures_file), timeout_s=540)
+    for figure in (
+        "limit: newsmon's extract()",
+        "newsmon ingest, process wall",
+        "newsmon ingest, flow wall",
+        "newsmon peak memory",
+        "stage breakdown (in-process",
+        "re-poll of 20 unchanged feeds",
+        "retag --force of",
+        "extraction quality",
+        "trafilatura fast=True",
+    ):
+        assert figure in out, f"{figure!r} missing from:\n{out}"
+    figures = json.loads(figures_file.read_text())
+    for key in (
+        "limit_aps",
+        "newsmon_aps",
+        "peer_aps",
+        "ratio_limit",
+        "ratio_peer",
+        "extraction_f1",
+        "repoll_500_s",
+        "peak_rss_mb",
+    ):
+        assert key in figures, key
+    assert figures["limit_aps"] > 0 and figures["newsmon_aps"] > 0
+    assert 0 < figures["extraction_f1"] <= 1
+    # The figures mean what they say only if every copy was stored as its own article and
+    # every feed of the re-poll answered 304.
+    assert figures["newsmon_stored"] == figures["pages"], figures
+    assert figures["repoll_not_modified"] == figures["repoll_feeds"], figures
+
+
+@pytest.mark.timeout(300)
+def test_tagging_bench_quick() -> None:
+    out = _quick("bench.tagging", timeout_s=240)
+    for figure in ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found"):
+        assert figure in out, f"{figure!r} missing from:\n{out}"
