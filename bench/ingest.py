@@ -71,6 +71,8 @@ class Plan:
     quality_pages: int | None  # None: all 181
     peer: bool
     peer_threads: int
+    dask: bool = False  # also newsmon with `[compute] runner = "dask"`, each repetition
+    server: bool = True  # newsmon reports to a running Prefect server (else: ephemeral)
     cores: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     @property
@@ -90,6 +92,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
         quality_pages=10 if quick else None,
         peer=not args.no_peer and _peer_installed(),
         peer_threads=args.peer_threads or min(40, 2 * hosts),
+        dask=args.dask,
+        server=not args.ephemeral,
     )
 
 
@@ -136,7 +140,7 @@ def _is_loopback(host: object) -> bool:
 # ---- the generated config ------------------------------------------------------------------
 
 
-def write_config(folder: Path, feeds: Sequence[str], pages: int) -> Path:
+def write_config(folder: Path, feeds: Sequence[str], pages: int, extra: Sequence[str] = ()) -> Path:
     """A newsmon.toml for the bench web: loopback allowed, no politeness delay."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -149,6 +153,7 @@ def write_config(folder: Path, feeds: Sequence[str], pages: int) -> Path:
         "",
         "[ingest]",
         f"max_entries_per_run = {max(20_000, pages)}",
+        *extra,
     ]
     for k, url in enumerate(feeds):
         lines += ["", "[[feeds]]", f'name = "bench-{k:04d}"', f"url = {json.dumps(url)}"]
@@ -260,15 +265,64 @@ def newsmon_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
 
 
-def newsmon_env() -> dict[str, str]:
+def newsmon_env(api_url: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
     env["DO_NOT_TRACK"] = "1"
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     return env
 
 
-def run_newsmon(args: Sequence[str], log: Path, timeout_s: float) -> tuple[float, TreeMemory]:
+@contextmanager
+def prefect_server(folder: Path, timeout_s: float = 180) -> Iterator[str]:
+    """A Prefect API server on 127.0.0.1, as `make server` runs one for scheduled ingests:
+    newsmon's runs report to it instead of each starting a temporary server of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = newsmon_env() | {"PREFECT_HOME": str(folder)}
+    folder.mkdir(parents=True, exist_ok=True)
+    prefect = Path(sys.executable).with_name("prefect")
+    with open(folder / "server.log", "wb") as log:
+        server = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait_healthy(url, server, timeout_s)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, timeout_s: float) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with {server.returncode}")
+        with suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server did not answer within {timeout_s:.0f} s")
+
+
+def run_newsmon(
+    args: Sequence[str], log: Path, timeout_s: float, api_url: str | None = None
+) -> tuple[float, TreeMemory]:
     """Wall seconds of one `newsmon ...` run, and its process tree's peak memory."""
     with open(log, "wb") as out:
         start = time.perf_counter()
@@ -276,7 +330,7 @@ def run_newsmon(args: Sequence[str], log: Path, timeout_s: float) -> tuple[float
             [*newsmon_command(), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=newsmon_env(),
+            env=newsmon_env(api_url),
             cwd=ROOT,
         )
         with TreeMemory(process.pid) as memory:
@@ -305,10 +359,12 @@ def last_run(database: Path) -> dict[str, Any]:
     return row
 
 
-def measure_newsmon(site: Site, plan: Plan, folder: Path) -> dict[str, Any]:
-    config = write_config(folder, site.feed_urls(), plan.pages)
+def measure_newsmon(
+    site: Site, plan: Plan, folder: Path, api_url: str | None, extra: Sequence[str] = ()
+) -> dict[str, Any]:
+    config = write_config(folder, site.feed_urls(), plan.pages, extra)
     seconds, memory = run_newsmon(
-        ["ingest", "--config", str(config)], folder / "ingest.log", plan.timeout_s
+        ["ingest", "--config", str(config)], folder / "ingest.log", plan.timeout_s, api_url
     )
     run = last_run(folder / "newsmon.duckdb")
     return {
@@ -430,7 +486,7 @@ def run_stages(config: Path, clock: Stopwatch) -> int:
 
 
 async def _stages(settings, clock: Stopwatch) -> int:
-    from pipeline.extract import Extractor
+    from pipeline.extract import Extractor, WorkerTagging
     from pipeline.fetch import Politeness, open_client
     from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
     from warehouse import store, tags
@@ -446,13 +502,13 @@ async def _stages(settings, clock: Stopwatch) -> int:
         tags.sync_entities(db, watchlist.entities)
         store.start_run(db, run_id, None, datetime.now(UTC))
         feeds = store.due_feeds(db, datetime.now(UTC))
-    tagging = (watchlist, tagger_version(watchlist), parents_of(watchlist))
     limits = settings.ingest
     extractor = Extractor(
         limits.extract_workers,
         limits.extract_timeout_s,
         limits.min_text_chars,
         limits.extract_memory_mb,
+        WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist)),
     )
     async with open_client(settings.http) as client:
         politeness = Politeness(settings.http)
@@ -470,7 +526,6 @@ async def _stages(settings, clock: Stopwatch) -> int:
                     client,
                     politeness,
                     extractor,
-                    tagging,
                     clock,
                 )
     with clock("setup (migrate, feeds, watchlist)"):
@@ -496,45 +551,37 @@ async def _poll_and_queue(db, settings, run_id, feeds, client, politeness, clock
         return store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts)
 
 
-async def _batch(
-    db, settings, run_id, feeds, chunk, client, politeness, extractor, tagging, clock
-) -> int:
-    from dataclasses import replace
-
+async def _batch(db, settings, run_id, feeds, chunk, client, politeness, extractor, clock) -> int:
     from pipeline.dedup import find_duplicates
     from pipeline.fetch import fetch_pages
-    from pipeline.tagging.tagger import tag
+    from pipeline.records import Crawl
     from warehouse import store
     from warehouse.store import Batch
 
-    watchlist, version, parents = tagging
     with clock("fetch"):
         pages, failures = await fetch_pages(client, chunk, politeness)
-    with clock("extract"):
-        articles, extract_failures = extractor.extract_many(pages)
-    with clock("tag"):
-        tagged = [
-            tag(a.article_id, a.text, watchlist, a.published, version, parents) for a in articles
-        ]
+    with clock("extract + tag + gzip (workers)"):
+        found = Crawl(len(pages), tuple(extractor.process_many(pages)), tuple(failures))
     with clock("store (dedup, write, raw html)"):
-        batch = Batch(chunk, articles, {}, failures + extract_failures, pages, tagged)
+        articles = found.articles
         known = store.originals_by_hash(db, (a.content_hash for a in articles))
-        batch = replace(batch, duplicates=find_duplicates(articles, known))
+        duplicates = find_duplicates(articles, known)
+        batch = Batch(chunk, articles, duplicates, found.failures, found.raw, found.tagged)
         feed_names = {state.url: name for name, state in feeds}
         store.store_batch(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
-    return len(articles) - len(batch.duplicates)
+    return len(articles) - len(duplicates)
 
 
 # ---- re-poll and retag ---------------------------------------------------------------------
 
 
-def measure_repoll(site: Site, plan: Plan, folder: Path) -> dict[str, Any]:
+def measure_repoll(site: Site, plan: Plan, folder: Path, api_url: str | None) -> dict[str, Any]:
     """A first ingest of the small feeds (in-process, untimed), then `newsmon ingest` again:
     every feed answers 304."""
     config = write_config(folder, site.small_feed_urls(), plan.pages)
     run_stages(config, Stopwatch())
     seconds, _ = run_newsmon(
-        ["ingest", "--config", str(config)], folder / "repoll.log", plan.timeout_s
+        ["ingest", "--config", str(config)], folder / "repoll.log", plan.timeout_s, api_url
     )
     run = last_run(folder / "newsmon.duckdb")
     return {
@@ -546,10 +593,13 @@ def measure_repoll(site: Site, plan: Plan, folder: Path) -> dict[str, Any]:
     }
 
 
-def measure_retag(config: Path, articles: int, plan: Plan) -> dict[str, Any]:
+def measure_retag(config: Path, articles: int, plan: Plan, api_url: str | None) -> dict[str, Any]:
     """`newsmon retag --force` on a stored corpus, then the same work in-process."""
     seconds, _ = run_newsmon(
-        ["retag", "--force", "--config", str(config)], config.with_name("retag.log"), plan.timeout_s
+        ["retag", "--force", "--config", str(config)],
+        config.with_name("retag.log"),
+        plan.timeout_s,
+        api_url,
     )
     return {"process_s": seconds, "library_s": _retag_in_process(config), "articles": articles}
 
@@ -668,21 +718,32 @@ def measure_quality(plan: Plan) -> dict[str, dict[str, float]]:
 
 def measure(plan: Plan) -> dict[str, Any]:
     spec = SiteSpec(pages=plan.pages, hosts=plan.hosts, small_feeds=plan.repoll_feeds)
-    figures: dict[str, Any] = {"limit": [], "newsmon": [], "peer": []}
+    figures: dict[str, Any] = {"limit": [], "newsmon": [], "peer": [], "dask": []}
     work = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
-        with serve_site(spec) as site:
+        with serve_site(spec) as site, _api(plan, work) as api:
             _header(site, plan)
             for rep in range(plan.repeats):
-                _repetition(site, plan, work, rep, figures)
+                _repetition(site, plan, work, rep, figures, api)
             figures["stages"], figures["stages_stored"] = _breakdown(site, plan, work)
             last = figures["newsmon"][-1]
-            figures["retag"] = measure_retag(last["config"], last["stored"], plan)
-            figures["repoll"] = measure_repoll(site, plan, work / "repoll")
+            figures["retag"] = measure_retag(last["config"], last["stored"], plan, api)
+            figures["repoll"] = measure_repoll(site, plan, work / "repoll", api)
+            if api:  # once, for reference: what a one-off run without a server pays
+                figures["ephemeral"] = measure_newsmon(site, plan, work / "ephemeral", None)
         figures["quality"] = measure_quality(plan)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return figures
+
+
+@contextmanager
+def _api(plan: Plan, work: Path) -> Iterator[str | None]:
+    if not plan.server:
+        yield None
+        return
+    with prefect_server(work / "prefect") as url:
+        yield url
 
 
 def _header(site: Site, plan: Plan) -> None:
@@ -696,11 +757,13 @@ def _header(site: Site, plan: Plan) -> None:
     )
 
 
-def _repetition(site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any]) -> None:
+def _repetition(
+    site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any], api: str | None
+) -> None:
     n = plan.pages
     seconds, found = measure_limit(site, plan)
     figures["limit"].append({"s": seconds, "articles": found})
-    run = measure_newsmon(site, plan, work / f"newsmon-{rep}")
+    run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api)
     figures["newsmon"].append(run)
     if rep > 0:  # the last run's database is kept for retag; the others only cost disk
         shutil.rmtree(work / f"newsmon-{rep - 1}", ignore_errors=True)
@@ -709,6 +772,12 @@ def _repetition(site: Site, plan: Plan, work: Path, rep: int, figures: dict[str,
         f"{n / run['process_s']:.1f}/s process, {n / run['flow_s']:.1f}/s flow ({run['stored']} "
         f"stored, {run['duplicates']} duplicates, {run['errors']} errors)"
     )
+    if plan.dask:
+        extra = ["", "[compute]", 'runner = "dask"', f"dask_workers = {plan.cores}"]
+        dask_run = measure_newsmon(site, plan, work / f"dask-{rep}", api, extra)
+        shutil.rmtree(work / f"dask-{rep}", ignore_errors=True)
+        figures["dask"].append(dask_run)
+        line += f"; dask {n / dask_run['process_s']:.1f}/s process ({dask_run['stored']} stored)"
     if plan.peer:
         peer = measure_peer(site, plan)
         figures["peer"].append(peer)
@@ -777,6 +846,13 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
             "peer_process_s": [r["process_s"] for r in figures["peer"]],
         },
     }
+    dask_s = med(figures["dask"], "process_s")
+    out["dask_aps"] = n / dask_s if dask_s else None
+    out["ratio_dask"] = out["dask_aps"] / out["newsmon_aps"] if dask_s else None
+    out["prefect"] = "server" if plan.server else "ephemeral"
+    if "ephemeral" in figures:
+        out["ephemeral_aps"] = n / figures["ephemeral"]["process_s"]
+    out["samples"]["dask_process_s"] = [r["process_s"] for r in figures["dask"]]
     out["ratio_limit"] = out["newsmon_aps"] / out["limit_aps"]
     out["ratio_limit_flow"] = out["newsmon_flow_aps"] / out["limit_aps"]
     out["ratio_peer"] = out["newsmon_aps"] / out["peer_aps"] if out["peer_aps"] else None
@@ -794,8 +870,9 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
     print(f"\nthroughput, articles/s (median of {plan.repeats}; {plan.pages} pages):")
     limit = f"limit: newsmon's extract(), warm pool of {plan.cores}, HTML from memory"
     _row(limit, f"{out['limit_aps']:.1f}")
+    prefect = "a running Prefect server" if plan.server else "Prefect's temporary server"
     _row(
-        "newsmon ingest, process wall (Prefect on)",
+        f"newsmon ingest, process wall (Prefect on: {prefect})",
         f"{out['newsmon_aps']:.1f}",
         f"{out['ratio_limit']:.2f} x limit",
     )
@@ -804,6 +881,18 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
         f"{out['newsmon_flow_aps']:.1f}",
         f"{out['ratio_limit_flow']:.2f} x limit",
     )
+    if out.get("ephemeral_aps"):
+        _row(
+            "newsmon ingest, process wall, Prefect's temporary server (once)",
+            f"{out['ephemeral_aps']:.1f}",
+            f"{out['ephemeral_aps'] / out['limit_aps']:.2f} x limit",
+        )
+    if out["dask_aps"]:
+        _row(
+            f"newsmon ingest on a Dask LocalCluster of {plan.cores}, process wall",
+            f"{out['dask_aps']:.1f}",
+            f"{out['ratio_dask']:.2f} x default runner",
+        )
     if out["peer_aps"]:
         peer = f"peer: newspaper4k fetch_news, {plan.peer_threads} threads"
         _row(f"{peer}, process wall", f"{out['peer_aps']:.1f}")
@@ -868,6 +957,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run: 24 pages, 3 hosts, once")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--no-peer", action="store_true", help="skip newspaper4k")
+    parser.add_argument(
+        "--dask", action="store_true", help="also ingest on a Dask LocalCluster (prefect-dask)"
+    )
+    parser.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="newsmon runs start Prefect's temporary server (default: one running server)",
+    )
     parser.add_argument("--hosts", type=int, help="loopback hosts (default 20; 3 with --quick)")
     parser.add_argument("--repoll-feeds", type=int, help="feeds for the re-poll (default 500)")
     parser.add_argument(

@@ -101,11 +101,11 @@ def ingest(config: ConfigOption = None) -> None:
 
 
 def _run_ingest(settings: Settings) -> None:
-    from flows.ingest import ingest_flow
+    from flows.ingest import flow_for
 
     try:
         with console.status("ingesting…", spinner="dots") if console.is_terminal else _null():
-            result = asyncio.run(ingest_flow(settings=settings))
+            result = asyncio.run(flow_for(settings)(settings=settings))
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
     _print_counts(result)

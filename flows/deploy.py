@@ -14,7 +14,7 @@ from prefect.schedules import Cron
 
 from flows.backfill import backfill_flow
 from flows.digest import digest_flow
-from flows.ingest import ingest_flow
+from flows.ingest import flow_for
 from flows.retag import retag_flow
 from pipeline.settings import Settings
 
@@ -29,7 +29,7 @@ def build_deployments(settings: Settings, config: str | None) -> list[RunnerDepl
         limit=schedule.ingest_concurrency, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
     )
     return [
-        ingest_flow.to_deployment(
+        flow_for(settings).to_deployment(
             "newsmon-ingest",
             schedules=[Cron(schedule.ingest_cron, timezone=schedule.timezone)],
             concurrency_limit=one_at_a_time,

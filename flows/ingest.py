@@ -1,8 +1,10 @@
 """The ingest flow: poll -> fetch -> extract -> tag -> store, over batches.
 
 Tasks work on batches (all feeds, a chunk of entries), never on one article: Prefect's
-bookkeeping costs milliseconds per task run. No SQL and no business logic here: each
-task wraps a library call.
+bookkeeping costs milliseconds per task run. Within a chunk, each page goes to the
+extraction workers (which also tag it) as soon as it is fetched; two chunks are in
+flight at once, and a chunk is stored while the next one is fetched. No SQL and no
+business logic here: each task wraps a library call.
 """
 
 from __future__ import annotations
@@ -10,35 +12,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from prefect import flow, task
+from prefect import Flow, flow, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from pipeline.crawl import crawl, process_pages
 from pipeline.dedup import find_duplicates
-from pipeline.extract import Extractor
+from pipeline.extract import Extractor, WorkerTagging
 from pipeline.feeds import poll_feed
-from pipeline.fetch import Politeness, fetch_pages, open_client
-from pipeline.records import (
-    Article,
-    FeedEntry,
-    FeedState,
-    FetchedPage,
-    FetchFailure,
-    PollResult,
-    TaggedArticle,
-)
-from pipeline.settings import Settings, load_settings
+from pipeline.fetch import Politeness, open_client
+from pipeline.records import Crawl, FeedEntry, FeedState, FetchedPage, PollResult
+from pipeline.settings import ComputeSettings, Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
-from pipeline.tagging.tagger import tag as tag_article
 from pipeline.tagging.watchlist import Watchlist
-from warehouse import search, store, tags
+from warehouse import search, store
 from warehouse.db import Database, StoreBusy
 from warehouse.store import Batch, RunCounts
 
@@ -75,12 +71,9 @@ class IngestResult:
 def prepare(
     db: Database, settings: Settings, run_id: str, watchlist: Watchlist
 ) -> list[tuple[str, FeedState]]:
-    db.migrate()
-    store.sync_feeds(db, settings.feeds)
-    tags.sync_entities(db, watchlist.entities)
+    flow_run_id = str(flow_run.id) if flow_run.id else None
     now = datetime.now(UTC)
-    store.start_run(db, run_id, str(flow_run.id) if flow_run.id else None, now)
-    return store.due_feeds(db, now)
+    return store.prepare_run(db, settings.feeds, watchlist.entities, run_id, flow_run_id, now)
 
 
 @task(cache_policy=NONE)
@@ -106,38 +99,45 @@ def queue_entries(
 
 
 @task(cache_policy=NONE)
-async def fetch(
-    client: httpx.AsyncClient, politeness: Politeness, entries: Sequence[FeedEntry]
-) -> tuple[list[FetchedPage], list[FetchFailure]]:
-    return await fetch_pages(client, entries, politeness)
+async def fetch_extract_tag(stages: Stages, entries: Sequence[FeedEntry]) -> Crawl:
+    """One chunk: each page is extracted and tagged by the workers as soon as it arrives."""
+    return await crawl(stages.client, entries, stages.politeness, stages.extractor)
 
 
 @task(cache_policy=NONE)
-def extract(
-    extractor: Extractor, pages: Sequence[FetchedPage]
-) -> tuple[list[Article], list[FetchFailure]]:
-    return extractor.extract_many(pages)
+async def fetch_extract_tag_on_worker(
+    settings: Settings, tagging: WorkerTagging, entries: Sequence[FeedEntry]
+) -> Crawl:
+    """One chunk on a cluster worker (Dask), with a client and a one-process extraction pool
+    of its own: nothing of the flow's process can travel there."""
+    limits = settings.ingest
+    async with open_client(settings.http) as client:
+        bounds = (limits.extract_timeout_s, limits.min_text_chars, limits.extract_memory_mb)
+        with Extractor(1, *bounds, tagging) as extractor:
+            return await crawl(client, entries, Politeness(settings.http), extractor)
 
 
 @task(cache_policy=NONE)
-def tag(articles: Sequence[Article], watchlist: Watchlist, version: str) -> list[TaggedArticle]:
-    parents = parents_of(watchlist)
-    return [
-        tag_article(a.article_id, a.text, watchlist, a.published, version, parents)
-        for a in articles
-    ]
+async def extract_tag(stages: Stages, pages: Sequence[FetchedPage]) -> Crawl:
+    """Pages already in hand (saved files): extracted and tagged, not fetched."""
+    return await process_pages(pages, stages.extractor)
 
 
 @task(**STORE_TASK)
-def save(
-    db: Database, run_id: str, batch: Batch, feed_names: dict[str, str], keep_raw: bool
-) -> dict[str, str]:
-    duplicates = find_duplicates(
-        batch.articles, store.originals_by_hash(db, (a.content_hash for a in batch.articles))
-    )
-    batch = replace(batch, duplicates=duplicates)
-    store.store_batch(db, run_id, batch, feed_names, keep_raw)
-    return duplicates
+async def save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> dict[str, str]:
+    """Dedup and write one chunk in one transaction, in a thread: the event loop goes on
+    fetching the next chunk meanwhile."""
+    return await asyncio.to_thread(_save, stages, entries, found)
+
+
+def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> dict[str, str]:
+    articles = found.articles
+    originals = store.originals_by_hash(stages.db, (a.content_hash for a in articles))
+    duplicates = find_duplicates(articles, originals)
+    batch = Batch(entries, articles, duplicates, found.failures, found.raw, found.tagged)
+    keep_raw = stages.settings.storage.keep_raw_html
+    store.store_batch(stages.db, stages.run_id, batch, stages.feed_names, keep_raw)
+    return batch.duplicates
 
 
 @task(**STORE_TASK)
@@ -186,10 +186,6 @@ class Stages:
     politeness: Politeness
     extractor: Extractor
 
-    @property
-    def version(self) -> str:
-        return tagger_version(self.watchlist)
-
 
 @asynccontextmanager
 async def open_stages(
@@ -202,6 +198,7 @@ async def open_stages(
             limits.extract_timeout_s,
             limits.min_text_chars,
             limits.extract_memory_mb,
+            WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist)),
         ) as extractor:
             yield Stages(
                 db,
@@ -215,28 +212,90 @@ async def open_stages(
             )
 
 
+def flow_for(settings: Settings) -> Flow:
+    """The ingest flow with the task runner the settings ask for (`[compute]`)."""
+    if settings.compute.runner == "local":
+        return ingest_flow
+    return ingest_flow.with_options(task_runner=task_runner(settings.compute))
+
+
+def task_runner(compute: ComputeSettings) -> TaskRunner:
+    """Prefect's default thread pool, or a Dask cluster through prefect-dask: the cluster at
+    `dask_address`, or a LocalCluster of `dask_workers` processes started for the run."""
+    if compute.runner == "local":
+        return ThreadPoolTaskRunner()
+    import dask
+    from prefect_dask import DaskTaskRunner
+
+    # Each chunk's task runs a (pebble) process pool of its own, to stop a runaway page:
+    # Dask's worker processes must be allowed children for that.
+    dask.config.set({"distributed.worker.daemon": False})
+    if compute.dask_address:
+        return DaskTaskRunner(address=compute.dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": compute.dask_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+            "host": "127.0.0.1",
+        },
+    )
+
+
+# Chunks being fetched and extracted at once: while one waits for its slowest pages, the
+# next keeps the workers busy, and while one is being stored, the next is being fetched.
+IN_FLIGHT = 2
+
+
 async def process(
     stages: Stages,
     entries: Sequence[FeedEntry],
     counts: RunCounts,
     pages: Sequence[FetchedPage] | None = None,
 ) -> None:
-    """fetch -> extract -> tag -> store, one chunk at a time (pages given: no fetch)."""
+    """fetch -> extract -> tag -> store, chunk by chunk, chunks overlapping (pages given:
+    no fetch). Chunks are stored in order, one at a time."""
     size = stages.settings.ingest.batch_size
-    version = stages.version
-    for start in range(0, len(entries), size):
-        chunk = entries[start : start + size]
-        if pages is None:
-            fetched, failures = await fetch(stages.client, stages.politeness, chunk)
-        else:
-            wanted = {e.url for e in chunk}
-            fetched, failures = [p for p in pages if p.url in wanted], []
-        articles, extract_failures = extract(stages.extractor, fetched)
-        tagged = tag(articles, stages.watchlist, version)
-        batch = Batch(chunk, articles, {}, failures + extract_failures, fetched, tagged)
-        keep_raw = stages.settings.storage.keep_raw_html
-        duplicates = save(stages.db, stages.run_id, batch, stages.feed_names, keep_raw)
-        _count_batch(counts, batch, len(fetched), duplicates)
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
+    on_cluster = stages.settings.compute.runner == "dask" and pages is None
+    window = stages.settings.compute.dask_in_flight if on_cluster else IN_FLIGHT
+    running: deque[tuple[Sequence[FeedEntry], asyncio.Future[Crawl]]] = deque()
+    try:
+        for chunk in chunks:
+            started = _on_cluster(stages, chunk) if on_cluster else _crawl(stages, chunk, pages)
+            running.append((chunk, asyncio.ensure_future(started)))
+            if len(running) == window:
+                await _store(stages, *running.popleft(), counts)
+        while running:
+            await _store(stages, *running.popleft(), counts)
+    finally:
+        for _, future in running:
+            future.cancel()
+
+
+def _crawl(
+    stages: Stages, chunk: Sequence[FeedEntry], pages: Sequence[FetchedPage] | None
+) -> Awaitable[Crawl]:
+    if pages is None:
+        return fetch_extract_tag(stages, chunk)
+    wanted = {e.url for e in chunk}
+    return extract_tag(stages, [p for p in pages if p.url in wanted])
+
+
+def _on_cluster(stages: Stages, chunk: Sequence[FeedEntry]) -> Awaitable[Crawl]:
+    """Submitted to the flow's task runner (Dask), awaited without blocking the loop."""
+    future = fetch_extract_tag_on_worker.submit(stages.settings, stages.extractor.tagging, chunk)
+    return asyncio.to_thread(future.result)
+
+
+async def _store(
+    stages: Stages, chunk: Sequence[FeedEntry], running: Awaitable[Crawl], counts: RunCounts
+) -> None:
+    found = await running
+    duplicates = await save(stages, chunk, found)
+    _count_batch(counts, found, duplicates)
 
 
 async def _run(
@@ -268,11 +327,11 @@ def _count_polls(counts: RunCounts, polls: list[tuple[str, PollResult]]) -> None
             counts.error_kinds[kind] = counts.error_kinds.get(kind, 0) + 1
 
 
-def _count_batch(counts: RunCounts, batch: Batch, fetched: int, duplicates: dict) -> None:
-    counts.pages_fetched += fetched
-    counts.articles_stored += len(batch.articles) - len(duplicates)
+def _count_batch(counts: RunCounts, found: Crawl, duplicates: dict) -> None:
+    counts.pages_fetched += found.fetched
+    counts.articles_stored += len(found.articles) - len(duplicates)
     counts.duplicates += len(duplicates)
-    counts.add_errors(batch.failures)
+    counts.add_errors(found.failures)
 
 
 async def _report(run_id: str, settings: Settings, counts: RunCounts) -> None:

@@ -7,6 +7,8 @@ killing the worker process stops it (pebble does that; a thread cannot be interr
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -17,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import trafilatura
@@ -24,7 +27,9 @@ from pebble import ProcessPool
 from pebble.common import ProcessExpired
 
 from pipeline import dedup
-from pipeline.records import Article, FetchedPage, FetchFailure
+from pipeline.records import Article, Extracted, FetchedPage, FetchFailure
+from pipeline.tagging.tagger import tag
+from pipeline.tagging.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +139,43 @@ def _extract_or_failure(page: FetchedPage, min_chars: int) -> Article | FetchFai
     return article
 
 
+@dataclass(frozen=True, slots=True)
+class WorkerTagging:
+    """What a worker needs to tag what it extracts, handed over once when it starts."""
+
+    watchlist: Watchlist
+    version: str
+    parents: dict[str, str]
+
+
+# A worker process's tagging, set once by its initializer: handing the watchlist over per
+# page would pickle 100 KiB each time. Only worker processes ever set it.
+_worker_tagging: WorkerTagging | None = None
+
+
+def process_page(page: FetchedPage, min_chars: int) -> Extracted:
+    """A worker's whole job for one page: gzip it, extract it, tag the article.
+
+    Tagging here, not in the ingest process, puts it on every core beside extraction."""
+    raw = Extracted(page.url, dedup.raw_hash(page.body), gzip.compress(page.body, 1, mtime=0))
+    found = _extract_or_failure(page, min_chars)
+    if isinstance(found, FetchFailure):
+        return replace(raw, failure=found)
+    if _worker_tagging is None:
+        return replace(raw, article=found)
+    try:
+        job = _worker_tagging
+        tagged = tag(
+            found.article_id, found.text, job.watchlist, found.published, job.version, job.parents
+        )
+    except Exception as exc:  # the article is kept; `newsmon retag` tags it later
+        log.exception("tagging %s failed", page.url)
+        message = f"{type(exc).__name__}: {exc}"
+        failure = FetchFailure(page.url, "tag", "error", message, datetime.now(UTC), page.feed_url)
+        return replace(raw, article=found, failure=failure)
+    return replace(raw, article=found, tagged=tagged)
+
+
 def _failure(page: FetchedPage, kind: str, message: str) -> FetchFailure:
     return FetchFailure(page.url, "extract", kind, message, datetime.now(UTC), page.feed_url)
 
@@ -152,12 +194,15 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def bound_worker(memory_mb: int, owner_pid: int) -> None:
-    """Bound an extraction worker (pebble initializer): it exits when the process that owns
-    the pool dies, and its address space may grow by `memory_mb` at most (0: unbounded).
+def bound_worker(memory_mb: int, owner_pid: int, tagging: WorkerTagging | None = None) -> None:
+    """Set up an extraction worker (pebble initializer): it exits when the process that owns
+    the pool dies, its address space may grow by `memory_mb` at most (0: unbounded), and it
+    tags what it extracts when given the watchlist.
 
     A page that needs more memory gets MemoryError, reported as `memory`.
     """
+    global _worker_tagging
+    _worker_tagging = tagging
     _exit_with(owner_pid)
     base = _address_space()
     if memory_mb <= 0 or not base:
@@ -212,7 +257,7 @@ def _alive(pid: int) -> bool:
 
 
 class Extractor:
-    """A warm process pool for extraction, kept across batches of one run."""
+    """A warm process pool for extraction (and tagging), kept across batches of one run."""
 
     def __init__(
         self,
@@ -220,11 +265,13 @@ class Extractor:
         timeout_s: float = 30.0,
         min_chars: int = 200,
         memory_mb: int = 1024,
+        tagging: WorkerTagging | None = None,
     ) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.timeout_s = timeout_s
         self.min_chars = min_chars
         self.memory_mb = memory_mb
+        self.tagging = tagging
         self._pool: ProcessPool | None = None
 
     def __enter__(self) -> Extractor:
@@ -233,7 +280,7 @@ class Extractor:
             max_workers=self.workers,
             max_tasks=500,
             initializer=bound_worker,
-            initargs=(self.memory_mb, os.getpid()),
+            initargs=(self.memory_mb, os.getpid(), self.tagging),
             context=_worker_context(),
         )
         return self
@@ -244,32 +291,60 @@ class Extractor:
             self._pool.join(timeout=10)
             self._pool = None
 
+    def _schedule(self, page: FetchedPage):
+        return self._open_pool().schedule(
+            process_page, (page, self.min_chars), timeout=self.timeout_s
+        )
+
+    async def process(self, page: FetchedPage) -> Extracted:
+        """One page through a worker, awaited: the caller goes on fetching meanwhile."""
+        future = self._schedule(page)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            return self._stopped(page, exc)
+
+    def process_many(self, pages: Iterable[FetchedPage]) -> list[Extracted]:
+        """Every page through the workers, in order; waits for all of them."""
+        self._open_pool()
+        pages = list(pages)
+        futures = [self._schedule(page) for page in pages]
+        return [self._outcome(page, future) for page, future in zip(pages, futures, strict=True)]
+
     def extract_many(
         self, pages: Iterable[FetchedPage]
     ) -> tuple[list[Article], list[FetchFailure]]:
         """Extract every page; a page that fails, crashes or overruns is a failure, not fatal."""
+        done = self.process_many(pages)
+        return (
+            [e.article for e in done if e.article is not None],
+            [e.failure for e in done if e.failure is not None],
+        )
+
+    def _open_pool(self) -> ProcessPool:
         if self._pool is None:
             raise RuntimeError("Extractor used outside its `with` block")
-        pages = list(pages)
-        futures = [
-            self._pool.schedule(_extract_or_failure, (page, self.min_chars), timeout=self.timeout_s)
-            for page in pages
-        ]
-        articles: list[Article] = []
-        failures: list[FetchFailure] = []
-        for page, future in zip(pages, futures, strict=True):
-            result = self._result(page, future)
-            (articles if isinstance(result, Article) else failures).append(result)
-        return articles, failures
+        return self._pool
 
-    def _result(self, page: FetchedPage, future) -> Article | FetchFailure:
+    def _outcome(self, page: FetchedPage, future) -> Extracted:
         try:
             return future.result()
-        except FutureTimeout:
+        except Exception as exc:
+            return self._stopped(page, exc)
+
+    def _stopped(self, page: FetchedPage, exc: BaseException) -> Extracted:
+        """A page whose worker overran, died or raised: a failure, never fatal to the run."""
+        if isinstance(exc, FutureTimeout):
             log.warning("extraction of %s took over %.0f s; stopped", page.url, self.timeout_s)
-            return _failure(page, "timeout", f"extraction exceeded {self.timeout_s:g} s")
-        except ProcessExpired as exc:
-            return _failure(page, "crashed", f"extraction worker died: {exc}")
-        except Exception as exc:  # one bad page must not end the run
-            log.exception("extraction of %s failed", page.url)
-            return _failure(page, "error", f"{type(exc).__name__}: {exc}")
+            failure = _failure(page, "timeout", f"extraction exceeded {self.timeout_s:g} s")
+        elif isinstance(exc, ProcessExpired):
+            failure = _failure(page, "crashed", f"extraction worker died: {exc}")
+        elif isinstance(exc, Exception):  # one bad page must not end the run
+            log.error("extraction of %s failed: %s", page.url, exc, exc_info=exc)
+            failure = _failure(page, "error", f"{type(exc).__name__}: {exc}")
+        else:
+            raise exc
+        return Extracted(page.url, dedup.raw_hash(page.body), failure=failure)

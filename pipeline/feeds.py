@@ -185,8 +185,14 @@ async def poll_feed(
         headers["If-None-Match"] = state.etag
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
+    host = urlsplit(state.url).netloc
     try:
-        resp = await get(client, state.url, politeness.settings, headers)
+        # The same per-host and global limits as page fetches: polite to a host with many
+        # feeds, and no more requests queued in the connection pool than it has connections
+        # (httpcore's pool does work per queued request per connection on every event).
+        async with politeness.global_slot(), politeness.host_slot(host):
+            await politeness.wait_turn(host)
+            resp = await get(client, state.url, politeness.settings, headers)
     except FetchError as exc:
         return PollResult(state.url, "error", exc.status, error=f"{exc.kind}: {exc}")
     # Parsing a feed at the body cap takes seconds of CPU: off the event loop, so the

@@ -452,15 +452,16 @@ async def fetch_pages(
     client: httpx.AsyncClient, entries: Iterable[FeedEntry], politeness: Politeness
 ) -> tuple[list[FetchedPage], list[FetchFailure]]:
     """Fetch the article page of each entry; failures are returned, never raised."""
-    results = await asyncio.gather(*(_fetch_page(client, e, politeness) for e in entries))
+    results = await asyncio.gather(*(fetch_one(client, e, politeness) for e in entries))
     pages = [r for r in results if isinstance(r, FetchedPage)]
     failures = [r for r in results if isinstance(r, FetchFailure)]
     return pages, failures
 
 
-async def _fetch_page(
+async def fetch_one(
     client: httpx.AsyncClient, entry: FeedEntry, politeness: Politeness
 ) -> FetchedPage | FetchFailure:
+    """The page of one entry, or why there is none (never raised)."""
     try:
         return await fetch_page(client, entry, politeness)
     except FetchError as exc:

@@ -94,6 +94,46 @@ class Article:
     feed_url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the extraction workers make of one fetched page: the article and its tags, or
+    the reason there is none; and the page as fetched, gzipped, kept so that a better
+    extractor can re-run over history without fetching again."""
+
+    page_url: str
+    raw_hash: str
+    raw_gz: bytes = b""  # empty when the worker was stopped before it got that far
+    article: Article | None = None
+    tagged: TaggedArticle | None = None  # None: no article, or no tagging asked for
+    failure: FetchFailure | None = None  # why there is no article, or no tags
+
+
+@dataclass(frozen=True, slots=True)
+class Crawl:
+    """A chunk of feed entries fetched, extracted and tagged: what one store batch writes."""
+
+    fetched: int  # pages fetched
+    extracted: tuple[Extracted, ...]
+    fetch_failures: tuple[FetchFailure, ...] = ()
+
+    @property
+    def articles(self) -> list[Article]:
+        return [e.article for e in self.extracted if e.article is not None]
+
+    @property
+    def tagged(self) -> list[TaggedArticle]:
+        return [e.tagged for e in self.extracted if e.tagged is not None]
+
+    @property
+    def failures(self) -> list[FetchFailure]:
+        return [*self.fetch_failures, *(e.failure for e in self.extracted if e.failure)]
+
+    @property
+    def raw(self) -> dict[str, bytes]:
+        """raw_hash -> the page gzipped."""
+        return {e.raw_hash: e.raw_gz for e in self.extracted if e.raw_gz}
+
+
 # ---- tagging records ------------------------------------------------------------------
 
 

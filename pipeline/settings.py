@@ -11,7 +11,7 @@ import ipaddress
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,6 +81,23 @@ class IngestSettings(_Section):
     max_attempts: int = Field(3, ge=1, le=100)
 
 
+class ComputeSettings(_Section):
+    """Where fetch, extract and tag run: this machine's process pool, or a Dask cluster."""
+
+    runner: Literal["local", "dask"] = "local"
+    # A running scheduler ("tcp://10.0.0.5:8786"); none: a LocalCluster of `dask_workers`.
+    dask_address: str | None = None
+    dask_workers: int = Field(2, ge=1, le=256)
+    dask_in_flight: int = Field(4, ge=1, le=1024)  # chunks handed to the cluster at once
+
+    @field_validator("dask_address")
+    @classmethod
+    def _scheduler(cls, value: str | None) -> str | None:
+        if value is not None and not urlsplit(value).netloc:
+            raise ValueError(f"{value!r} is not a scheduler address like 'tcp://host:8786'")
+        return value
+
+
 class HealthSettings(_Section):
     """Feed health: failure weights, backoff of the next poll, and when to give up."""
 
@@ -143,6 +160,7 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
+    compute: ComputeSettings = ComputeSettings()
     health: HealthSettings = HealthSettings()
     tagging: TaggingSettings = TaggingSettings()
     schedule: ScheduleSettings = ScheduleSettings()

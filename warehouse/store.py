@@ -6,31 +6,30 @@ an article or a tag already stored is left as it is.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from pipeline.dedup import canonical_url, raw_hash
+from pipeline.dedup import canonical_url
 from pipeline.health import FeedHealth, assess
 from pipeline.records import (
     Article,
+    Entity,
     FeedEntry,
     FeedState,
-    FetchedPage,
     FetchFailure,
     PollResult,
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
-from warehouse.db import Database, bulk, rows_as_dicts, sql, unique_by
-from warehouse.tags import write_tags
+from warehouse.db import Database, apply_migrations, bulk, rows_as_dicts, sql, unique_by
+from warehouse.tags import write_entities, write_tags
 
 
 @dataclass
@@ -60,16 +59,45 @@ def entry_key(url: str) -> str:
 
 
 def sync_feeds(db: Database, feeds: Sequence[FeedSettings], source: str = "config") -> None:
-    rows = [{"name": f.name, "url": f.url, "source": source, "enabled": f.enabled} for f in feeds]
     with db.transaction() as con:
-        bulk(con, "upsert_feeds", unique_by(rows, "name"))
+        _write_feeds(con, feeds, source)
+
+
+def _write_feeds(
+    con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedSettings], source: str = "config"
+) -> None:
+    rows = [{"name": f.name, "url": f.url, "source": source, "enabled": f.enabled} for f in feeds]
+    bulk(con, "upsert_feeds", unique_by(rows, "name"))
 
 
 def due_feeds(db: Database, now: datetime) -> list[tuple[str, FeedState]]:
     """Enabled feeds whose next poll is due, with their conditional-GET validators."""
     with db.transaction() as con:
-        rows = con.execute(sql("feed_states"), [now]).fetchall()
+        return _due_feeds(con, now)
+
+
+def _due_feeds(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[str, FeedState]]:
+    rows = con.execute(sql("feed_states"), [now]).fetchall()
     return [(name, FeedState(url, etag, modified)) for name, url, etag, modified in rows]
+
+
+def prepare_run(
+    db: Database,
+    feeds: Sequence[FeedSettings],
+    entities: Iterable[Entity],
+    run_id: str,
+    flow_run_id: str | None,
+    now: datetime,
+) -> list[tuple[str, FeedState]]:
+    """Start a run in one transaction (each costs an open and a close of the file):
+    migrate, sync the configured feeds and the watchlist, record the run, and return the
+    feeds due for a poll."""
+    with db.transaction() as con:
+        apply_migrations(con)
+        _write_feeds(con, feeds)
+        write_entities(con, entities)
+        con.execute(sql("start_run"), [run_id, flow_run_id, now])
+        return _due_feeds(con, now)
 
 
 def record_polls(
@@ -190,7 +218,7 @@ class Batch:
     articles: Sequence[Article]
     duplicates: dict[str, str]  # article_id -> original article_id
     failures: Sequence[FetchFailure]
-    pages: Sequence[FetchedPage] = ()
+    raw: Mapping[str, bytes] = field(default_factory=dict)  # raw_hash -> the page, gzipped
     tagged: Sequence[TaggedArticle] = ()  # tags of the originals (duplicates share them)
 
 
@@ -199,7 +227,7 @@ def store_batch(
 ) -> None:
     """Articles, entry states and errors of one batch, atomically; raw HTML beside the file."""
     if keep_raw:
-        save_raw_pages(db.raw_dir, batch.pages)
+        save_raw_pages(db.raw_dir, batch.raw)
     now = datetime.now(UTC)
     articles = unique_by(
         (_article_row(a, batch.duplicates, feed_names, run_id, now) for a in batch.articles),
@@ -277,16 +305,16 @@ def _error_row(run_id: str, failure: FetchFailure, feed_names: dict[str, str]) -
     }
 
 
-def save_raw_pages(folder: Path, pages: Iterable[FetchedPage]) -> None:
-    """gzip each page under its content hash; write-then-rename so no file is half-written."""
-    for page in pages:
-        key = raw_hash(page.body)
+def save_raw_pages(folder: Path, raw: Mapping[str, bytes]) -> None:
+    """Each gzipped page under its content hash; write-then-rename so no file is
+    half-written."""
+    for key, gz in raw.items():
         target = folder / key[:2] / f"{key}.html.gz"
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(gzip.compress(page.body, compresslevel=6))
+        tmp.write_bytes(gz)
         tmp.replace(target)
 
 

@@ -31,6 +31,11 @@ def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) 
 
 def sync_entities(db: Database, entities: Iterable[Entity]) -> None:
     """Put the watchlist in the warehouse, so SQL can roll mentions up to parents."""
+    with db.transaction() as con:
+        write_entities(con, entities)
+
+
+def write_entities(con: duckdb.DuckDBPyConnection, entities: Iterable[Entity]) -> None:
     now = datetime.now(UTC)
     rows = [
         {
@@ -43,8 +48,7 @@ def sync_entities(db: Database, entities: Iterable[Entity]) -> None:
         }
         for e in entities
     ]
-    with db.transaction() as con:
-        bulk(con, "upsert_entities", unique_by(rows, "name"))
+    bulk(con, "upsert_entities", unique_by(rows, "name"))
 
 
 def stale_articles(db: Database, tagger_version: str, force: bool = False) -> list[str]:
