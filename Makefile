@@ -33,8 +33,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks print figures (BENCHMARKS.md says what each measures); the peer is a bench extra.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
 	$(BIN)/python -m bench.tagging
+	$(BIN)/python -m bench.ingest --dask --json bench-ingest.json
 
 # A local Prefect API for scheduled runs (an ephemeral one cannot schedule). Then, in
 # another terminal: export PREFECT_API_URL=http://127.0.0.1:4200/api; make serve

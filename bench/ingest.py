@@ -359,14 +359,20 @@ def last_run(database: Path) -> dict[str, Any]:
     return row
 
 
+def _ingest_once(
+    config: Path, plan: Plan, api_url: str | None
+) -> tuple[float, TreeMemory, dict[str, Any]]:
+    """`newsmon ingest` with this config: wall seconds, peak memory, its `ingest_runs` row."""
+    args = ["ingest", "--config", str(config)]
+    seconds, memory = run_newsmon(args, config.with_name("ingest.log"), plan.timeout_s, api_url)
+    return seconds, memory, last_run(config.with_name("newsmon.duckdb"))
+
+
 def measure_newsmon(
     site: Site, plan: Plan, folder: Path, api_url: str | None, extra: Sequence[str] = ()
 ) -> dict[str, Any]:
     config = write_config(folder, site.feed_urls(), plan.pages, extra)
-    seconds, memory = run_newsmon(
-        ["ingest", "--config", str(config)], folder / "ingest.log", plan.timeout_s, api_url
-    )
-    run = last_run(folder / "newsmon.duckdb")
+    seconds, memory, run = _ingest_once(config, plan, api_url)
     return {
         "process_s": seconds,
         "flow_s": run["flow_s"],
@@ -580,10 +586,7 @@ def measure_repoll(site: Site, plan: Plan, folder: Path, api_url: str | None) ->
     every feed answers 304."""
     config = write_config(folder, site.small_feed_urls(), plan.pages)
     run_stages(config, Stopwatch())
-    seconds, _ = run_newsmon(
-        ["ingest", "--config", str(config)], folder / "repoll.log", plan.timeout_s, api_url
-    )
-    run = last_run(folder / "newsmon.duckdb")
+    seconds, _, run = _ingest_once(config, plan, api_url)
     return {
         "process_s": seconds,
         "flow_s": run["flow_s"],

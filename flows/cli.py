@@ -7,7 +7,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,7 +105,7 @@ def _run_ingest(settings: Settings) -> None:
     from flows.ingest import flow_for
 
     try:
-        with console.status("ingesting…", spinner="dots") if console.is_terminal else _null():
+        with _progress_bar() if console.is_terminal else _null():
             result = asyncio.run(flow_for(settings)(settings=settings))
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
@@ -119,6 +120,27 @@ def _print_counts(result: Any) -> None:
     ]
     console.print(_table(f"ingest run {result.run_id[:8]}", rows))
     console.print(f"database: [bold]{Path(result.database).resolve()}[/]", highlight=False)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[None]:
+    """A progress bar over the entries of the run, fed by the flow's progress log."""
+    from rich.progress import Progress
+
+    class Listener(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            total = getattr(record, "total", None)
+            bar.update(task, completed=getattr(record, "done", 0), total=total)
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+        logger, listener = logging.getLogger("newsmon.progress"), Listener()
+        logger.addHandler(listener)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(listener)
 
 
 class _null:

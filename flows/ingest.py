@@ -39,6 +39,9 @@ from warehouse.db import Database, StoreBusy
 from warehouse.store import Batch, RunCounts
 
 log = logging.getLogger(__name__)
+# Entries done so far, for a progress bar (the CLI listens; nothing else does).
+progress = logging.getLogger("newsmon.progress")
+progress.propagate = False
 
 
 def _busy(task, task_run, state) -> bool:
@@ -262,14 +265,15 @@ async def process(
     on_cluster = stages.settings.compute.runner == "dask" and pages is None
     window = stages.settings.compute.dask_in_flight if on_cluster else IN_FLIGHT
     running: deque[tuple[Sequence[FeedEntry], asyncio.Future[Crawl]]] = deque()
+    done, total = 0, len(entries)
     try:
-        for chunk in chunks:
+        for number, chunk in enumerate(chunks, 1):
             started = _on_cluster(stages, chunk) if on_cluster else _crawl(stages, chunk, pages)
             running.append((chunk, asyncio.ensure_future(started)))
-            if len(running) == window:
-                await _store(stages, *running.popleft(), counts)
-        while running:
-            await _store(stages, *running.popleft(), counts)
+            last = number == len(chunks)
+            while running and (len(running) == window or last):
+                done += await _store(stages, *running.popleft(), counts)
+                progress.info("%d of %d entries", done, total, extra={"done": done, "total": total})
     finally:
         for _, future in running:
             future.cancel()
@@ -292,10 +296,11 @@ def _on_cluster(stages: Stages, chunk: Sequence[FeedEntry]) -> Awaitable[Crawl]:
 
 async def _store(
     stages: Stages, chunk: Sequence[FeedEntry], running: Awaitable[Crawl], counts: RunCounts
-) -> None:
+) -> int:
     found = await running
     duplicates = await save(stages, chunk, found)
     _count_batch(counts, found, duplicates)
+    return len(chunk)
 
 
 async def _run(

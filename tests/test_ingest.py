@@ -102,3 +102,23 @@ def test_bad_feed_is_recorded_and_the_run_goes_on(seed_settings: Settings, seed_
         ("seed-atom", "ok", 0),
         ("seed-rss", "ok", 0),
     ]
+
+
+def test_the_flow_reports_progress_per_stored_chunk(seed_settings: Settings) -> None:
+    import logging
+
+    seen: list[tuple[int, int]] = []
+
+    class Listener(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append((record.done, record.total))
+
+    logger, listener = logging.getLogger("newsmon.progress"), Listener()
+    logger.addHandler(listener)
+    logger.setLevel(logging.INFO)
+    small = seed_settings.ingest.model_copy(update={"batch_size": 2})
+    try:
+        _run(seed_settings.model_copy(update={"ingest": small}))
+    finally:
+        logger.removeHandler(listener)
+    assert seen == [(2, 3), (3, 3)]  # three entries in chunks of two
