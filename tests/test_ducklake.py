@@ -53,6 +53,10 @@ KEYS = {
     "ingest_runs": "run_id",
     "schema_migrations": "version",
 }
+COLUMNS = (
+    "select table_name, column_index, column_name, data_type from duckdb_columns() "
+    "where database_name = current_database() and schema_name = 'main' order by all"
+)
 # columns that record when something ran, which differ between any two ingests
 VOLATILE = {
     "stored_at",
@@ -219,6 +223,7 @@ def test_seed_ingest_matches_the_embedded_file(
         2,
         2,
     )
+    assert _rows(lake, COLUMNS) == _rows(embedded, COLUMNS)  # same tables, views, columns
     assert _keys(lake) == _keys(embedded)
     assert all(rows == keys for rows, keys in _keys(lake).values())
     assert _views(lake) == _views(embedded)
