@@ -437,3 +437,22 @@ def test_search_indexes_in_memory_on_ducklake(lake_config: Path) -> None:
     reindex = runner.invoke(app, ["search", "--reindex", "--config", str(lake_config)])
     assert reindex.exit_code == 0
     assert "no index is kept on DuckLake" in reindex.output
+
+
+# ---- the storage benchmark still runs ---------------------------------------------------
+
+
+@pytest.mark.timeout(300)
+def test_storage_bench_quick(postgres: Server) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.storage", "--quick", "--port", str(postgres.port),
+         "--user", USER],
+        cwd=ROOT,
+        env={**os.environ, "NEWSMON_PG_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    for figure in ("store 20 tagged articles", "seed ingest, flow wall", "ducklake:"):
+        assert figure in done.stdout

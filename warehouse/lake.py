@@ -185,7 +185,10 @@ class LakeDatabase(Database):
         if not unlocked:
             # the lock sits on another pooled session: ending the sessions releases it
             log.info("releasing the writer lock by reconnecting to the catalog")
-            self.close()
+            writer = self._instances.pop(False, None)
+            if writer is not None:
+                writer.close()
+            self._internal_ready = False
 
     # ---- opening the lake ------------------------------------------------------------
 

@@ -7,8 +7,8 @@ ingest when new articles arrived. Building needs a write transaction; searching 
 a read-only connection over an index built earlier.
 
 On the DuckLake backend no index is kept (DuckLake cannot store the index's macros):
-each search builds one in memory from the articles in the lake, which takes about a
-second per few thousand articles.
+each search builds one in memory from the articles in the lake (here 1.4 s for 1,000
+articles, 13 s for 5,000).
 """
 
 from __future__ import annotations
