@@ -22,7 +22,7 @@ from pipeline.sitemaps import SitemapError, parse_sitemap
 from pipeline.tagging.tagger import load_tagging_watchlist
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import store, tags
-from warehouse.db import Database
+from warehouse.db import Database, open_database
 from warehouse.store import RunCounts
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ async def backfill_flow(
 ) -> IngestResult:
     """Ingest pages that no feed lists any more: URLs, a sitemap's URLs, or saved files."""
     settings = settings or load_settings(config)
-    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    db = open_database(settings.storage)
     run_id = uuid.uuid4().hex
     counts = RunCounts()
     page_urls = list(urls or []) + (await read_sitemaps(settings, sitemap) if sitemap else [])
@@ -114,4 +114,4 @@ async def backfill_flow(
         finish(db, run_id, counts, "failed")
         raise
     finish(db, run_id, counts, "completed")
-    return IngestResult(run_id, str(settings.storage.database), counts)
+    return IngestResult(run_id, db.label, counts)

@@ -37,7 +37,7 @@ from flows.cli_analysis import register as register_analysis  # noqa: E402
 from flows.cli_digest import register as register_digest  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
 from warehouse import store  # noqa: E402
-from warehouse.db import Database, StoreError  # noqa: E402
+from warehouse.db import Database, StoreError, open_database  # noqa: E402
 
 app = typer.Typer(
     help="newsmon: news monitoring for AI-industry deals.",
@@ -68,7 +68,7 @@ def _settings(config: Path | None) -> Settings:
 
 
 def _db(settings: Settings) -> Database:
-    return Database(settings.storage.database, settings.storage.lock_timeout_s)
+    return open_database(settings.storage)
 
 
 def _table(
@@ -215,7 +215,7 @@ def feeds_list(config: ConfigOption = None) -> None:
     """Feeds in the config and in the database, with their last status."""
     settings = _settings(config)
     db = _db(settings)
-    rows = store.read(db, "feed_status") if db.path.exists() else []
+    rows = store.read(db, "feed_status") if db.exists() else []
     known = {row["name"] for row in rows}
     rows += [
         {"name": f.name, "url": f.url, "source": "config (not yet polled)", "enabled": f.enabled}
@@ -261,7 +261,7 @@ def _name_for(url: str) -> str:
 def feeds_enable(name: str, config: ConfigOption = None) -> None:
     """Poll a feed again that was disabled for failing (its failure count starts over)."""
     db = _db(_settings(config))
-    outcome = store.enable_feed(db, name) if db.path.exists() else "missing"
+    outcome = store.enable_feed(db, name) if db.exists() else "missing"
     if outcome == "missing":
         raise _fail(f"no feed named {name}")
     if outcome == "off":

@@ -29,7 +29,7 @@ from rich.text import Text
 from pipeline import charts, report
 from pipeline.settings import SettingsError, load_settings
 from warehouse import analysis, search
-from warehouse.db import Database, StoreError
+from warehouse.db import Database, StoreError, open_database
 
 console = Console()
 err = Console(stderr=True)
@@ -91,7 +91,7 @@ def _database(config: Path | None) -> Database:
         settings = load_settings(config)
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    return Database(settings.storage.database, settings.storage.lock_timeout_s)
+    return open_database(settings.storage)
 
 
 @contextlib.contextmanager
@@ -210,6 +210,9 @@ def _reindex(config: Path | None) -> None:
             indexed = search.refresh_index(con, force=True)
     except StoreError as exc:
         raise _fail(str(exc), 3) from None
+    if indexed is None:
+        err.print("no index is kept on DuckLake: each search indexes the articles in memory")
+        return
     err.print(f"indexed {indexed} articles")
 
 
@@ -328,7 +331,7 @@ def report_command(
     """Write a self-contained HTML report: trends, co-mentions, deal ledger and timeline."""
     db = _database(config)
     with _reading(db) as con:
-        data = analysis.report_data(con, str(db.path), _day(since), top)
+        data = analysis.report_data(con, db.label, _day(since), top)
     _write(out, report.render_report(data).encode("utf-8"))
 
 

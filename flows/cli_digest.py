@@ -24,7 +24,7 @@ from pipeline.digest import DigestSettings, channels_due, digest_settings, run_s
 from pipeline.render import render_html, render_markdown, render_text
 from pipeline.settings import Settings, SettingsError, load_settings
 from warehouse import digests
-from warehouse.db import Database, StoreError
+from warehouse.db import Database, StoreError, open_database
 
 if TYPE_CHECKING:
     from flows.digest import DigestOutcome
@@ -126,7 +126,7 @@ def _since(value: str | None) -> datetime | None:
 
 
 def _db(settings: Settings) -> Database:
-    return Database(settings.storage.database, settings.storage.lock_timeout_s)
+    return open_database(settings.storage)
 
 
 def _preview(settings: Settings, options: DigestSettings, since: datetime | None, fmt: str) -> None:

@@ -43,7 +43,7 @@ from pipeline.digest import (
 from pipeline.render import counts_label, render_markdown
 from pipeline.settings import Settings, SettingsError, load_settings
 from warehouse import digests
-from warehouse.db import Database
+from warehouse.db import Database, open_database
 from warehouse.digests import Pending
 
 
@@ -125,7 +125,7 @@ def digest_flow(
     problems = check_channels(options.channels, options, secrets)
     if problems:
         raise SettingsError("cannot send the digest:\n  " + "\n  ".join(problems))
-    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    db = open_database(settings.storage)
     folder = output_folder(options.file.folder, settings.source)
 
     outcomes = []

@@ -35,7 +35,7 @@ from pipeline.settings import ComputeSettings, Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import search, store
-from warehouse.db import Database, StoreBusy
+from warehouse.db import Database, StoreBusy, open_database
 from warehouse.store import Batch, RunCounts
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
 async def ingest_flow(config: str | None = None, settings: Settings | None = None) -> IngestResult:
     """Poll every due feed, fetch and extract new entries, store them. Safe to re-run."""
     settings = settings or load_settings(config)
-    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    db = open_database(settings.storage)
     run_id = uuid.uuid4().hex
     counts = RunCounts()
     watchlist = load_tagging_watchlist(settings.tagging)
@@ -172,8 +172,8 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
         finish(db, run_id, counts, "failed")
         raise
     finish(db, run_id, counts, "completed")
-    await _report(run_id, settings, counts)
-    return IngestResult(run_id, str(settings.storage.database), counts)
+    await _report(run_id, db.label, counts)
+    return IngestResult(run_id, db.label, counts)
 
 
 @dataclass
@@ -339,12 +339,12 @@ def _count_batch(counts: RunCounts, found: Crawl, duplicates: dict) -> None:
     counts.add_errors(found.failures)
 
 
-async def _report(run_id: str, settings: Settings, counts: RunCounts) -> None:
+async def _report(run_id: str, database: str, counts: RunCounts) -> None:
     rows = "\n".join(f"| {k} | {v} |" for k, v in vars(counts).items() if k != "error_kinds")
     kinds = "\n".join(f"- `{k}`: {v}" for k, v in sorted(counts.error_kinds.items())) or "- none"
     await acreate_markdown_artifact(
         key="ingest-summary",
         markdown=f"# Ingest run `{run_id}`\n\n| figure | value |\n|---|---|\n{rows}\n\n"
-        f"## Errors by kind\n{kinds}\n\nDatabase: `{settings.storage.database}`\n",
+        f"## Errors by kind\n{kinds}\n\nDatabase: `{database}`\n",
         description="newsmon ingest summary",
     )

@@ -16,7 +16,7 @@ from pipeline.settings import Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import tags
-from warehouse.db import Database
+from warehouse.db import Database, open_database
 
 CHUNK = 1000
 
@@ -48,7 +48,7 @@ def retag_flow(
 ) -> RetagResult:
     """Retag every article whose tags are stale (or all, with `force`)."""
     settings = settings or load_settings(config)
-    db = Database(settings.storage.database, settings.storage.lock_timeout_s)
+    db = open_database(settings.storage)
     watchlist = load_tagging_watchlist(settings.tagging)
     version = tagger_version(watchlist)
     db.migrate()

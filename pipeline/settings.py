@@ -2,20 +2,29 @@
 
 Validated once, at the edge (the CLI or the flow entry), then passed down. A bad file or
 value raises `SettingsError` whose message names the key and what was expected.
-Secrets (SMTP password, webhook URLs) are read from the environment only, never the file.
+Secrets (SMTP password, webhook URLs, the catalog's PostgreSQL password) are read from the
+environment only, never the file.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.digest import DigestSettings
 
@@ -36,10 +45,67 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_PASSWORD = re.compile(r"(^|\s)password\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S*)")
+
+
+class DuckLakeSettings(_Section):
+    """`[storage.ducklake]`: a DuckLake catalog in PostgreSQL, Parquet files on shared storage.
+
+    The catalog is a libpq connection string (`catalog`), or its parts; parts given beside
+    a string are added to it. The password comes from $NEWSMON_PG_PASSWORD (or libpq's own
+    PGPASSWORD / ~/.pgpass), never from this file.
+    """
+
+    catalog: str = ""  # "host=db.internal port=5432 dbname=newsmon user=newsmon"
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    dbname: str | None = None
+    user: str | None = None
+    data_path: Path | None = None  # the shared folder DuckLake writes its Parquet files into
+    raw_path: Path | None = None  # raw HTML; default: "raw" beside data_path
+
+    @field_validator("catalog")
+    @classmethod
+    def _key_value_pairs(cls, value: str) -> str:
+        if re.match(r"\s*\w+://", value):
+            raise ValueError("give key=value pairs like 'host=db port=5432 dbname=newsmon'")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_env(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        in_string = isinstance(data.get("catalog"), str) and _PASSWORD.search(data["catalog"])
+        if "password" in data or in_string:
+            # drop it first: a validation error echoes its input, and this is a secret
+            data.pop("password", None)
+            data["catalog"] = _PASSWORD.sub(r"\1password=<redacted>", str(data.get("catalog", "")))
+            raise ValueError(
+                "password: secrets are read from the environment only; set NEWSMON_PG_PASSWORD"
+            )
+        return data
+
+
 class StorageSettings(_Section):
-    database: Path = Path("data/newsmon.duckdb")
+    backend: Literal["duckdb", "ducklake"] = "duckdb"
+    database: Path = Path("data/newsmon.duckdb")  # the embedded file (backend = "duckdb")
     lock_timeout_s: float = Field(60.0, gt=0, le=3600)
     keep_raw_html: bool = True
+    ducklake: DuckLakeSettings = DuckLakeSettings()
+
+    @model_validator(mode="after")
+    def _ducklake_complete(self) -> StorageSettings:
+        lake = self.ducklake
+        if self.backend != "ducklake":
+            return self
+        if lake.data_path is None:
+            raise ValueError("ducklake.data_path is required with backend = 'ducklake'")
+        if not lake.catalog.strip() and not lake.dbname:
+            raise ValueError(
+                "ducklake.catalog (or ducklake.dbname) is required with backend = 'ducklake'"
+            )
+        return self
 
 
 class HttpSettings(_Section):
@@ -196,8 +262,8 @@ def load_settings(path: Path | str | None = None, env: dict[str, str] | None = N
         raise SettingsError(_describe(exc, config_path)) from None
     # A relative path is relative to where it was written: the file's folder, or (for
     # $NEWSMON_DB) the working directory, as for any path given in a shell.
-    from_file = config_path is not None and not env.get("NEWSMON_DB")
-    return _resolve_paths(settings, config_path if from_file else None)
+    db_from_file = not env.get("NEWSMON_DB")
+    return _resolve_paths(settings, config_path, db_from_file)
 
 
 def _config_path(path: Path | str | None, env: dict[str, str]) -> Path | None:
@@ -245,10 +311,21 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
     return "invalid config:\n  " + "\n  ".join(lines)
 
 
-def _resolve_paths(settings: Settings, config_path: Path | None) -> Settings:
-    """A relative database path is relative to the config file's folder, as users expect."""
-    db = settings.storage.database
-    if db.is_absolute() or config_path is None or str(db) == ":memory:":
-        return settings
-    storage = settings.storage.model_copy(update={"database": config_path.parent / db})
+def _resolve_paths(settings: Settings, config_path: Path | None, db_from_file: bool) -> Settings:
+    """Relative storage paths are relative to the config file's folder, as users expect."""
+    storage = settings.storage
+    lake = storage.ducklake
+    lake_paths = {
+        key: _relative_to(getattr(lake, key), config_path) for key in ("data_path", "raw_path")
+    }
+    storage = storage.model_copy(update={"ducklake": lake.model_copy(update=lake_paths)})
+    db = storage.database
+    if db_from_file and str(db) != ":memory:":
+        storage = storage.model_copy(update={"database": _relative_to(db, config_path)})
     return settings.model_copy(update={"storage": storage})
+
+
+def _relative_to(path: Path | None, config_path: Path | None) -> Path | None:
+    if path is None or path.is_absolute() or config_path is None:
+        return path
+    return config_path.parent / path

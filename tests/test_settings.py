@@ -96,6 +96,10 @@ def test_relative_database_from_environment_is_relative_to_the_cwd(tmp_path: Pat
             "feeds",
         ),
         ("storage = 5\n", "storage"),
+        ("[storage]\nbackend = 'postgres'\n", "storage.backend"),
+        ("[storage.ducklake]\nport = 0\n", "storage.ducklake.port"),
+        ("[storage.ducklake]\ndata_dir = 'x'\n", "storage.ducklake.data_dir"),
+        ("[storage.ducklake]\ncatalog = 'postgresql://db/newsmon'\n", "storage.ducklake.catalog"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
@@ -105,6 +109,47 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     message = str(caught.value)
     assert f"{key}:" in message
     assert str(path) in message
+
+
+LAKE = """
+[storage]
+backend = "ducklake"
+[storage.ducklake]
+catalog = "host=db.internal port=5432 user=newsmon"
+dbname = "news monitor"
+data_path = "lake"
+"""
+
+
+def test_ducklake_keys_load(tmp_path: Path) -> None:
+    storage = load_settings(_write(tmp_path, LAKE), env={}).storage
+    assert storage.backend == "ducklake"
+    assert storage.database == tmp_path / "data" / "newsmon.duckdb"  # unused, still valid
+    # a relative data path is relative to the file's folder, as the database path is
+    assert storage.ducklake.data_path == tmp_path / "lake"
+    assert Settings().storage.backend == "duckdb"  # the default is the embedded file
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[storage]\nbackend = 'ducklake'\n", "ducklake.data_path is required"),
+        (
+            "[storage]\nbackend = 'ducklake'\n[storage.ducklake]\ndata_path = '/lake'\n",
+            "ducklake.catalog (or ducklake.dbname) is required",
+        ),
+        (
+            "[storage.ducklake]\ncatalog = 'dbname=n password=hunter2'\n",
+            "set NEWSMON_PG_PASSWORD",
+        ),
+        ("[storage.ducklake]\npassword = 'hunter2'\n", "set NEWSMON_PG_PASSWORD"),
+    ],
+)
+def test_ducklake_settings_say_what_is_missing(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(says)) as caught:
+        load_settings(_write(tmp_path, text), env={})
+    assert "storage" in str(caught.value)
+    assert "hunter2" not in str(caught.value)  # a secret is never echoed back
 
 
 def test_duplicate_feed_url_says_so(tmp_path: Path) -> None:

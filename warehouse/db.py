@@ -7,6 +7,11 @@ locked retries until `lock_timeout_s`, then fails with a clear `StoreBusy`.
 Rows are bulk-loaded through a temporary JSON-lines file and `read_json` with declared
 column types: binding Python lists or `executemany` runs at a few thousand rows per
 second here, the file path at tens of thousands.
+
+Two backends speak the same API: this embedded file, and a DuckLake catalog
+(`warehouse.lake`, chosen by `open_database`). Where DuckLake cannot run a statement
+(it has no primary keys, so no `INSERT ... ON CONFLICT`), `warehouse/ducklake/` holds a
+file of the same name that it runs instead; `sql(name, dialect)` picks it.
 """
 
 from __future__ import annotations
@@ -23,13 +28,17 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
+
+if TYPE_CHECKING:
+    from pipeline.settings import StorageSettings
 
 log = logging.getLogger(__name__)
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
+Dialect = Literal["duckdb", "ducklake"]
 
 
 class StoreError(Exception):
@@ -40,10 +49,45 @@ class StoreBusy(StoreError):
     """Another process held the database for longer than the lock timeout."""
 
 
+class StoreMissing(StoreError):
+    """There is no database to read yet."""
+
+
 @cache
-def sql(name: str) -> str:
-    """The text of `warehouse/queries/<name>.sql` (files, not f-strings, hold the SQL)."""
-    return resources.files("warehouse").joinpath("queries", f"{name}.sql").read_text("utf-8")
+def sql(name: str, dialect: Dialect = "duckdb") -> str:
+    """The text of `warehouse/queries/<name>.sql` (files, not f-strings, hold the SQL), or
+    of `warehouse/ducklake/queries/<name>.sql` for DuckLake where that file exists."""
+    return _sql_file("queries", f"{name}.sql", dialect).read_text("utf-8")
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """`sql(name)` in the dialect of the database `con` is using."""
+    return sql(name, dialect(con))
+
+
+def dialect(con: duckdb.DuckDBPyConnection) -> Dialect:
+    """'ducklake' when `con` is on a DuckLake catalog, else 'duckdb' (asked of DuckDB)."""
+    row = con.execute(sql("current_backend")).fetchone()
+    return "ducklake" if row and row[0] == "ducklake" else "duckdb"
+
+
+def _sql_file(folder: str, name: str, dialect: Dialect) -> Any:
+    base = resources.files("warehouse")
+    if dialect == "ducklake":
+        override = base.joinpath("ducklake", folder, name)
+        if override.is_file():
+            return override
+    return base.joinpath(folder, name)
+
+
+def open_database(storage: StorageSettings, env: Mapping[str, str] | None = None) -> Database:
+    """The store `storage` names: the embedded file, or the DuckLake catalog (whose
+    PostgreSQL password is read from `env`, by default the process environment)."""
+    if storage.backend == "ducklake":
+        from warehouse.lake import LakeDatabase  # imports this module
+
+        return LakeDatabase(storage, os.environ if env is None else env)
+    return Database(storage.database, storage.lock_timeout_s)
 
 
 def extension_directory() -> str | None:
@@ -83,12 +127,21 @@ class Database:
     def raw_dir(self) -> Path:
         return self.path.parent / "raw"
 
+    @property
+    def label(self) -> str:
+        """Where the data is, for messages and reports."""
+        return str(self.path)
+
+    def exists(self) -> bool:
+        """Whether there is a database to read yet."""
+        return self.path.exists()
+
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """Open the file, retrying while another process holds its lock."""
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
-            raise StoreError(f"no database at {self.path}: run `newsmon ingest` first")
+            raise StoreMissing(f"no database at {self.path}: run `newsmon ingest` first")
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.05
         while True:
@@ -136,14 +189,15 @@ class Database:
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Run `migrations/NNN_*.sql` in order, each once, recorded in `schema_migrations`;
     then (re)create the views."""
-    con.execute(sql("schema_migrations"))
+    speaks = dialect(con)
+    con.execute(sql("schema_migrations", speaks))
     done = {row[0] for row in con.execute(sql("applied_migrations")).fetchall()}
     applied = []
-    for version, name, text in _migrations():
+    for version, name, text in _migrations(speaks):
         if version in done:
             continue
         con.execute(text)
-        con.execute(sql("record_migration"), [version, name])
+        con.execute(sql("record_migration", speaks), [version, name])
         applied.append(name)
         log.info("applied migration %s", name)
     for _name, text in _views():
@@ -151,13 +205,15 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def _migrations(speaks: Dialect = "duckdb") -> list[tuple[int, str, str]]:
+    """The migrations, each from `ducklake/migrations/` for DuckLake where it has one."""
     folder = resources.files("warehouse").joinpath("migrations")
     found = []
     for entry in folder.iterdir():
         stem = entry.name.removesuffix(".sql")
         if entry.name.endswith(".sql") and stem[:3].isdigit():
-            found.append((int(stem[:3]), stem, entry.read_text("utf-8")))
+            text = _sql_file("migrations", entry.name, speaks).read_text("utf-8")
+            found.append((int(stem[:3]), stem, text))
     return sorted(found)
 
 
@@ -185,7 +241,7 @@ def bulk(con: duckdb.DuckDBPyConnection, query: str, rows: Sequence[Mapping[str,
             for row in rows:
                 out.write(json.dumps(row, default=_json_default, ensure_ascii=False))
                 out.write("\n")
-        con.execute(sql(query), [path])
+        con.execute(sql(query, dialect(con)), [path])
     finally:
         os.unlink(path)
 
@@ -204,5 +260,6 @@ def rows_as_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def unique_by(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
-    """Last row wins per key: DuckDB refuses to upsert one key twice in a statement."""
+    """Last row wins per key: DuckDB refuses to upsert one key twice in a statement (and
+    DuckLake to update one row twice)."""
     return list({row[key]: row for row in rows}.values())

@@ -29,7 +29,7 @@ from pipeline.digest import (
     digest_from_dict,
 )
 from pipeline.records import Party
-from warehouse.db import Database, StoreError, bulk, rows_as_dicts, sql
+from warehouse.db import Database, StoreError, bulk, query, rows_as_dicts, sql
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -200,7 +200,7 @@ def record_delivery(
 ) -> None:
     with db.transaction() as con:
         con.execute(
-            sql("d_record_delivery"),
+            query(con, "d_record_delivery"),
             [digest_id, channel, "sent" if ok else "failed", now, now if ok else None, detail],
         )
 

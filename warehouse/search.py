@@ -5,6 +5,10 @@ installed at run time, so search works offline. The index is a snapshot: DuckDB'
 index is not updated when `articles` changes, so `refresh_index` rebuilds it after each
 ingest when new articles arrived. Building needs a write transaction; searching works on
 a read-only connection over an index built earlier.
+
+On the DuckLake backend no index is kept (DuckLake cannot store the index's macros):
+each search builds one in memory from the articles in the lake (here 1.4 s for 1,000
+articles, 13 s for 5,000).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from warehouse.db import StoreError, rows_as_dicts, sql
+from warehouse.db import StoreError, dialect, rows_as_dicts, sql
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +75,11 @@ def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def refresh_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> int | None:
     """Rebuild the index if articles were added since it was built (call inside a write
-    transaction). Returns the number of articles indexed, or None when it was current."""
+    transaction). Returns the number of articles indexed, or None when it was current
+    (or, on DuckLake, kept by no one: searches there index in memory)."""
     load_fts(con)
+    if dialect(con) == "ducklake":
+        return None
     if not force and index_exists(con):
         indexed, originals = con.execute(sql("a_search_index_state")).fetchone()
         if indexed == originals:
@@ -94,7 +101,9 @@ def search(
 ) -> list[SearchHit]:
     """The best `limit` articles for `query`, with a snippet around the first match."""
     load_fts(con)
-    if not index_exists(con):
+    if dialect(con) == "ducklake":
+        _index_in_memory(con)
+    elif not index_exists(con):
         raise SearchUnavailable(
             "no search index yet: run `newsmon search --reindex` (each ingest refreshes it)"
         )
@@ -102,6 +111,14 @@ def search(
     rows = rows_as_dicts(con.execute(sql("a_search"), [query, since, entity, limit]))
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
+
+
+def _index_in_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the index in memory over the lake's articles (for this connection's search)."""
+    con.execute(sql("a_search_scratch", "ducklake"))
+    con.execute(sql("a_search_documents"))
+    con.execute(sql("a_search_build"))
+    con.execute(sql("a_search_drop_documents"))
 
 
 def _hit(row: dict, terms: set[str], stems: dict[str, str]) -> SearchHit:

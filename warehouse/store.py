@@ -28,7 +28,7 @@ from pipeline.records import (
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
-from warehouse.db import Database, apply_migrations, bulk, rows_as_dicts, sql, unique_by
+from warehouse.db import Database, apply_migrations, bulk, query, rows_as_dicts, sql, unique_by
 from warehouse.tags import write_entities, write_tags
 
 
@@ -96,7 +96,7 @@ def prepare_run(
         apply_migrations(con)
         _write_feeds(con, feeds)
         write_entities(con, entities)
-        con.execute(sql("start_run"), [run_id, flow_run_id, now])
+        con.execute(query(con, "start_run"), [run_id, flow_run_id, now])
         return _due_feeds(con, now)
 
 
@@ -320,7 +320,7 @@ def save_raw_pages(folder: Path, raw: Mapping[str, bytes]) -> None:
 
 def start_run(db: Database, run_id: str, flow_run_id: str | None, now: datetime) -> None:
     with db.transaction() as con:
-        con.execute(sql("start_run"), [run_id, flow_run_id, now])
+        con.execute(query(con, "start_run"), [run_id, flow_run_id, now])
 
 
 def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "completed") -> None:
@@ -354,16 +354,20 @@ def enable_feed(db: Database, name: str) -> str:
     """Clear a feed's failures so the next run polls it: 'enabled', 'off' (switched off
     in the config: edit the file) or 'missing'."""
     with db.transaction() as con:
-        found = con.execute(sql("enable_feed"), [name]).fetchall()
-    if not found:
+        found = con.execute(sql("feed_switch"), [name]).fetchone()
+        if found is not None:
+            con.execute(sql("enable_feed"), [name])
+    if found is None:
         return "missing"
-    return "enabled" if found[0][1] else "off"
+    return "enabled" if found[1] else "off"
 
 
 def remove_feed(db: Database, name: str) -> str:
     """Remove a feed added from the CLI: 'removed', 'config' (edit the file), or 'missing'."""
     with db.transaction() as con:
-        if con.execute(sql("remove_feed"), [name]).fetchall():
-            return "removed"
-        found = con.execute(sql("feed_source"), [name]).fetchone()
-    return "config" if found else "missing"
+        found = con.execute(sql("feed_switch"), [name]).fetchone()
+        if found is not None and found[0] == "cli":
+            con.execute(sql("remove_feed"), [name])
+    if found is None:
+        return "missing"
+    return "removed" if found[0] == "cli" else "config"

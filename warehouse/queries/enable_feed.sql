@@ -6,5 +6,4 @@ update feeds set
     failure_weight = 0,
     last_failure_class = null,
     next_poll = null
-where name = ?
-returning name, enabled;
+where name = ?;

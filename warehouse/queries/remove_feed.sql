@@ -1,1 +1,1 @@
-delete from feeds where name = ? and source = 'cli' returning name;
+delete from feeds where name = ? and source = 'cli';

@@ -1,0 +1,12 @@
+-- New feed entries become 'pending'; an entry seen before keeps its state.
+-- (DuckLake: MERGE on the key, in place of insert ... on conflict do nothing.)
+merge into entries
+using (
+    select * from read_json(?, format = 'newline_delimited', columns = {
+        entry_key: 'varchar', feed_name: 'varchar', url: 'varchar', guid: 'varchar',
+        title: 'varchar', published: 'timestamptz', first_seen: 'timestamptz'
+    })
+) as e
+on entries.entry_key = e.entry_key
+when not matched then insert (entry_key, feed_name, url, guid, title, published, first_seen)
+values (e.entry_key, e.feed_name, e.url, e.guid, e.title, e.published, e.first_seen);

@@ -1,1 +1,0 @@
-select source from feeds where name = ?
