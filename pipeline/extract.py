@@ -33,7 +33,7 @@ from pipeline.tagging.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/1"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/2"
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 # htmldate (through trafilatura) settles the publish *date*; the time of day comes from the
 # first machine-readable timestamp on the page that falls on that date.
@@ -51,9 +51,12 @@ _DATE_PARAMS = {
 
 def extract(page: FetchedPage, min_chars: int = 200) -> Article | None:
     """Article text and metadata of one page; None when the page holds no article text."""
+    # fast: no fallback extractors. On the 181 pages of the extraction benchmark that is
+    # token F1 0.961 against 0.959 with them, for 35 % less CPU (BENCHMARKS.md).
     doc = trafilatura.bare_extraction(
         _markup(page),
         url=page.final_url,
+        fast=True,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
