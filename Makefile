@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
+# `newsmon ingest` without PREFECT_API_URL starts an ephemeral Prefect API: on a loaded
+# 2-core machine it can take longer than Prefect's default 20 s to answer.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 
 .PHONY: demo test lint format bench server serve clean
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -71,7 +72,7 @@ def dialect(con: duckdb.DuckDBPyConnection) -> Dialect:
     return "ducklake" if row and row[0] == "ducklake" else "duckdb"
 
 
-def _sql_file(folder: str, name: str, dialect: Dialect) -> Any:
+def _sql_file(folder: str, name: str, dialect: Dialect) -> Traversable:
     base = resources.files("warehouse")
     if dialect == "ducklake":
         override = base.joinpath("ducklake", folder, name)
