@@ -9,7 +9,11 @@ import email
 import hashlib
 import http.server
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ import duckdb
 import pytest
 import typer
 from aiosmtpd.controller import Controller
+from prefect.settings import get_current_settings
 from typer.testing import CliRunner
 
 from flows.cli_digest import register
@@ -28,7 +33,7 @@ from flows.ingest import ingest_flow
 from flows.seedserver import serve_site
 from pipeline.digest import Digest, DigestSettings, digest_from_dict
 from pipeline.settings import FeedSettings, Settings, load_settings
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 from tests.test_digest_delivery import Inbox, free_port
 from warehouse.db import Database
 from warehouse.digests import current_watermark
@@ -395,3 +400,63 @@ def test_cli_refuses_a_channel_without_its_secret(
     result = CliRunner().invoke(_cli(), ["digest", "--channel", "webhook", "-c", str(config)])
     assert result.exit_code == 3 and "NEWSMON_WEBHOOK_URL" in result.stderr
     assert current_watermark(Database(settings.storage.database)) is None
+
+
+def test_sigkill_mid_digest_then_the_next_run_completes_it_once(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsmon digest` killed while its webhook POST is in flight (the file channel done):
+    nothing half-written, the watermark where it was, and the next run sends the webhook
+    once and does not write the file channel again."""
+    arrived, release, posts = threading.Event(), threading.Event(), []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            arrived.set()
+            release.wait(20)  # hold the first POST until its sender is dead
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    config = tmp_path / "newsmon.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{settings.storage.database.name}"\n'
+        '[digest]\nchannels = ["file", "webhook"]\n'
+        '[digest.webhook]\nformat = "json"\nretries = 0\ntimeout_s = 30\n'
+    )
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(get_current_settings().api.url),
+        "NEWSMON_WEBHOOK_URL": url,
+    }
+    command = [sys.executable, "-m", "flows.cli", "digest", "-c", str(config)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        assert arrived.wait(120), "the digest never reached its webhook"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        release.set()
+    file_md = tmp_path / "digests" / f"{today()}.md"
+    written = file_md.stat().st_mtime_ns
+    db = Database(settings.storage.database)
+    assert current_watermark(db) is None
+    [(digest_id, status)] = query(settings, "select digest_id, status from digests")
+    assert status != "sent" and posts[0]["digest_id"] == digest_id
+
+    monkeypatch.setenv("NEWSMON_WEBHOOK_URL", url)
+    resumed = CliRunner().invoke(_cli(), ["digest", "-c", str(config)])
+    server.shutdown()
+    server.server_close()
+    assert resumed.exit_code == 0, resumed.output
+    assert [p["digest_id"] for p in posts] == [digest_id, digest_id]  # the killed one, once more
+    assert file_md.stat().st_mtime_ns == written  # the file channel had it: not sent again
+    assert query(settings, "select digest_id, status from digests") == [(digest_id, "sent")]
+    assert current_watermark(db) == latest_stored(settings)
