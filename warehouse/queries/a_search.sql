@@ -1,28 +1,36 @@
 -- Original articles ranked by BM25 for a query (any term may match), optionally only
 -- those seen on or after a day, and only those naming an entity or anything under it
 -- (`Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
+-- The query goes to match_bm25 as the parameter itself ($1), not as a column of `params`:
+-- given a column, the macro's scoring subqueries are correlated on it and DuckDB joins
+-- every posting with every article (29 s for 5,000 articles, against 0.07 s).
 with params as (
     select
-        ?::varchar as query,
-        ?::date as since,
-        ?::varchar as entity,
-        ?::bigint as max_hits
+        $1::varchar as query,
+        $2::date as since,
+        $3::varchar as entity,
+        $4::bigint as max_hits
 ),
 
 scored as (
     select
         d.article_id,
         d.seen_at,
-        fts_main_search_documents.match_bm25(d.article_id, p.query) as score
+        fts_main_search_documents.match_bm25(d.article_id, $1::varchar) as score
     from article_dates as d, params as p
     where p.since is null or d.day >= p.since
+),
+
+named as (
+    select r.name
+    from entity_rollup as r, params as p
+    where p.entity in (r.name, r.top_parent)
 ),
 
 naming as (
     select distinct m.article_id
     from mentions as m
-    left join entity_rollup as r on r.name = m.entity
-    inner join params as p on p.entity in (m.entity, r.top_parent)
+    inner join named as n on n.name = m.entity
 ),
 
 matched as (
@@ -33,19 +41,25 @@ matched as (
         and (p.entity is null or s.article_id in (select article_id from naming))
 ),
 
+best as (
+    select *
+    from matched
+    order by score desc, seen_at desc, article_id
+    limit (select max_hits from params)
+),
+
 final as (
     select
-        m.article_id,
+        b.article_id,
         a.title,
         a.canonical_url as url,
         a.sitename,
-        m.seen_at,
-        m.score,
+        b.seen_at,
+        b.score,
         a.text
-    from matched as m
-    inner join articles as a on a.article_id = m.article_id
-    order by m.score desc, m.seen_at desc, m.article_id
-    limit (select max_hits from params)
+    from best as b
+    inner join articles as a on a.article_id = b.article_id
+    order by b.score desc, b.seen_at desc, b.article_id
 )
 
 select * from final
