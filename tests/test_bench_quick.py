@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def _quick(module: str, *args: str, timeout_s: int) -> str:
+def run_quick(module: str, *args: str, timeout_s: int) -> str:
     done = subprocess.run(
         [sys.executable, "-m", module, "--quick", *args],
         cwd=ROOT,
@@ -42,7 +42,7 @@ def _quick(module: str, *args: str, timeout_s: int) -> str:
 @pytest.mark.timeout(600)
 def test_ingest_bench_quick(tmp_path: Path) -> None:
     figures_file = tmp_path / "figures.json"
-    out = _quick("bench.ingest", "--json", str(figures_file), timeout_s=540)
+    out = run_quick("bench.ingest", "--json", str(figures_file), timeout_s=540)
     for figure in (
         "limit: newsmon's extract()",
         "newsmon ingest, process wall",
@@ -77,6 +77,6 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
 
 @pytest.mark.timeout(300)
 def test_tagging_bench_quick() -> None:
-    out = _quick("bench.tagging", timeout_s=240)
+    out = run_quick("bench.tagging", timeout_s=240)
     for figure in ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found"):
         assert figure in out, f"{figure!r} missing from:\n{out}"

@@ -8,13 +8,12 @@ BENCHMARKS.md quotes, and writes a median for every view and for search.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.test_bench_quick import run_quick
+
 VIEWS = (
     "entity_mentions_daily",
     "entity_mentions_daily_rollup",
@@ -30,15 +29,7 @@ VIEWS = (
 @pytest.mark.timeout(300)
 def test_views_bench_quick(tmp_path: Path) -> None:
     figures_file = tmp_path / "figures.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.views", "--quick", "--json", str(figures_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    out = done.stdout
-    assert done.returncode == 0, f"bench.views failed:\n{out[-4000:]}\n{done.stderr[-4000:]}"
+    out = run_quick("bench.views", "--json", str(figures_file), timeout_s=240)
     for figure in (
         "views bench:",
         "baseline: mentions x articles, count",
