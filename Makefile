@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.ingest --dask --json bench-ingest.json
+	$(BIN)/python -m bench.views --articles 1000000 --json bench-views.json
 
 # A local Prefect API for scheduled runs (an ephemeral one cannot schedule). Then, in
 # another terminal: export PREFECT_API_URL=http://127.0.0.1:4200/api; make serve
