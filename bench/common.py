@@ -1,8 +1,10 @@
-"""Shared bench helpers: the third-party corpora beside the project, and timing."""
+"""Shared bench helpers: the third-party corpora beside the project, timing, and running
+the `newsmon` CLI as a subprocess."""
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -31,3 +33,19 @@ def median_seconds(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def newsmon_command() -> list[str]:
+    script = Path(sys.executable).with_name("newsmon")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+
+
+def newsmon_env(api_url: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+    env["DO_NOT_TRACK"] = "1"
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env

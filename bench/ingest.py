@@ -56,7 +56,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from bench.common import EXTRACTION, ROOT
+from bench.common import EXTRACTION, ROOT, newsmon_command, newsmon_env
 from bench.server import Site, SiteSpec, serve_site
 
 MB = 1024 * 1024
@@ -258,22 +258,6 @@ def _memory(pid: int) -> tuple[int, int]:
             elif line.startswith("Pss:"):
                 pss = int(line.split()[1]) * 1024
     return rss, pss
-
-
-def newsmon_command() -> list[str]:
-    script = Path(sys.executable).with_name("newsmon")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
-
-
-def newsmon_env(api_url: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
-    env["DO_NOT_TRACK"] = "1"
-    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    env.pop("PREFECT_API_URL", None)
-    if api_url:
-        env["PREFECT_API_URL"] = api_url
-    return env
 
 
 @contextmanager

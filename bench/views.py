@@ -27,7 +27,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.common import newsmon_command, newsmon_env
 from pipeline.tagging.watchlist import load_watchlist
 from warehouse.db import Database
 from warehouse.search import refresh_index, search
@@ -297,9 +297,10 @@ BASELINE_SCAN = "select count(*) from mentions where entity = ?"
 
 def time_probes(con: duckdb.DuckDBPyConnection, repeats: int) -> dict[str, dict]:
     """Median, p90 and min ms of each probe and of search, interleaved repetitions."""
-    calls = {p.view: _runner(con, p) for p in probes()}
+    queries = probes()
+    calls = {p.view: _runner(con, p) for p in queries}
     calls["newsmon search"] = lambda: search(con, SEARCH_QUERY)
-    targets = {p.view: p.target_ms for p in probes()} | {"newsmon search": SEARCH_TARGET_MS}
+    targets = {p.view: p.target_ms for p in queries} | {"newsmon search": SEARCH_TARGET_MS}
     rows = {name: len(fn()) for name, fn in calls.items()}  # warm-up, and the result size
     times: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
@@ -347,14 +348,17 @@ def _print_table(figures: dict[str, dict], repeats: int) -> None:
 
 def time_cli_search(path: Path) -> float:
     """`newsmon search` once as a subprocess, end to end (the CLI's imports included)."""
-    env = {k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"}
+    env = newsmon_env()
+    env.pop("NEWSMON_CONFIG", None)
     env["NEWSMON_DB"] = str(path.resolve())
-    newsmon = Path(sys.executable).with_name("newsmon")
-    command = [str(newsmon)] if newsmon.exists() else [sys.executable, "-m", "flows.cli"]
     with tempfile.TemporaryDirectory() as cwd:  # no ./newsmon.toml to pick up
         began = time.perf_counter()
         done = subprocess.run(
-            [*command, "search", SEARCH_QUERY], cwd=cwd, env=env, capture_output=True, text=True
+            [*newsmon_command(), "search", SEARCH_QUERY],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         took = time.perf_counter() - began
     if done.returncode != 0:
