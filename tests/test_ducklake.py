@@ -20,7 +20,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -285,6 +287,29 @@ def test_a_second_writer_waits_for_its_turn(two_writers: tuple[Database, Databas
     assert _rows(first, "select count(*) from articles") == [(1,)]
 
 
+def test_writers_that_create_a_new_catalog_at_once_both_open_it(
+    postgres: Server, tmp_path: Path
+) -> None:
+    """The catalog does not exist yet and two writers attach it at the same moment: both
+    create its tables, one loses PostgreSQL's race, attaches again and finds them."""
+    storage = _lake_storage(postgres, tmp_path)
+    env = {"NEWSMON_PG_PASSWORD": PASSWORD}
+    stores = [open_database(storage, env) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+
+    def attach(db: Database) -> list[tuple]:
+        start.wait(timeout=30)
+        with db.transaction() as con:  # a writer: it creates the catalog when missing
+            return con.execute("select 1").fetchall()
+
+    try:
+        with ThreadPoolExecutor(len(stores)) as pool:
+            assert list(pool.map(attach, stores, timeout=120)) == [[(1,)]] * len(stores)
+    finally:
+        for db in stores:
+            db.close()
+
+
 def test_overlapping_writers_cannot_both_commit(
     two_writers: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,7 +328,9 @@ def test_overlapping_writers_cannot_both_commit(
 # ---- (b) two ingest processes on one catalog at once -----------------------------------
 
 
-def _config(tmp_path: Path, seed_site: str, storage: StorageSettings, name: str) -> Path:
+def _config(
+    tmp_path: Path, seed_site: str, storage: StorageSettings, name: str, delay_s: float = 0
+) -> Path:
     lake = storage.ducklake
     path = tmp_path / f"{name}.toml"
     path.write_text(f"""
@@ -315,7 +342,7 @@ dbname = "{lake.dbname}"
 data_path = "{lake.data_path}"
 [http]
 allow_private_networks = ["127.0.0.0/8"]
-per_host_delay_s = 0
+per_host_delay_s = {delay_s}
 [ingest]
 extract_workers = 1
 [[feeds]]
@@ -358,11 +385,19 @@ def test_two_writers_at_once_store_every_article_once(
 ) -> None:
     single = _config(tmp_path, seed_site, _lake_storage(postgres, tmp_path / "one"), "single")
     _finish(_start_ingest(single))
-    shared = _config(tmp_path, seed_site, _lake_storage(postgres, tmp_path / "two"), "shared")
+    # A second between requests to the seed host makes each run last several seconds, so
+    # the two overlap however their processes' start-up times differ.
+    lake = _lake_storage(postgres, tmp_path / "two")
+    shared = _config(tmp_path, seed_site, lake, "shared", delay_s=1)
+    env = {"NEWSMON_PG_PASSWORD": PASSWORD}
+    # The catalog exists before they start, as it does for every run but the first: the two
+    # then meet in their writes, not in creating the catalog (the test above covers that).
+    created = open_database(load_settings(shared, env={}).storage, env)
+    created.migrate()
+    created.close()
     both = [_start_ingest(shared) for _ in range(2)]
     for proc in both:
         _finish(proc)
-    env = {"NEWSMON_PG_PASSWORD": PASSWORD}
     alone = open_database(load_settings(single, env={}).storage, env)
     together = open_database(load_settings(shared, env={}).storage, env)
     counts = _keys(together)

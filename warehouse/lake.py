@@ -198,6 +198,23 @@ class LakeDatabase(Database):
         return self._instances[read_only]
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        """This process's DuckDB instance with the lake attached.
+
+        Two writers that attach a catalog that does not exist yet both create its tables;
+        the one that loses gets PostgreSQL's duplicate-key error. The catalog exists by
+        then, so the loser attaches again (within `lock_timeout_s`) and finds it.
+        """
+        deadline = time.monotonic() + self.lock_timeout_s
+        while True:
+            try:
+                return self._attach(read_only)
+            except duckdb.Error as exc:
+                if not _created_meanwhile(exc) or time.monotonic() > deadline:
+                    raise _open_error(exc, self.catalog) from None
+                log.info("the DuckLake catalog was being created by another process; retrying")
+                time.sleep(0.2)
+
+    def _attach(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config=_config(read_only=False))
         try:
             _load_extensions(con)
@@ -207,9 +224,6 @@ class LakeDatabase(Database):
                 con.execute("set variable newsmon_pg_password = ?", [self._password])
             con.execute(sql("lake_secrets", "ducklake"))
             con.execute(_ATTACH[read_only])
-        except duckdb.Error as exc:
-            con.close()
-            raise _open_error(exc, self.catalog) from None
         except BaseException:
             con.close()
             raise
@@ -225,6 +239,12 @@ def _load_extensions(con: duckdb.DuckDBPyConnection) -> None:
                 f"DuckDB's {name} extension is not available ({exc}); install the "
                 f"duckdb-ext-{name} wheel that matches duckdb"
             ) from None
+
+
+def _created_meanwhile(exc: duckdb.Error) -> bool:
+    """The attach lost the race to create a new catalog to another process."""
+    message = str(exc)
+    return "Failed to initialize DuckLake" in message and "already exists" in message
 
 
 def _open_error(exc: duckdb.Error, catalog: str) -> StoreError:
