@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ pytestmark = [
 ]
 
 
-def run_quick(module: str, *args: str, timeout_s: int) -> str:
+def run_quick(module: str, *args: str, timeout_s: int, prints: Sequence[str] = ()) -> str:
+    """`python -m MODULE --quick ARGS`: its output, once it exited 0 and printed every one
+    of `prints` (the figures BENCHMARKS.md quotes)."""
     done = subprocess.run(
         [sys.executable, "-m", module, "--quick", *args],
         cwd=ROOT,
@@ -36,14 +39,15 @@ def run_quick(module: str, *args: str, timeout_s: int) -> str:
     assert done.returncode == 0, (
         f"{module} --quick failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
     )
+    for figure in prints:
+        assert figure in done.stdout, f"{figure!r} missing from:\n{done.stdout}"
     return done.stdout
 
 
 @pytest.mark.timeout(600)
 def test_ingest_bench_quick(tmp_path: Path) -> None:
     figures_file = tmp_path / "figures.json"
-    out = run_quick("bench.ingest", "--json", str(figures_file), timeout_s=540)
-    for figure in (
+    printed = (
         "limit: newsmon's extract()",
         "newsmon ingest, process wall",
         "newsmon ingest, flow wall",
@@ -53,8 +57,8 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
         "retag --force of",
         "extraction quality",
         "trafilatura fast=True",
-    ):
-        assert figure in out, f"{figure!r} missing from:\n{out}"
+    )
+    run_quick("bench.ingest", "--json", str(figures_file), timeout_s=540, prints=printed)
     figures = json.loads(figures_file.read_text())
     for key in (
         "limit_aps",
@@ -77,6 +81,5 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
 
 @pytest.mark.timeout(300)
 def test_tagging_bench_quick() -> None:
-    out = run_quick("bench.tagging", timeout_s=240)
-    for figure in ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found"):
-        assert figure in out, f"{figure!r} missing from:\n{out}"
+    printed = ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found")
+    run_quick("bench.tagging", timeout_s=240, prints=printed)
