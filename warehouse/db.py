@@ -189,7 +189,7 @@ class Database:
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Run `migrations/NNN_*.sql` in order, each once, recorded in `schema_migrations`;
-    then (re)create the views."""
+    then (re)create the views and bring the summaries behind them up to date."""
     speaks = dialect(con)
     con.execute(sql("schema_migrations", speaks))
     done = {row[0] for row in con.execute(sql("applied_migrations")).fetchall()}
@@ -203,6 +203,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         log.info("applied migration %s", name)
     for _name, text in _views():
         con.execute(text)
+    from warehouse import summaries  # it reads SQL through this module
+
+    summaries.refresh(con)  # a migration may have marked days to summarise
     return applied
 
 

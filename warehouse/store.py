@@ -28,6 +28,7 @@ from pipeline.records import (
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
+from warehouse import summaries
 from warehouse.db import Database, apply_migrations, bulk, query, rows_as_dicts, sql, unique_by
 from warehouse.tags import write_entities, write_tags
 
@@ -237,7 +238,9 @@ def store_batch(
         bulk(con, "insert_articles", articles)
         bulk(con, "update_entries", _entry_updates(batch))
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
+        summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
         write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
+        summaries.refresh(con)
 
 
 def _article_row(

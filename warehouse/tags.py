@@ -12,21 +12,26 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipeline.records import Entity, TaggedArticle
+from warehouse import summaries
 from warehouse.db import Database, bulk, sql, unique_by
 
 
 def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
-    """Replace the tags of these articles (call inside a transaction)."""
+    """Replace the tags of these articles (call inside a transaction, then
+    `summaries.refresh`)."""
     if not tagged:
         return
     now = datetime.now(UTC)
-    con.execute(sql("retag_ids"), [[t.article_id for t in tagged]])
+    ids = [t.article_id for t in tagged]
+    summaries.mark(con, ids)  # the deals they reported until now
+    con.execute(sql("retag_ids"), [ids])
     con.execute(sql("delete_tags"))
     bulk(con, "upsert_entities", _discovered_rows(tagged, now))
     bulk(con, "insert_mentions", [row for t in tagged for row in _mention_rows(t)])
     bulk(con, "insert_deal_mentions", [row for t in tagged for row in _deal_rows(t)])
     bulk(con, "insert_deal_parties", [row for t in tagged for row in _party_rows(t)])
     bulk(con, "insert_article_tags", [_article_tag_row(t, now) for t in tagged])
+    summaries.mark(con, ids)  # the deals they report now
 
 
 def sync_entities(db: Database, entities: Iterable[Entity]) -> None:
@@ -49,6 +54,7 @@ def write_entities(con: duckdb.DuckDBPyConnection, entities: Iterable[Entity]) -
         for e in entities
     ]
     bulk(con, "upsert_entities", unique_by(rows, "name"))
+    summaries.refresh(con)  # new parent chains change the roll-up
 
 
 def stale_articles(db: Database, tagger_version: str, force: bool = False) -> list[str]:
@@ -66,6 +72,7 @@ def article_texts(db: Database, ids: Sequence[str]) -> list[tuple[str, str, date
 def save_tags(db: Database, tagged: Sequence[TaggedArticle]) -> None:
     with db.transaction() as con:
         write_tags(con, tagged)
+        summaries.refresh(con)
 
 
 def _discovered_rows(tagged: Sequence[TaggedArticle], now: datetime) -> list[dict]:

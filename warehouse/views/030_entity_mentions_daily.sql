@@ -1,24 +1,17 @@
 -- Mentions per entity per day: how many articles mention it, how many times in all.
+-- Read from summary_entity_day (kept current with every write: warehouse/summaries.py).
 create or replace view entity_mentions_daily as
-with mentions_by_article as (
-    select m.article_id, m.entity, m.kind, count(*) as mentions
-    from mentions as m
-    group by all
-),
-
-final as (
+with final as (
     select
-        d.day,
-        m.entity,
-        m.kind,
+        s.day,
+        s.entity,
+        s.kind,
         e.parent,
-        count(distinct m.article_id) as articles,
-        sum(m.mentions)::bigint as mentions
-    from mentions_by_article as m
-    inner join article_dates as d on d.article_id = m.article_id
-    left join entities as e on e.name = m.entity
-    group by all
-    order by d.day, articles desc, m.entity
+        s.articles,
+        s.mentions
+    from summary_entity_day as s
+    left join entities as e on e.name = s.entity
+    order by s.day, s.articles desc, s.entity
 )
 
 select * from final;

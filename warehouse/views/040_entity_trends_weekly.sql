@@ -1,17 +1,12 @@
 -- Weekly article counts per entity, its share of voice (its articles over all
 -- entity-article pairs of orgs, products and projects that week), and the change in
 -- articles against the previous calendar week (0 articles when it was not mentioned).
+-- An article has one day, so the daily counts of summary_entity_day add up to the week.
 create or replace view entity_trends_weekly as
-with pairs as (
-    select distinct d.week, m.entity, m.article_id
-    from mentions as m
-    inner join article_dates as d on d.article_id = m.article_id
-    where m.kind in ('org', 'product', 'project')
-),
-
-weekly as (
-    select week, entity, count(*) as articles
-    from pairs
+with weekly as (
+    select cast(date_trunc('week', day) as date) as week, entity, sum(articles) as articles
+    from summary_entity_day
+    where kind in ('org', 'product', 'project')
     group by all
 ),
 
@@ -22,7 +17,7 @@ totals as (
 ),
 
 previous as (
-    select week + interval 7 day as week, entity, articles as prev_articles
+    select cast(week + interval 7 day as date) as week, entity, articles as prev_articles
     from weekly
 ),
 
@@ -30,9 +25,9 @@ final as (
     select
         w.week,
         w.entity,
-        w.articles,
+        w.articles::bigint as articles,
         round(w.articles / t.all_articles, 4) as share_of_voice,
-        w.articles - coalesce(p.prev_articles, 0) as change_vs_prev_week
+        (w.articles - coalesce(p.prev_articles, 0))::bigint as change_vs_prev_week
     from weekly as w
     inner join totals as t on t.week = w.week
     left join previous as p on p.week = w.week and p.entity = w.entity

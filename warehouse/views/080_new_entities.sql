@@ -1,9 +1,8 @@
 -- When each entity was first mentioned, and in how many articles since.
 create or replace view new_entities as
 with firsts as (
-    select m.entity, min(d.seen_at) as first_seen, count(distinct m.article_id) as articles
-    from mentions as m
-    inner join article_dates as d on d.article_id = m.article_id
+    select entity, min(first_seen) as first_seen, sum(articles)::bigint as articles
+    from summary_entity_day
     group by all
 ),
 

@@ -1,0 +1,173 @@
+"""The summary tables behind the trend views stay equal to a rebuild from the base tables
+through every kind of write: new articles, a syndicated copy arriving later, a retag that
+drops a deal, a change of parent chains, and a database from before the summaries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.dedup import article_id, canonical_url, content_hash
+from pipeline.records import Article, TaggedArticle
+from pipeline.tagging.tagger import tag
+from pipeline.tagging.watchlist import Watchlist, load_watchlist
+from warehouse import store, summaries, tags
+from warehouse.db import Database, rows_as_dicts
+from warehouse.store import Batch
+
+SUMMARIES = ("summary_entity_day", "summary_rollup_day", "summary_pair_day", "summary_deals")
+STARGATE = (
+    "OpenAI, SoftBank and Oracle announced a joint venture called Stargate on Tuesday. "
+    "Microsoft and Nvidia are technology partners in the project, the companies said. "
+    "Analysts expect more cloud contracts to follow."
+)
+CHIPS = (
+    "Nvidia signed a $2 billion contract to supply chips to Oracle for its data centres. "
+    "Oracle will also buy networking gear from Nvidia, the companies said on Monday. "
+    "Microsoft declined to comment."
+)
+AZURE = (
+    "Microsoft said Azure revenue grew 31 percent in the quarter. "
+    "GitHub Copilot now has more paying users than ever, Microsoft added. "
+    "OpenAI models run on Azure under the companies' partnership."
+)
+
+
+@pytest.fixture(scope="module")
+def watchlist() -> Watchlist:
+    return load_watchlist()
+
+
+@pytest.fixture
+def db(tmp_path: Path, watchlist: Watchlist) -> Database:
+    database = Database(tmp_path / "newsmon.duckdb")
+    database.migrate()
+    tags.sync_entities(database, watchlist.entities)
+    return database
+
+
+def _article(url: str, text: str, published: datetime) -> Article:
+    canonical = canonical_url(url)
+    return Article(
+        article_id=article_id(canonical),
+        url=url,
+        canonical_url=canonical,
+        title=text.split(".")[0],
+        author=None,
+        published=published,
+        sitename="Example",
+        language="en",
+        text=text,
+        content_hash=content_hash(text),
+        raw_hash=content_hash(url),
+        extractor_version="test",
+        fetched_at=published,
+    )
+
+
+def _store(
+    db: Database, watchlist: Watchlist, articles: list[Article], duplicates: dict[str, str]
+) -> None:
+    tagged = [tag(a.article_id, a.text, watchlist, a.published) for a in articles]
+    batch = Batch((), articles, duplicates, (), {}, tagged)
+    store.store_batch(db, "run", batch, {}, keep_raw=False)
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {t: con.execute(f"select * from {t} order by all").fetchall() for t in SUMMARIES}
+
+
+def _assert_equal_to_rebuild(db: Database) -> dict[str, list[tuple]]:
+    """The summaries as kept, compared with a rebuild from scratch (rolled back)."""
+    con = db.connect()
+    try:
+        kept = _snapshot(con)
+        con.execute("begin transaction")
+        for table in SUMMARIES:
+            con.execute(f"delete from {table}")
+        summaries.rebuild(con)
+        rebuilt = _snapshot(con)
+        con.execute("rollback")
+    finally:
+        con.close()
+    assert kept == rebuilt
+    return kept
+
+
+def _ledger(db: Database) -> dict[str, dict]:
+    with db.reader() as con:
+        rows = rows_as_dicts(con.execute("select * from deal_ledger"))
+    return {r["deal_key"]: r for r in rows}
+
+
+def test_summaries_follow_every_write(db: Database, watchlist: Watchlist) -> None:
+    day1 = datetime(2025, 1, 21, 15, 0, tzinfo=UTC)
+    day2 = datetime(2025, 1, 27, 9, 30, tzinfo=UTC)
+    stargate = _article("https://news.example/stargate", STARGATE, day1)
+    chips = _article("https://news.example/chips", CHIPS, day2)
+    _store(db, watchlist, [stargate, chips], {})
+    first = _assert_equal_to_rebuild(db)
+    assert first["summary_deals"], "the seed texts report deals"
+    assert {row[0] for row in first["summary_entity_day"]} == {date(2025, 1, 21), date(2025, 1, 27)}
+
+    # A syndicated copy of the Stargate story, a day later: one more source, no new counts.
+    copy = replace(
+        _article("https://other.example/stargate-copy", STARGATE, day1),
+        published=datetime(2025, 1, 22, 8, 0, tzinfo=UTC),
+    )
+    _store(db, watchlist, [copy], {copy.article_id: stargate.article_id})
+    second = _assert_equal_to_rebuild(db)
+    assert second["summary_entity_day"] == first["summary_entity_day"]
+    stargate_deals = [d for d in _ledger(db).values() if copy.canonical_url in d["sources"]]
+    assert stargate_deals and all(d["articles"] == 2 for d in stargate_deals)
+
+    # A retag that finds nothing in the chips story: its deals and mentions go.
+    empty = TaggedArticle(chips.article_id, "test-empty")
+    tags.save_tags(db, [empty])
+    third = _assert_equal_to_rebuild(db)
+    assert not [d for d in _ledger(db).values() if chips.canonical_url in d["sources"]]
+    assert {row[0] for row in third["summary_entity_day"]} == {date(2025, 1, 21)}
+
+
+def test_a_new_parent_chain_rolls_up_again(db: Database, watchlist: Watchlist) -> None:
+    azure = _article("https://news.example/azure", AZURE, datetime(2025, 2, 3, tzinfo=UTC))
+    _store(db, watchlist, [azure], {})
+    before = _rollup(db)
+    assert before["Microsoft"] == 1 and before["OpenAI"] == 1
+    # OpenAI put under Microsoft: the article counts once for Microsoft, not for OpenAI.
+    moved = [
+        replace(e, parent="Microsoft") if e.name == "OpenAI" else e for e in watchlist.entities
+    ]
+    tags.sync_entities(db, moved)
+    _assert_equal_to_rebuild(db)
+    after = _rollup(db)
+    assert after["Microsoft"] == 1 and "OpenAI" not in after
+
+
+def _rollup(db: Database) -> dict[str, int]:
+    with db.reader() as con:
+        query = "select entity, sum(articles) from entity_mentions_daily_rollup group by all"
+        return dict(con.execute(query).fetchall())
+
+
+def test_a_database_from_before_the_summaries_gets_them(db: Database, watchlist: Watchlist) -> None:
+    stamp = datetime(2025, 3, 4, 14, 30, tzinfo=UTC)
+    _store(db, watchlist, [_article("https://news.example/stargate", STARGATE, stamp)], {})
+    kept = _assert_equal_to_rebuild(db)
+    with db.transaction() as con:  # back to the schema of migration 4, data kept
+        for table in (*SUMMARIES, "summary_dirty_days", "summary_dirty_deals", "summary_state"):
+            con.execute(f"drop table {table} cascade")
+        con.execute("delete from schema_migrations where version = 5")
+    assert db.migrate() == ["005_summaries"]
+    with db.reader() as con:
+        assert _snapshot(con) == kept
+        assert con.execute("select count(*) from summary_dirty_days").fetchone()[0] == 0
+
+
+def test_no_write_no_work(db: Database) -> None:
+    with db.transaction() as con:
+        assert summaries.refresh(con) == (0, 0)

@@ -1,0 +1,3 @@
+-- The marked days and deals are summarised: clear the marks.
+delete from summary_dirty_days;
+delete from summary_dirty_deals;

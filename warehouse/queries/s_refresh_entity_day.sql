@@ -1,0 +1,34 @@
+-- Recompute summary_entity_day for the marked days: per day, entity and kind, the
+-- original articles that mention it and its mentions in all.
+delete from summary_entity_day where day in (select day from summary_dirty_days);
+
+insert into summary_entity_day
+with originals as (
+    select article_id, day, seen_at
+    from article_dates
+    where day in (select day from summary_dirty_days)
+),
+
+by_article as (
+    select m.article_id, m.entity, m.kind, count(*) as mentions
+    from mentions as m
+    where m.article_id in (select article_id from originals)
+    group by all
+),
+
+final as (
+    select
+        o.day,
+        b.entity,
+        b.kind,
+        count(*) as articles,
+        sum(b.mentions)::bigint as mentions,
+        min(o.seen_at) as first_seen,
+        max(o.seen_at) as last_seen
+    from by_article as b
+    inner join originals as o on o.article_id = b.article_id
+    group by all
+    order by b.entity, o.day
+)
+
+select * from final;

@@ -1,0 +1,36 @@
+-- Recompute summary_pair_day for the marked days: pairs of entities named in the same
+-- original article (publishers and places left out). Ordered by the pair, so a filter
+-- on entity_a skips most row groups.
+delete from summary_pair_day where day in (select day from summary_dirty_days);
+
+insert into summary_pair_day
+with originals as (
+    select article_id, day, seen_at
+    from article_dates
+    where day in (select day from summary_dirty_days)
+),
+
+named as (
+    select distinct m.article_id, m.entity
+    from mentions as m
+    where
+        m.kind not in ('publisher', 'place')
+        and m.article_id in (select article_id from originals)
+),
+
+final as (
+    select
+        o.day,
+        a.entity as entity_a,
+        b.entity as entity_b,
+        count(*) as articles,
+        min(o.seen_at) as first_seen,
+        max(o.seen_at) as last_seen
+    from named as a
+    inner join named as b on a.article_id = b.article_id and a.entity < b.entity
+    inner join originals as o on o.article_id = a.article_id
+    group by all
+    order by entity_a, entity_b, o.day
+)
+
+select * from final;
