@@ -137,6 +137,11 @@ def run(db: Database, sizes: Sizes, args: argparse.Namespace) -> dict:
         if applied:  # e.g. the summaries' migration, which summarises what the file holds
             figures["migration_s"] = round(time.perf_counter() - began, 1)
             print(f"  applied {', '.join(applied)} in {figures['migration_s']:.1f} s")
+        began = time.perf_counter()
+        with db.transaction() as con:  # an index from before the postings is rebuilt
+            if refresh_index(con) is not None:
+                figures["reindex_s"] = round(time.perf_counter() - began, 1)
+                print(f"  rebuilt the search index in {figures['reindex_s']:.1f} s")
     else:
         figures["generation_s"] = generate(db, sizes)
     with db.reader() as con:
@@ -145,6 +150,7 @@ def run(db: Database, sizes: Sizes, args: argparse.Namespace) -> dict:
     print(_describe(figures))
     with db.reader() as con:
         figures["queries"] = time_probes(con, args.repeats)
+    figures["refresh_ms"] = time_refresh(db, args.repeats)
     if not args.no_cli:
         figures["cli_search_s"] = time_cli_search(db.path)
         print(
@@ -354,6 +360,33 @@ def _print_table(figures: dict[str, dict], repeats: int) -> None:
             f"  {name:<38} {f['median_ms']:8.1f} {f['p90_ms']:8.1f} {f['min_ms']:8.1f} "
             f"{f['x_baseline']:6.1f}x {f['rows']:>6}  {verdict}"
         )
+
+
+def time_refresh(db: Database, repeats: int, batch: int = 200) -> dict[str, float]:
+    """What a batch write adds for the summaries: mark `batch` articles of the last days
+    and refresh, in a transaction rolled back each time (median and min ms)."""
+    times = []
+    for _ in range(repeats):
+        con = db.connect()
+        try:
+            con.execute("begin transaction")
+            ids = [r[0] for r in con.execute(LATEST_ARTICLES, [batch]).fetchall()]
+            began = time.perf_counter()
+            summaries.mark(con, ids)
+            summaries.refresh(con)
+            times.append((time.perf_counter() - began) * 1000)
+            con.execute("rollback")
+        finally:
+            con.close()
+    figures = {"median_ms": round(statistics.median(times), 1), "min_ms": round(min(times), 1)}
+    print(
+        f"\n  summaries after a batch of {batch} articles (mark + refresh): "
+        f"median {figures['median_ms']:.0f} ms, min {figures['min_ms']:.0f} ms"
+    )
+    return figures
+
+
+LATEST_ARTICLES = "select article_id from articles order by published desc limit ?"
 
 
 def time_cli_search(path: Path) -> float:

@@ -164,3 +164,55 @@ def test_fts_loads_from_the_wheel_with_no_network(seeded: Settings, tmp_path: Pa
     url, install_path = out.stdout.split()
     assert url == STARGATE_URL
     assert install_path.startswith(extension_directory() or "not found")
+
+
+def test_scores_are_the_extensions_bm25(tmp_path: Path) -> None:
+    """search() scores from the term-ordered postings; match_bm25 over the extension's own
+    tables must give every article the same score."""
+    db = Database(tmp_path / "bm25.duckdb")
+    db.migrate()
+    words = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "theta",
+        "kappa",
+        "lambda",
+        "sigma",
+        "omega",
+    ]
+    with db.transaction() as con:
+        for n in range(60):
+            text = " ".join(words[(n * k + k * k) % len(words)] for k in range(1, 8 + n % 13))
+            con.execute(
+                "insert into articles (article_id, url, canonical_url, title, text, "
+                "content_hash, extractor_version, fetched_at, stored_at) "
+                "values (?, ?, ?, ?, ?, ?, 'test', now(), now())",
+                [
+                    f"a{n}",
+                    f"https://x.example/{n}",
+                    f"https://x.example/{n}",
+                    words[n % 11],
+                    text,
+                    f"h{n}",
+                ],
+            )
+        search.refresh_index(con)
+    with db.reader() as con:
+        search.load_fts(con)
+        for query in ("alpha beta", "gamma", "delta delta epsilon", "omega kappa sigma", "nothing"):
+            ours = {h.article_id: h.score for h in search.search(con, query, limit=100)}
+            theirs = dict(
+                con.execute(
+                    "select article_id, score from (select article_id, "
+                    "fts_main_search_documents.match_bm25(article_id, ?) as score "
+                    "from articles) where score is not null",
+                    [query],
+                ).fetchall()
+            )
+            assert ours.keys() == theirs.keys(), query
+            assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours), query
+            assert query == "nothing" or len(ours) > 3

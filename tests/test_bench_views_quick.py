@@ -35,6 +35,7 @@ def test_views_bench_quick(tmp_path: Path) -> None:
         *VIEWS,
         "newsmon search",
         "as a subprocess, once",
+        "summaries after a batch of",
     )
     run_quick("bench.views", "--json", str(figures_file), timeout_s=240, prints=printed)
     figures = json.loads(figures_file.read_text())
@@ -44,3 +45,6 @@ def test_views_bench_quick(tmp_path: Path) -> None:
     assert queries["newsmon search"]["rows"] > 0  # the search found something to time
     assert figures["counts"]["articles"] == 5000
     assert figures["counts"]["mentions"] > 0 and figures["counts"]["deal_mentions"] > 0
+    assert figures["refresh_ms"]["median_ms"] > 0
+    for name in VIEWS[:-1]:  # the summaries hold what the views show (feed_health has none)
+        assert queries[name]["rows"] > 0 or name == "new_entities", name

@@ -84,9 +84,7 @@ def refresh_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> int | 
         indexed, originals = con.execute(sql("a_search_index_state")).fetchone()
         if indexed == originals:
             return None
-    con.execute(sql("a_search_documents"))
-    con.execute(sql("a_search_build"))
-    con.execute(sql("a_search_drop_documents"))
+    _build(con)
     indexed = con.execute(sql("a_search_index_state")).fetchone()[0]
     log.info("full-text index rebuilt over %d articles", indexed)
     return indexed
@@ -116,8 +114,14 @@ def search(
 def _index_in_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Build the index in memory over the lake's articles (for this connection's search)."""
     con.execute(sql("a_search_scratch", "ducklake"))
+    _build(con)
+
+
+def _build(con: duckdb.DuckDBPyConnection) -> None:
+    """The extension's index over the original articles, and its term-ordered postings."""
     con.execute(sql("a_search_documents"))
     con.execute(sql("a_search_build"))
+    con.execute(sql("a_search_postings"))
     con.execute(sql("a_search_drop_documents"))
 
 
