@@ -1,11 +1,15 @@
-"""docs/sql.md documents every table and view of the schema, with every column."""
+"""docs/sql.md documents every table and view of the schema, with every column, and the
+README gives every view an example query that runs."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+from tests.test_analysis_seed import seeded_settings
 from warehouse.db import Database
 
 DOC = (ROOT / "docs" / "sql.md").read_text("utf-8")
@@ -35,3 +39,25 @@ def test_every_table_and_view_is_documented_with_its_columns(tmp_path: Path) -> 
         if f"`{column}`" not in sections.get(table, "")
     ]
     assert not missing, f"document these in docs/sql.md: {missing}"
+
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_readme_view_examples_run_on_the_seeds(
+    tmp_path_factory: pytest.TempPathFactory, seed_site: str
+) -> None:
+    examples = re.findall(r"^\| `(\w+)` \| [^|]+ \| `(select [^`]+)` \|$", README, flags=re.M)
+    views = {view for view, _ in examples}
+    with Database(seeded_settings(tmp_path_factory, seed_site).storage.database).reader() as con:
+        documented = {
+            row[0]
+            for row in con.execute(
+                "select view_name from duckdb_views() where schema_name = 'main' and not internal"
+            ).fetchall()
+        }
+        assert documented - {"entity_rollup"} <= views, "a view without a README example"
+        for view, example in examples:
+            assert view in example, example
+            con.execute(example).fetchall()  # raises on an example that does not run
