@@ -15,7 +15,7 @@ from prefect.cache_policies import NONE
 from pipeline.settings import Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
 from pipeline.tagging.watchlist import Watchlist
-from warehouse import tags
+from warehouse import summaries, tags
 from warehouse.db import Database, open_database
 
 CHUNK = 1000
@@ -38,8 +38,14 @@ def retag_chunk(
         tag(article_id, text, watchlist, published, version, parents)
         for article_id, text, published in tags.article_texts(db, ids)
     ]
-    tags.save_tags(db, tagged)
+    tags.save_tags(db, tagged, refresh=False)  # summarised once, at the end
     return sum(len(t.mentions) for t in tagged), sum(len(t.deals) for t in tagged)
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=5)
+def summarise(db: Database) -> None:
+    """Recompute the summaries of every day and deal the retag touched."""
+    summaries.refresh_database(db)
 
 
 @flow(name="retag")
@@ -61,4 +67,5 @@ def retag_flow(
         )
         mentions += chunk_mentions
         deals += chunk_deals
+    summarise(db)
     return RetagResult(version, len(ids), mentions, deals)

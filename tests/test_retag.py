@@ -10,6 +10,8 @@ import pytest
 from flows.ingest import ingest_flow
 from flows.retag import retag_flow
 from pipeline.settings import Settings, TaggingSettings
+from tests.test_summaries import assert_equal_to_rebuild
+from warehouse.db import Database
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -48,3 +50,7 @@ def test_ingest_tags_originals_only_and_retag_replaces(seed_settings: Settings) 
     assert result.articles == 2 and result.tagger_version != version
     assert _versions(seed_settings) == {result.tagger_version}
     assert _counts(seed_settings) == tagged
+    # the retag marked the days it touched and summarised them once at its end
+    assert assert_equal_to_rebuild(Database(seed_settings.storage.database))["summary_deals"]
+    with duckdb.connect(str(seed_settings.storage.database), read_only=True) as con:
+        assert con.execute("select count(*) from summary_dirty_days").fetchone()[0] == 0

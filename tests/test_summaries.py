@@ -81,7 +81,7 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     return {t: con.execute(f"select * from {t} order by all").fetchall() for t in SUMMARIES}
 
 
-def _assert_equal_to_rebuild(db: Database) -> dict[str, list[tuple]]:
+def assert_equal_to_rebuild(db: Database) -> dict[str, list[tuple]]:
     """The summaries as kept, compared with a rebuild from scratch (rolled back)."""
     con = db.connect()
     try:
@@ -110,7 +110,7 @@ def test_summaries_follow_every_write(db: Database, watchlist: Watchlist) -> Non
     stargate = _article("https://news.example/stargate", STARGATE, day1)
     chips = _article("https://news.example/chips", CHIPS, day2)
     _store(db, watchlist, [stargate, chips], {})
-    first = _assert_equal_to_rebuild(db)
+    first = assert_equal_to_rebuild(db)
     assert first["summary_deals"], "the seed texts report deals"
     assert {row[0] for row in first["summary_entity_day"]} == {date(2025, 1, 21), date(2025, 1, 27)}
 
@@ -120,7 +120,7 @@ def test_summaries_follow_every_write(db: Database, watchlist: Watchlist) -> Non
         published=datetime(2025, 1, 22, 8, 0, tzinfo=UTC),
     )
     _store(db, watchlist, [copy], {copy.article_id: stargate.article_id})
-    second = _assert_equal_to_rebuild(db)
+    second = assert_equal_to_rebuild(db)
     assert second["summary_entity_day"] == first["summary_entity_day"]
     stargate_deals = [d for d in _ledger(db).values() if copy.canonical_url in d["sources"]]
     assert stargate_deals and all(d["articles"] == 2 for d in stargate_deals)
@@ -128,7 +128,7 @@ def test_summaries_follow_every_write(db: Database, watchlist: Watchlist) -> Non
     # A retag that finds nothing in the chips story: its deals and mentions go.
     empty = TaggedArticle(chips.article_id, "test-empty")
     tags.save_tags(db, [empty])
-    third = _assert_equal_to_rebuild(db)
+    third = assert_equal_to_rebuild(db)
     assert not [d for d in _ledger(db).values() if chips.canonical_url in d["sources"]]
     assert {row[0] for row in third["summary_entity_day"]} == {date(2025, 1, 21)}
 
@@ -143,7 +143,7 @@ def test_a_new_parent_chain_rolls_up_again(db: Database, watchlist: Watchlist) -
         replace(e, parent="Microsoft") if e.name == "OpenAI" else e for e in watchlist.entities
     ]
     tags.sync_entities(db, moved)
-    _assert_equal_to_rebuild(db)
+    assert_equal_to_rebuild(db)
     after = _rollup(db)
     assert after["Microsoft"] == 1 and "OpenAI" not in after
 
@@ -157,7 +157,7 @@ def _rollup(db: Database) -> dict[str, int]:
 def test_a_database_from_before_the_summaries_gets_them(db: Database, watchlist: Watchlist) -> None:
     stamp = datetime(2025, 3, 4, 14, 30, tzinfo=UTC)
     _store(db, watchlist, [_article("https://news.example/stargate", STARGATE, stamp)], {})
-    kept = _assert_equal_to_rebuild(db)
+    kept = assert_equal_to_rebuild(db)
     with db.transaction() as con:  # back to the schema of migration 4, data kept
         for table in (*SUMMARIES, "summary_dirty_days", "summary_dirty_deals", "summary_state"):
             con.execute(f"drop table {table} cascade")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from warehouse.db import query
+from warehouse.db import Database, query
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         con.execute(query(con, "s_clear_dirty"))
         log.debug("summaries refreshed: %d days, %d deals marked", days, deals)
     return days, deals
+
+
+def refresh_database(db: Database) -> tuple[int, int]:
+    """`refresh` in a write transaction of its own."""
+    with db.transaction() as con:
+        return refresh(con)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

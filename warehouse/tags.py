@@ -69,10 +69,14 @@ def article_texts(db: Database, ids: Sequence[str]) -> list[tuple[str, str, date
         return con.execute(sql("article_texts"), [list(ids)]).fetchall()
 
 
-def save_tags(db: Database, tagged: Sequence[TaggedArticle]) -> None:
+def save_tags(db: Database, tagged: Sequence[TaggedArticle], refresh: bool = True) -> None:
+    """Replace these articles' tags; with `refresh` off, the summaries of the days they
+    touch are only marked, for one `summaries.refresh_database` at the end (a retag of
+    the whole history would otherwise recompute every day once per chunk)."""
     with db.transaction() as con:
         write_tags(con, tagged)
-        summaries.refresh(con)
+        if refresh:
+            summaries.refresh(con)
 
 
 def _discovered_rows(tagged: Sequence[TaggedArticle], now: datetime) -> list[dict]:
