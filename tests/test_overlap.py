@@ -12,6 +12,8 @@ import pytest
 from prefect.settings import get_current_settings
 
 from tests.conftest import ROOT
+from tests.test_summaries import assert_equal_to_rebuild
+from warehouse.db import Database
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 KEYS = {
@@ -74,3 +76,12 @@ def test_two_overlapping_ingests_equal_one(tmp_path: Path, seed_site: str) -> No
     assert shared == alone
     assert all(rows == keys for rows, keys in shared.values())
     assert shared["articles"][0] == 3
+    # the summaries behind the views: as a rebuild makes them, and as one run made them
+    shared_sums = _timeless(assert_equal_to_rebuild(Database(tmp_path / "shared.duckdb")))
+    assert shared_sums == _timeless(assert_equal_to_rebuild(Database(tmp_path / "single.duckdb")))
+
+
+def _timeless(summaries: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The summaries without `first_stored_at`, which says when this database stored a deal."""
+    deals = [row[:9] + row[10:] for row in summaries["summary_deals"]]
+    return summaries | {"summary_deals": deals}
