@@ -57,6 +57,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         con.execute(query(con, "s_set_rollup_fingerprint"))
     days, deals = con.execute(query(con, "s_dirty")).fetchone()
     if days or deals:
+        bounds = con.execute(query(con, "s_dirty_bounds")).fetchone()
+        con.execute(query(con, "s_dirty_originals"), list(bounds))
+        con.execute(query(con, "s_dirty_mentions"))
         for name in _REFRESH:
             con.execute(query(con, name))
         con.execute(query(con, "s_clear_dirty"))

@@ -1,5 +1,7 @@
--- Mark for the next summary refresh the days of the original articles among $1.
+-- Mark for the next summary refresh the days of the original articles among $1 (the day
+-- as article_dates makes it, from `articles` itself: the view computes it for every row
+-- before filtering, three times slower).
 insert into summary_dirty_days
-select distinct day
-from article_dates
-where article_id in (select unnest(?::varchar[]))
+select distinct cast(timezone('UTC', coalesce(published, fetched_at)) as date) as day
+from articles
+where duplicate_of is null and article_id in (select unnest(?::varchar[]))

@@ -3,16 +3,9 @@
 delete from summary_entity_day where day in (select day from summary_dirty_days);
 
 insert into summary_entity_day
-with originals as (
-    select article_id, day, seen_at
-    from article_dates
-    where day in (select day from summary_dirty_days)
-),
-
-by_article as (
+with by_article as (
     select m.article_id, m.entity, m.kind, count(*) as mentions
-    from mentions as m
-    where m.article_id in (select article_id from originals)
+    from dirty_mentions as m
     group by all
 ),
 
@@ -26,7 +19,7 @@ final as (
         min(o.seen_at) as first_seen,
         max(o.seen_at) as last_seen
     from by_article as b
-    inner join originals as o on o.article_id = b.article_id
+    inner join dirty_originals as o on o.article_id = b.article_id
     group by all
     order by b.entity, o.day
 )

@@ -4,18 +4,10 @@
 delete from summary_pair_day where day in (select day from summary_dirty_days);
 
 insert into summary_pair_day
-with originals as (
-    select article_id, day, seen_at
-    from article_dates
-    where day in (select day from summary_dirty_days)
-),
-
-named as (
+with named as (
     select distinct m.article_id, m.entity
-    from mentions as m
-    where
-        m.kind not in ('publisher', 'place')
-        and m.article_id in (select article_id from originals)
+    from dirty_mentions as m
+    where m.kind not in ('publisher', 'place')
 ),
 
 final as (
@@ -28,7 +20,7 @@ final as (
         max(o.seen_at) as last_seen
     from named as a
     inner join named as b on a.article_id = b.article_id and a.entity < b.entity
-    inner join originals as o on o.article_id = a.article_id
+    inner join dirty_originals as o on o.article_id = a.article_id
     group by all
     order by entity_a, entity_b, o.day
 )

@@ -3,24 +3,17 @@
 delete from summary_rollup_day where day in (select day from summary_dirty_days);
 
 insert into summary_rollup_day
-with originals as (
-    select article_id, day
-    from article_dates
-    where day in (select day from summary_dirty_days)
-),
-
-rolled as (
+with rolled as (
     select m.article_id, coalesce(r.top_parent, m.entity) as entity, count(*) as mentions
-    from mentions as m
+    from dirty_mentions as m
     left join entity_rollup as r on r.name = m.entity
-    where m.article_id in (select article_id from originals)
     group by all
 ),
 
 final as (
     select o.day, rolled.entity, count(*) as articles, sum(rolled.mentions)::bigint as mentions
     from rolled
-    inner join originals as o on o.article_id = rolled.article_id
+    inner join dirty_originals as o on o.article_id = rolled.article_id
     group by all
     order by rolled.entity, o.day
 )
