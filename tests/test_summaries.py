@@ -19,7 +19,13 @@ from warehouse import store, summaries, tags
 from warehouse.db import Database, rows_as_dicts
 from warehouse.store import Batch
 
-SUMMARIES = ("summary_entity_day", "summary_rollup_day", "summary_pair_day", "summary_deals")
+SUMMARIES = (
+    "summary_entity_day",
+    "summary_entity_week",
+    "summary_rollup_day",
+    "summary_pair_day",
+    "summary_deals",
+)
 STARGATE = (
     "OpenAI, SoftBank and Oracle announced a joint venture called Stargate on Tuesday. "
     "Microsoft and Nvidia are technology partners in the project, the companies said. "

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # Each file deletes the marked days (or deals) from one summary and inserts them anew.
 _REFRESH = (
     "s_refresh_entity_day",
+    "s_refresh_entity_week",  # from the day summary: after it
     "s_refresh_rollup_day",
     "s_refresh_pair_day",
     "s_refresh_deals",

@@ -16,6 +16,15 @@ create table summary_entity_day (
     last_seen  timestamptz not null
 );
 
+-- The same per week (the Monday that starts it), without times: what the weekly trends
+-- add up over every entity, so they need not group the daily rows of a whole year.
+create table summary_entity_week (
+    week     date not null,
+    entity   varchar not null,
+    kind     varchar not null,
+    articles bigint not null
+);
+
 -- Per day and top parent (entity_rollup): an article naming Microsoft and Azure counts once.
 create table summary_rollup_day (
     day      date not null,

@@ -1,71 +1,75 @@
 -- Original articles ranked by BM25 for a query (any term may match), optionally only
--- those seen on or after a day, and only those naming an entity or anything under it
--- (`Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
--- The score is the fts extension's `match_bm25` (k = 1.2, b = 0.75, title and text),
--- computed from the term-ordered postings and per-article dates (a_search_postings.sql):
--- the query's few terms read a few row groups, where `match_bm25` reads every token of
--- the corpus and is then evaluated per article.
-with params as (
-    select $3::varchar as entity
-),
-
-tokens as (
+-- those seen on or after a day ($2), and only those naming an entity or anything under
+-- it ($3: `Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
+-- The score is the fts extension's `match_bm25` (title and text), computed from the
+-- term-ordered postings (a_search_postings.sql): the idf of each query term times its
+-- weight in the article, summed. `match_bm25` itself reads every token of the corpus and
+-- is evaluated per article. Filters are constants ($2, $3), not a join with a params
+-- row, which DuckDB would run as a nested loop over every posting.
+with tokens as (
     select distinct stem(unnest(fts_main_search_documents.tokenize($1::varchar)), 'porter') as term
 ),
 
 query_terms as (
-    select
-        d.termid,
-        log((s.num_docs - d.df + 0.5) / (d.df + 0.5) + 1) as idf,
-        s.avgdl
+    select d.termid, log((s.num_docs - d.df + 0.5) / (d.df + 0.5) + 1) as idf
     from fts_main_search_documents.dict as d
     cross join fts_main_search_documents.stats as s
     where d.term in (select term from tokens)
 ),
 
--- Constant filters ($2), not a join with `params`: a join here makes DuckDB run the
--- per-posting scoring in a nested loop.
-subscores as (
-    select
-        p.docid,
-        q.idf * (p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * (dd.len / q.avgdl)))) as subscore
+scores as (
+    select p.docid, sum(q.idf * p.weight) as score
     from fts_main_search_documents.postings as p
     inner join query_terms as q on q.termid = p.termid
-    inner join fts_main_search_documents.doc_dates as dd on dd.docid = p.docid
-    where $2::date is null or dd.day >= $2::date
+    group by p.docid
 ),
 
-scores as (
-    select docid, sum(subscore) as score
-    from subscores
-    group by docid
-),
-
+-- With no entity ($3 null) the filter below is constant false and DuckDB drops this
+-- branch from the plan; likewise the day filter without a day.
 named as (
     select r.name
-    from entity_rollup as r, params as p
-    where p.entity in (r.name, r.top_parent)
+    from entity_rollup as r
+    where $3::varchar is not null and $3::varchar in (r.name, r.top_parent)
 ),
 
 naming as (
-    select distinct m.article_id
-    from mentions as m
-    inner join named as n on n.name = m.entity
+    select dd.docid
+    from fts_main_search_documents.doc_dates as dd
+    where dd.article_id in (
+        select m.article_id
+        from mentions as m
+        where m.entity in (select name from named)
+    )
 ),
 
-matched as (
-    select dd.article_id, dd.seen_at, s.score
+dated as (
+    select docid
+    from fts_main_search_documents.doc_dates
+    where $2::date is not null and day >= $2::date
+),
+
+eligible as materialized (
+    select s.docid, s.score
     from scores as s
-    inner join fts_main_search_documents.doc_dates as dd on dd.docid = s.docid
-    cross join params as p
-    where p.entity is null or dd.article_id in (select article_id from naming)
+    where
+        ($2::date is null or s.docid in (select docid from dated))
+        and ($3::varchar is null or s.docid in (select docid from naming))
+),
+
+-- The limit-th best score: only articles scoring at least that can be among the best,
+-- ties included, so only those are looked up for their dates and ids.
+cutoff as (
+    select min(score) as score
+    from (select score from eligible order by score desc limit $4)
 ),
 
 best as (
-    select *
-    from matched
-    order by score desc, seen_at desc, article_id
-    limit $4  -- a constant, so DuckDB keeps only the top rows (a subquery would sort all)
+    select dd.article_id, dd.seen_at, e.score
+    from eligible as e
+    inner join fts_main_search_documents.doc_dates as dd on dd.docid = e.docid
+    where e.score >= (select score from cutoff)
+    order by e.score desc, dd.seen_at desc, dd.article_id
+    limit $4
 ),
 
 final as (

@@ -1,11 +1,11 @@
 -- Weekly article counts per entity, its share of voice (its articles over all
 -- entity-article pairs of orgs, products and projects that week), and the change in
 -- articles against the previous calendar week (0 articles when it was not mentioned).
--- An article has one day, so the daily counts of summary_entity_day add up to the week.
+-- Read from summary_entity_week (kept current with every write: warehouse/summaries.py).
 create or replace view entity_trends_weekly as
 with weekly as (
-    select cast(date_trunc('week', day) as date) as week, entity, sum(articles) as articles
-    from summary_entity_day
+    select week, entity, sum(articles) as articles
+    from summary_entity_week
     where kind in ('org', 'product', 'project')
     group by all
 ),
