@@ -148,7 +148,7 @@ def _stems(con: duckdb.DuckDBPyConnection, words: Iterable[str]) -> dict[str, st
     unique = sorted(set(words))
     if not unique:
         return {}
-    return dict(con.execute(sql("a_stem_words"), [unique]).fetchall())
+    return dict(con.execute(sql("a_stem_words"), [" ".join(unique)]).fetchall())
 
 
 def matches(text: str, terms: set[str], stems: dict[str, str]) -> list[tuple[int, int]]:
