@@ -6,16 +6,18 @@ Builds a warehouse with the project's own migrations and watchlist (so roll-ups 
 real), then fills it with set-based SQL inside DuckDB (`bench/views_data.sql`): N
 articles over three years (every tenth a syndicated copy), 10 mentions per article on
 average (1 M articles: about 10 M mentions) of entities drawn by a Zipf-like popularity,
-N / 5 deal mentions, feeds, entries, fetch errors; then the full-text index, built by
-`warehouse.search.refresh_index`. `--db PATH` keeps the file and reuses it when it
-already holds articles.
+N / 5 deal mentions, feeds, entries, fetch errors; then the summary tables behind the
+views (`warehouse.summaries.rebuild`) and the full-text index
+(`warehouse.search.refresh_index`). `--db PATH` keeps the file and reuses it when it
+already holds articles (a migration, such as the summaries', runs on it first).
 
 Then, on one read-only connection, after one warm-up, each query is timed `--repeats`
 times, the queries interleaved: per view an analyst's query for one entity and one year,
 `newsmon search` through `warehouse.search.search`, and baselines (a count of the
 entity's mentions that year from the base tables). Prints median, p90 and min ms, the
 target and the ratio to the baseline; `newsmon search` is also run once end to end as a
-subprocess, for reference.
+subprocess, for reference. Last, what keeping the summaries costs a write: marking the
+200 newest articles and refreshing, in transactions rolled back.
 """
 
 from __future__ import annotations
