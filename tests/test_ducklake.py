@@ -385,10 +385,11 @@ def test_two_writers_at_once_store_every_article_once(
 ) -> None:
     single = _config(tmp_path, seed_site, _lake_storage(postgres, tmp_path / "one"), "single")
     _finish(_start_ingest(single))
-    # A second between requests to the seed host makes each run last several seconds, so
-    # the two overlap however their processes' start-up times differ.
+    # Three seconds between requests to the seed host make each run last over ten, so the
+    # two overlap however their processes' start-up times differ (in a fresh clone, where
+    # both first compile every module, one second was not always enough).
     lake = _lake_storage(postgres, tmp_path / "two")
-    shared = _config(tmp_path, seed_site, lake, "shared", delay_s=1)
+    shared = _config(tmp_path, seed_site, lake, "shared", delay_s=3)
     env = {"NEWSMON_PG_PASSWORD": PASSWORD}
     # The catalog exists before they start, as it does for every run but the first: the two
     # then meet in their writes, not in creating the catalog (the test above covers that).
