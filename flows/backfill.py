@@ -13,6 +13,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from flows.ingest import STORE_TASK, IngestResult, finish, open_stages, process, reindex
 from pipeline.fetch import FetchError, get, open_client
@@ -100,7 +101,7 @@ async def backfill_flow(
     entries += [FeedEntry(FEED_NAME, p.url, None, None, None) for p in pages or []]
     watchlist = load_tagging_watchlist(settings.tagging)
     counts.entries_new, entries = queue(
-        db, run_id, entries, watchlist, settings.ingest.max_attempts
+        db, run_id, quote(entries), quote(watchlist), settings.ingest.max_attempts
     )
     try:
         async with open_stages(db, settings, run_id, {}, watchlist) as stages:

@@ -5,6 +5,11 @@ bookkeeping costs milliseconds per task run. Within a chunk, each page goes to t
 extraction workers (which also tag it) as soon as it is fetched; two chunks are in
 flight at once, and a chunk is stored while the next one is fetched. No SQL and no
 business logic here: each task wraps a library call.
+
+Big task arguments (the stages, a chunk's entries or pages, what was extracted) are
+wrapped in `quote()`: otherwise Prefect walks every object inside them on every call,
+looking for futures, and that walk cost the ingest process more CPU than fetching did
+(BENCHMARKS.md). The tasks receive the values themselves.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline.crawl import crawl, process_pages
 from pipeline.dedup import find_duplicates
@@ -163,7 +169,7 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     run_id = uuid.uuid4().hex
     counts = RunCounts()
     watchlist = load_tagging_watchlist(settings.tagging)
-    feeds = prepare(db, settings, run_id, watchlist)
+    feeds = prepare(db, settings, run_id, quote(watchlist))
     feed_names = {state.url: name for name, state in feeds}
     try:
         await _run(db, settings, run_id, feeds, feed_names, counts, watchlist)
@@ -283,13 +289,14 @@ def _crawl(
     stages: Stages, chunk: Sequence[FeedEntry], pages: Sequence[FetchedPage] | None
 ) -> Awaitable[Crawl]:
     if pages is None:
-        return fetch_extract_tag(stages, chunk)
+        return fetch_extract_tag(quote(stages), quote(chunk))
     wanted = {e.url for e in chunk}
-    return extract_tag(stages, [p for p in pages if p.url in wanted])
+    return extract_tag(quote(stages), quote([p for p in pages if p.url in wanted]))
 
 
 def _on_cluster(stages: Stages, chunk: Sequence[FeedEntry]) -> Awaitable[Crawl]:
-    """Submitted to the flow's task runner (Dask), awaited without blocking the loop."""
+    """Submitted to the flow's task runner (Dask), awaited without blocking the loop. Not
+    quoted: a quoted argument reaches a Dask worker as the wrapper, not its value."""
     future = fetch_extract_tag_on_worker.submit(stages.settings, stages.extractor.tagging, chunk)
     return asyncio.to_thread(future.result)
 
@@ -298,7 +305,7 @@ async def _store(
     stages: Stages, chunk: Sequence[FeedEntry], running: Awaitable[Crawl], counts: RunCounts
 ) -> int:
     found = await running
-    duplicates = await save(stages, chunk, found)
+    duplicates = await save(quote(stages), quote(chunk), quote(found))
     _count_batch(counts, found, duplicates)
     return len(chunk)
 
@@ -314,10 +321,10 @@ async def _run(
 ) -> None:
     async with open_stages(db, settings, run_id, feed_names, watchlist) as stages:
         polls = await poll(
-            stages.client, stages.politeness, feeds, settings.ingest.max_items_per_feed
+            stages.client, stages.politeness, quote(feeds), settings.ingest.max_items_per_feed
         )
         _count_polls(counts, polls)
-        counts.entries_new, entries = queue_entries(db, run_id, polls, settings)
+        counts.entries_new, entries = queue_entries(db, run_id, quote(polls), settings)
         await process(stages, entries, counts)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from pipeline.settings import Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
@@ -63,7 +64,7 @@ def retag_flow(
     mentions = deals = 0
     for start in range(0, len(ids), CHUNK):
         chunk_mentions, chunk_deals = retag_chunk(
-            db, ids[start : start + CHUNK], watchlist, version
+            db, quote(ids[start : start + CHUNK]), quote(watchlist), version
         )
         mentions += chunk_mentions
         deals += chunk_deals

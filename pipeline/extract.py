@@ -286,6 +286,9 @@ class Extractor:
             initargs=(self.memory_mb, os.getpid(), self.tagging),
             context=_worker_context(),
         )
+        # Start the workers now, not at the first page: their start (the fork server
+        # importing trafilatura) then overlaps the caller's polling on another core.
+        self._pool.schedule(os.getpid)
         return self
 
     def __exit__(self, *exc: object) -> None:
