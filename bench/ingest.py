@@ -6,8 +6,10 @@ A local web (bench/server.py) serves N article pages made from the 181 real page
 extraction corpus, and RSS feeds of 50 items listing them, over 20 loopback hosts. Then,
 in one run, on the same pages, each repetition measures in turn:
 
-- limit: newsmon's own `extract()` (trafilatura with newsmon's options) over the same
-  HTML bytes, built in memory in a warm process pool over all cores: the CPU ceiling;
+- limit: raw `trafilatura.extract()` with its default options over the same HTML bytes,
+  built in memory, in a warm process pool over all cores: the CPU ceiling. Beside it, the
+  same pool running newsmon's own `extract()` (trafilatura with newsmon's options and its
+  metadata): the ceiling for the extraction newsmon does;
 - newsmon: `newsmon ingest --config <generated>` as a subprocess, from an empty database
   (poll, fetch, extract, tag, store; Prefect on, its ephemeral server and imports
   included): "process wall"; and the flow's own span from `ingest_runs`: "flow wall";
@@ -46,7 +48,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -162,7 +164,7 @@ def write_config(folder: Path, feeds: Sequence[str], pages: int, extra: Sequence
     return path
 
 
-# ---- limit: newsmon's extract() in a warm process pool, from memory -----------------------
+# ---- limit: trafilatura in a warm process pool, from memory -------------------------------
 
 _site: Site | None = None  # a limit worker's site, handed over at fork
 
@@ -178,7 +180,14 @@ def _warm(_: int) -> None:
     time.sleep(0.1)
 
 
-def _limit_one(i: int) -> bool:
+def _raw_one(i: int) -> bool:
+    """Raw trafilatura, its defaults: the issue's limit."""
+    assert _site is not None
+    return _raw_extract(_site.page(i), _site.page_url(i)) is not None
+
+
+def _options_one(i: int) -> bool:
+    """newsmon's `extract()`: trafilatura with newsmon's options and metadata."""
     from pipeline.extract import extract
     from pipeline.records import FetchedPage
 
@@ -190,7 +199,10 @@ def _limit_one(i: int) -> bool:
     )
 
 
-def measure_limit(site: Site, plan: Plan) -> tuple[float, int]:
+LIMITS = {"raw": _raw_one, "options": _options_one}
+
+
+def measure_limit(site: Site, plan: Plan, kind: str = "raw") -> tuple[float, int]:
     """Seconds to extract every page over all cores, and how many gave an article."""
     fork = multiprocessing.get_context("fork")
     chunksize = max(1, min(4, plan.pages // (plan.cores * 16)))
@@ -200,7 +212,7 @@ def measure_limit(site: Site, plan: Plan) -> tuple[float, int]:
         list(pool.map(_warm, range(plan.cores * 2)))
         start = time.perf_counter()
         found = sum(
-            pool.map(_limit_one, range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s)
+            pool.map(LIMITS[kind], range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s)
         )
         return time.perf_counter() - start, found
 
@@ -700,12 +712,77 @@ def measure_quality(plan: Plan) -> dict[str, dict[str, float]]:
     return results
 
 
+# ---- per-page CPU of each part of a worker's job --------------------------------------------
+
+
+def _raw_extract(body: bytes, url: str) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(body, url=url)
+
+
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, 1, mtime=0)  # as a worker keeps the raw page
+
+
+def _round_trip(value: object) -> object:
+    import pickle
+
+    return pickle.loads(pickle.dumps(value))
+
+
+def measure_page_costs(site: Site, plan: Plan) -> dict[str, float]:
+    """CPU ms per page (`time.process_time()`, one process, serially) of the limit's call and
+    of each part of what a newsmon worker does with a page, over the first copy of each
+    corpus page: the account of how close the whole ingest can get to the limit."""
+    import pipeline.extract as px
+    from pipeline.records import FetchedPage
+    from pipeline.settings import Settings
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
+
+    watchlist = load_tagging_watchlist(Settings().tagging)
+    job = px.WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist))
+    count = min(plan.pages, len(site.templates), plan.quality_pages or len(site.templates))
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(name: str, call, *args):
+        start = time.process_time()
+        result = call(*args)
+        spent[name] += time.process_time() - start
+        return result
+
+    previous, px._worker_tagging = px._worker_tagging, job
+    try:
+        for n, i in enumerate([0, *range(count)]):  # page 0 twice: the first pass only warms
+            url = site.page_url(i)
+            page = FetchedPage(url, url, 200, "text/html", site.page(i), datetime.now(UTC))
+            timed("raw trafilatura.extract() (the limit)", _raw_extract, page.body, url)
+            article = timed("newsmon extract()", px.extract, page)
+            if article is not None:
+                args = (article.article_id, article.text, watchlist, article.published)
+                timed("tag", tag, *args, job.version, job.parents)
+            timed("gzip raw page", _gzip, page.body)
+            done = timed("worker's whole job (process_page)", px.process_page, page, 200)
+            timed("pickle page in, result out", _round_trip, (page, done))
+            if n == 0:
+                spent.clear()
+    finally:
+        px._worker_tagging = previous
+    return {name: 1000 * seconds / count for name, seconds in spent.items()}
+
+
 # ---- the run ------------------------------------------------------------------------------
 
 
 def measure(plan: Plan) -> dict[str, Any]:
     spec = SiteSpec(pages=plan.pages, hosts=plan.hosts, small_feeds=plan.repoll_feeds)
-    figures: dict[str, Any] = {"limit": [], "newsmon": [], "peer": [], "dask": []}
+    figures: dict[str, Any] = {
+        "limit": [],
+        "limit_options": [],
+        "newsmon": [],
+        "peer": [],
+        "dask": [],
+    }
     work = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
         with serve_site(spec) as site, _api(plan, work) as api:
@@ -716,6 +793,7 @@ def measure(plan: Plan) -> dict[str, Any]:
             last = figures["newsmon"][-1]
             figures["retag"] = measure_retag(last["config"], last["stored"], plan, api)
             figures["repoll"] = measure_repoll(site, plan, work / "repoll", api)
+            figures["page_costs"] = measure_page_costs(site, plan)
             if api:  # once, for reference: what a one-off run without a server pays
                 figures["ephemeral"] = measure_newsmon(site, plan, work / "ephemeral", None)
         figures["quality"] = measure_quality(plan)
@@ -748,14 +826,17 @@ def _repetition(
     site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any], api: str | None
 ) -> None:
     n = plan.pages
-    seconds, found = measure_limit(site, plan)
+    seconds, found = measure_limit(site, plan, "raw")
     figures["limit"].append({"s": seconds, "articles": found})
+    options_s, options_found = measure_limit(site, plan, "options")
+    figures["limit_options"].append({"s": options_s, "articles": options_found})
     run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api)
     figures["newsmon"].append(run)
     if rep > 0:  # the last run's database is kept for retag; the others only cost disk
         shutil.rmtree(work / f"newsmon-{rep - 1}", ignore_errors=True)
     line = (
-        f"  rep {rep + 1}: limit {n / seconds:.1f}/s ({found} articles); newsmon "
+        f"  rep {rep + 1}: limit {n / seconds:.1f}/s ({found} articles), with newsmon's "
+        f"options {n / options_s:.1f}/s ({options_found}); newsmon "
         f"{n / run['process_s']:.1f}/s process, {n / run['flow_s']:.1f}/s flow ({run['stored']} "
         f"stored, {run['duplicates']} duplicates, {run['errors']} errors)"
     )
@@ -801,6 +882,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "cores": plan.cores,
         "repeats": plan.repeats,
         "limit_aps": n / limit_s,
+        "limit_options_aps": n / med(figures["limit_options"], "s"),
         "newsmon_aps": n / process_s,
         "newsmon_flow_aps": n / flow_s,
         "peer_aps": n / peer_s if peer_s else None,
@@ -826,8 +908,10 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "extraction_f1_fast": quality["trafilatura fast=True"]["f1"],
         "extraction_f1_peer": quality.get("newspaper4k (peer)", {}).get("f1"),
         "quality": quality,
+        "cpu_ms_per_page": figures["page_costs"],
         "samples": {
             "limit_s": [r["s"] for r in figures["limit"]],
+            "limit_options_s": [r["s"] for r in figures["limit_options"]],
             "newsmon_process_s": [r["process_s"] for r in figures["newsmon"]],
             "newsmon_flow_s": [r["flow_s"] for r in figures["newsmon"]],
             "peer_process_s": [r["process_s"] for r in figures["peer"]],
@@ -842,6 +926,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
     out["samples"]["dask_process_s"] = [r["process_s"] for r in figures["dask"]]
     out["ratio_limit"] = out["newsmon_aps"] / out["limit_aps"]
     out["ratio_limit_flow"] = out["newsmon_flow_aps"] / out["limit_aps"]
+    out["ratio_limit_options"] = out["newsmon_aps"] / out["limit_options_aps"]
     out["ratio_peer"] = out["newsmon_aps"] / out["peer_aps"] if out["peer_aps"] else None
     out["ratio_peer_flow"] = (
         out["newsmon_flow_aps"] / out["peer_call_aps"] if out["peer_call_aps"] else None
@@ -855,8 +940,13 @@ def _row(label: str, value: str, note: str = "") -> None:
 
 def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
     print(f"\nthroughput, articles/s (median of {plan.repeats}; {plan.pages} pages):")
-    limit = f"limit: newsmon's extract(), warm pool of {plan.cores}, HTML from memory"
+    limit = f"limit: raw trafilatura.extract(), warm pool of {plan.cores}, HTML from memory"
     _row(limit, f"{out['limit_aps']:.1f}")
+    _row(
+        "  the same pool running newsmon's extract() (its options, metadata)",
+        f"{out['limit_options_aps']:.1f}",
+        f"{out['limit_options_aps'] / out['limit_aps']:.2f} x limit",
+    )
     prefect = "a running Prefect server" if plan.server else "Prefect's temporary server"
     _row(
         f"newsmon ingest, process wall (Prefect on: {prefect})",
@@ -906,6 +996,26 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
         f"(library calls, no Prefect)"
     )
     _report_quality(out["quality"])
+    _report_costs(out)
+
+
+def _report_costs(out: dict[str, Any]) -> None:
+    costs = out["cpu_ms_per_page"]
+    limit = costs["raw trafilatura.extract() (the limit)"]
+    worker = costs["worker's whole job (process_page)"]
+    stages = out["stages_s"]
+    per_run = ("extract", "setup")  # the workers' stage, and the once-per-run setup
+    main_ms = 1000 * sum(v for k, v in stages.items() if not k.startswith(per_run)) / out["pages"]
+    print("\nCPU per page, one process, serially (ms; first copy of each corpus page):")
+    for name, ms in costs.items():
+        print(f"  {name:<40} {ms:7.2f}  {ms / limit:5.2f} x limit")
+    print(
+        f"  the ingest process's own stages (fetch, store, poll, queue), per page: "
+        f"{main_ms:.2f} ms (their wall time in the breakdown, run one after another)\n"
+        f"  so newsmon's CPU per page is about {(worker + main_ms) / limit:.2f} x the limit's: "
+        f"its best ratio, every core busy and no Prefect, is about "
+        f"{limit / (worker + main_ms):.2f} x limit"
+    )
 
 
 def _report_stages(out: dict[str, Any]) -> None:

@@ -48,7 +48,8 @@ def run_quick(module: str, *args: str, timeout_s: int, prints: Sequence[str] = (
 def test_ingest_bench_quick(tmp_path: Path) -> None:
     figures_file = tmp_path / "figures.json"
     printed = (
-        "limit: newsmon's extract()",
+        "limit: raw trafilatura.extract()",
+        "the same pool running newsmon's extract()",
         "newsmon ingest, process wall",
         "newsmon ingest, flow wall",
         "newsmon peak memory",
@@ -57,11 +58,14 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
         "retag --force of",
         "extraction quality",
         "trafilatura fast=True",
+        "CPU per page, one process",
+        "worker's whole job (process_page)",
     )
     run_quick("bench.ingest", "--json", str(figures_file), timeout_s=540, prints=printed)
     figures = json.loads(figures_file.read_text())
     for key in (
         "limit_aps",
+        "limit_options_aps",
         "newsmon_aps",
         "peer_aps",
         "ratio_limit",
@@ -72,6 +76,11 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
     ):
         assert key in figures, key
     assert figures["limit_aps"] > 0 and figures["newsmon_aps"] > 0
+    assert figures["limit_options_aps"] > 0
+    costs = figures["cpu_ms_per_page"]
+    assert costs["raw trafilatura.extract() (the limit)"] > 0
+    # A worker's whole job contains its own extraction: it cannot cost less.
+    assert costs["worker's whole job (process_page)"] > costs["gzip raw page"]
     assert 0 < figures["extraction_f1"] <= 1
     # The figures mean what they say only if every copy was stored as its own article and
     # every feed of the re-poll answered 304.
