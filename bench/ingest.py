@@ -56,10 +56,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.common import EXTRACTION, ROOT, newsmon_command, newsmon_env
 from bench.server import Site, SiteSpec, serve_site
+
+if TYPE_CHECKING:
+    from pipeline.records import FetchedPage
 
 MB = 1024 * 1024
 
@@ -183,26 +186,18 @@ def _warm(_: int) -> None:
 def _raw_one(i: int) -> bool:
     """Raw trafilatura, its defaults: the issue's limit."""
     assert _site is not None
-    return _raw_extract(_site.page(i), _site.page_url(i)) is not None
+    return _trafilatura_default(_site.page(i), _site.page_url(i)) is not None
 
 
 def _options_one(i: int) -> bool:
     """newsmon's `extract()`: trafilatura with newsmon's options and metadata."""
-    from pipeline.extract import extract
-    from pipeline.records import FetchedPage
-
     assert _site is not None
-    url = _site.page_url(i)
-    return (
-        extract(FetchedPage(url, url, 200, "text/html", _site.page(i), datetime.now(UTC)))
-        is not None
-    )
+    return _newsmon_text(_site.page(i), _site.page_url(i)) is not None
 
 
-LIMITS = {"raw": _raw_one, "options": _options_one}
-
-
-def measure_limit(site: Site, plan: Plan, kind: str = "raw") -> tuple[float, int]:
+def measure_limit(
+    site: Site, plan: Plan, one: Callable[[int], bool] = _raw_one
+) -> tuple[float, int]:
     """Seconds to extract every page over all cores, and how many gave an article."""
     fork = multiprocessing.get_context("fork")
     chunksize = max(1, min(4, plan.pages // (plan.cores * 16)))
@@ -211,9 +206,7 @@ def measure_limit(site: Site, plan: Plan, kind: str = "raw") -> tuple[float, int
     ) as pool:
         list(pool.map(_warm, range(plan.cores * 2)))
         start = time.perf_counter()
-        found = sum(
-            pool.map(LIMITS[kind], range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s)
-        )
+        found = sum(pool.map(one, range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s))
         return time.perf_counter() - start, found
 
 
@@ -647,11 +640,17 @@ def _quality_one(task: tuple[str, str, str]) -> str:
     return EXTRACTORS[setting](html, url) or ""
 
 
-def _newsmon_text(html: bytes, url: str) -> str | None:
-    from pipeline.extract import extract
+def _fetched(html: bytes, url: str) -> FetchedPage:
+    """The page as newsmon's fetcher hands it on: 200, text/html, no redirect."""
     from pipeline.records import FetchedPage
 
-    article = extract(FetchedPage(url, url, 200, "text/html", html, datetime.now(UTC)))
+    return FetchedPage(url, url, 200, "text/html", html, datetime.now(UTC))
+
+
+def _newsmon_text(html: bytes, url: str) -> str | None:
+    from pipeline.extract import extract
+
+    article = extract(_fetched(html, url))
     return article.text if article else None
 
 
@@ -715,12 +714,6 @@ def measure_quality(plan: Plan) -> dict[str, dict[str, float]]:
 # ---- per-page CPU of each part of a worker's job --------------------------------------------
 
 
-def _raw_extract(body: bytes, url: str) -> str | None:
-    import trafilatura
-
-    return trafilatura.extract(body, url=url)
-
-
 def _gzip(body: bytes) -> bytes:
     return gzip.compress(body, 1, mtime=0)  # as a worker keeps the raw page
 
@@ -731,12 +724,15 @@ def _round_trip(value: object) -> object:
     return pickle.loads(pickle.dumps(value))
 
 
+LIMIT_PART = "raw trafilatura.extract() (the limit)"
+WORKER_PART = "worker's whole job (process_page)"
+
+
 def measure_page_costs(site: Site, plan: Plan) -> dict[str, float]:
     """CPU ms per page (`time.process_time()`, one process, serially) of the limit's call and
     of each part of what a newsmon worker does with a page, over the first copy of each
     corpus page: the account of how close the whole ingest can get to the limit."""
     import pipeline.extract as px
-    from pipeline.records import FetchedPage
     from pipeline.settings import Settings
     from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
 
@@ -751,21 +747,24 @@ def measure_page_costs(site: Site, plan: Plan) -> dict[str, float]:
         spent[name] += time.process_time() - start
         return result
 
+    def one(i: int) -> None:
+        url = site.page_url(i)
+        page = _fetched(site.page(i), url)
+        timed(LIMIT_PART, _trafilatura_default, page.body, url)
+        article = timed("newsmon extract()", px.extract, page)
+        if article is not None:
+            args = (article.article_id, article.text, watchlist, article.published)
+            timed("tag", tag, *args, job.version, job.parents)
+        timed("gzip raw page", _gzip, page.body)
+        done = timed(WORKER_PART, px.process_page, page, 200)
+        timed("pickle page in, result out", _round_trip, (page, done))
+
     previous, px._worker_tagging = px._worker_tagging, job
     try:
-        for n, i in enumerate([0, *range(count)]):  # page 0 twice: the first pass only warms
-            url = site.page_url(i)
-            page = FetchedPage(url, url, 200, "text/html", site.page(i), datetime.now(UTC))
-            timed("raw trafilatura.extract() (the limit)", _raw_extract, page.body, url)
-            article = timed("newsmon extract()", px.extract, page)
-            if article is not None:
-                args = (article.article_id, article.text, watchlist, article.published)
-                timed("tag", tag, *args, job.version, job.parents)
-            timed("gzip raw page", _gzip, page.body)
-            done = timed("worker's whole job (process_page)", px.process_page, page, 200)
-            timed("pickle page in, result out", _round_trip, (page, done))
-            if n == 0:
-                spent.clear()
+        one(0)  # warms caches and lazy set-up; not counted
+        spent.clear()
+        for i in range(count):
+            one(i)
     finally:
         px._worker_tagging = previous
     return {name: 1000 * seconds / count for name, seconds in spent.items()}
@@ -826,9 +825,9 @@ def _repetition(
     site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any], api: str | None
 ) -> None:
     n = plan.pages
-    seconds, found = measure_limit(site, plan, "raw")
+    seconds, found = measure_limit(site, plan, _raw_one)
     figures["limit"].append({"s": seconds, "articles": found})
-    options_s, options_found = measure_limit(site, plan, "options")
+    options_s, options_found = measure_limit(site, plan, _options_one)
     figures["limit_options"].append({"s": options_s, "articles": options_found})
     run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api)
     figures["newsmon"].append(run)
@@ -1001,8 +1000,7 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
 
 def _report_costs(out: dict[str, Any]) -> None:
     costs = out["cpu_ms_per_page"]
-    limit = costs["raw trafilatura.extract() (the limit)"]
-    worker = costs["worker's whole job (process_page)"]
+    limit, worker = costs[LIMIT_PART], costs[WORKER_PART]
     stages = out["stages_s"]
     per_run = ("extract", "setup")  # the workers' stage, and the once-per-run setup
     main_ms = 1000 * sum(v for k, v in stages.items() if not k.startswith(per_run)) / out["pages"]

@@ -79,7 +79,7 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
     assert figures["limit_options_aps"] > 0
     costs = figures["cpu_ms_per_page"]
     assert costs["raw trafilatura.extract() (the limit)"] > 0
-    # A worker's whole job contains its own extraction: it cannot cost less.
+    # A worker's whole job includes gzipping the page: it cannot cost less than that part.
     assert costs["worker's whole job (process_page)"] > costs["gzip raw page"]
     assert 0 < figures["extraction_f1"] <= 1
     # The figures mean what they say only if every copy was stored as its own article and
