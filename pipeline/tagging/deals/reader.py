@@ -1,0 +1,384 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from pipeline.records import DealMention, Mention, Party
+from pipeline.tagging.deals.amounts import (
+    amount_band,
+    deal_key,
+    deal_stakes,
+    found_amount,
+    match_name,
+    valuation_of,
+)
+from pipeline.tagging.deals.background import recounts_history, status_and_time, year_of_article
+from pipeline.tagging.deals.records import PARTY_KINDS, ROLES, Candidate, Found, ReadSentence
+from pipeline.tagging.deals.sides import SUBJECT_ANAPHOR, other_orgs, read_sides, unique
+from pipeline.tagging.deals.triggers import (
+    CONDITIONAL,
+    REFERENCE,
+    clause_triggers,
+    gated_types,
+    is_reference,
+    is_usable,
+    split_clauses,
+)
+from pipeline.tagging.deals.vocabulary import FAILED, RULES_BY_TYPE, Rule
+from pipeline.tagging.money import find_amounts, find_stakes
+from pipeline.tagging.sentences import Sentence
+
+_DEAL_ANAPHOR = re.compile(
+    r"^\W*(?:this|that|the|these)\s+(?:new\s+|proposed\s+|planned\s+|planned\s+|latest\s+|"
+    r"\$?[\d.,]+[\w-]*\s+|[a-z-]+\s+){0,2}?(?P<noun>initiative|venture|joint venture|project|"
+    r"programme|program|deal|agreement|arrangement|contract|pact|transaction|partnership|"
+    r"alliance|collaboration|tie-up|investment|round|funding|financing|raise|acquisition|"
+    r"takeover|purchase|merger|buyout|license|licence|licensing deal)s?\b",
+    re.IGNORECASE,
+)
+
+_PARTICIPATED = re.compile(
+    r"\b(?:also\s+)?(?:participated|took part|joined the (?:round|financing|raise|deal)|"
+    r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b",
+    re.IGNORECASE,
+)
+
+_ANAPHOR_TYPES: dict[str, frozenset[str]] = {
+    "initiative": frozenset({"joint_venture"}),
+    "venture": frozenset({"joint_venture"}),
+    "joint venture": frozenset({"joint_venture"}),
+    "project": frozenset({"joint_venture"}),
+    "programme": frozenset({"joint_venture"}),
+    "program": frozenset({"joint_venture"}),
+    "investment": frozenset({"investment"}),
+    "round": frozenset({"investment"}),
+    "funding": frozenset({"investment"}),
+    "financing": frozenset({"investment"}),
+    "raise": frozenset({"investment"}),
+    "acquisition": frozenset({"acquisition"}),
+    "takeover": frozenset({"acquisition"}),
+    "purchase": frozenset({"acquisition", "contract"}),
+    "merger": frozenset({"acquisition"}),
+    "buyout": frozenset({"acquisition"}),
+    "license": frozenset({"licensing"}),
+    "licence": frozenset({"licensing"}),
+    "licensing deal": frozenset({"licensing"}),
+    "partnership": frozenset({"partnership", "joint_venture", "licensing"}),
+    "alliance": frozenset({"partnership", "joint_venture"}),
+    "collaboration": frozenset({"partnership", "joint_venture"}),
+    "tie-up": frozenset({"partnership", "joint_venture"}),
+}
+
+_NAMED = re.compile(
+    r"\b(?:called|named|dubbed|known as)\s+(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
+)
+
+
+def find_deals(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    published: datetime | None = None,
+    parents: Mapping[str, str] | None = None,
+) -> list[DealMention]:
+    """The deals `text` reports, one per deal, with the first sentence that states it.
+
+    `sentences` are the splitter's sentences (index, start, end, text); `mentions` the
+    matcher's, offsets into `text`. `parents` maps a product to its org (Azure -> Microsoft)
+    so "its Azure platform" counts as Microsoft; without it products are not parties.
+    `published` dates the article, to tell old deals restated as background from news.
+    """
+    read = _read_sentences(text, sentences, mentions, parents or {})
+    paragraph_of = {s.index: s.paragraph for s in read}
+    reference_year = year_of_article(text, published)
+    deals: list[DealMention] = []
+    for position, sentence in enumerate(read):
+        previous = read[max(0, position - 2) : position]
+        history = recounts_history(sentence, deals, paragraph_of)
+        deals = _after_sentence(deals, sentence, previous, history, reference_year)
+    return _merge(deals)
+
+
+def _after_sentence(
+    deals: list[DealMention],
+    sentence: ReadSentence,
+    previous: Sequence[ReadSentence],
+    history: bool,
+    reference_year: int | None,
+) -> list[DealMention]:
+    """The article's deals once `sentence` is read: new deals added, or the deal it
+    follows up on ("This initiative aims to invest up to $500 billion") completed."""
+    joined = _participants(deals, sentence, previous)
+    if joined:  # "Microsoft, Coatue and Thrive also participated."
+        return deals + joined
+    new = [
+        deal
+        for found in _sentence_deals(sentence, previous)
+        for deal in _build(found, sentence, history, reference_year)
+    ]
+    target = _referenced_deal(deals, sentence, previous)
+    if target and all(_within(deal, target[1]) for deal in new):
+        position, deal = target
+        return [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
+    return deals + new
+
+
+def _read_sentences(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    parents: Mapping[str, str],
+) -> list[ReadSentence]:
+    by_sentence: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_sentence.setdefault(mention.sentence_index, []).append(mention)
+    read: list[ReadSentence] = []
+    paragraph, previous_end = 0, None
+    for sentence in sentences:
+        if previous_end is not None and "\n" in text[previous_end : sentence.start]:
+            paragraph += 1  # the splitter never crosses a line break, so a break is a paragraph
+        previous_end = sentence.end
+        own = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
+        candidates = tuple(c for m in own if (c := _candidate(m, sentence.start, parents)))
+        projects = tuple(m.entity for m in own if m.kind == "project")
+        read.append(ReadSentence(sentence.index, sentence.text, paragraph, candidates, projects))
+    return read
+
+
+def _candidate(mention: Mention, offset: int, parents: Mapping[str, str]) -> Candidate | None:
+    """Orgs stay as mentioned (AWS stays AWS); a product stands for its parent org."""
+    if mention.kind not in PARTY_KINDS:
+        return None
+    name = parents.get(mention.entity) if mention.kind == "product" else mention.entity
+    if not name:
+        return None
+    publisher = mention.kind == "publisher"
+    return Candidate(name, mention.start - offset, mention.end - offset, publisher)
+
+
+def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[Found]:
+    if sentence.text.rstrip().endswith("?"):
+        return []  # a question asks whether a deal might happen; it reports none
+    if not sentence.candidates and not SUBJECT_ANAPHOR.search(sentence.text):
+        return []  # no org and nothing pointing back to one: no party, no deal
+    found: list[Found] = []
+    for start, end in split_clauses(sentence.text):
+        if CONDITIONAL.match(sentence.text[start:end]):
+            continue
+        found.extend(_clause_deals(sentence, start, end, previous))
+    return found
+
+
+def _clause_deals(
+    sentence: ReadSentence, start: int, end: int, previous: Sequence[ReadSentence]
+) -> list[Found]:
+    """The clause's main deal, plus any deal of another type that brings in a new org
+    ("cleared Microsoft's takeover of Activision after it agreed to sell cloud streaming
+    rights to Ubisoft")."""
+    # Each deal type's triggers in this clause, in reading order, found once; a type whose
+    # words do not occur in the clause is not searched at all (most clauses have none).
+    gated = gated_types(sentence.text[start:end].lower())
+    by_type = [
+        clause_triggers(rules, sentence.text, start, end) if rules[0].type in gated else []
+        for rules in RULES_BY_TYPE
+    ]
+    main = _clause_deal(sentence, (start, end), previous, by_type)
+    if main is None:
+        return []
+    found = [main]
+    for triggers in by_type:
+        if not triggers or triggers[0][0].type == main.rule.type:
+            continue
+        deal = _clause_deal(sentence, (start, end), previous, [triggers])
+        if deal and _distinct(deal, found, sentence.text):
+            found.append(deal)
+    return found
+
+
+def _distinct(deal: Found, found: Sequence[Found], text: str) -> bool:
+    """A second deal in a clause must bring a new org, or its own sum ("invest $5 billion
+    in Anthropic, which has committed to buy $30 billion of Azure capacity")."""
+    seen = {name for f in found for name in (*f.a, *f.b)}
+    if set(deal.a + deal.b) - seen:
+        return True
+    if deal.rule.noun and REFERENCE.search(text[max(deal.clause[0], deal.start - 40) : deal.start]):
+        return False  # "the total value of its contracts with ...": the same parties again
+    amount = found_amount(deal, text)
+    return amount is not None and all(
+        (other := found_amount(f, text)) is None or other.text != amount.text for f in found
+    )
+
+
+def _clause_deal(
+    sentence: ReadSentence,
+    span: tuple[int, int],
+    previous: Sequence[ReadSentence],
+    groups: Sequence[Sequence[tuple[Rule, re.Match[str]]]],
+) -> Found | None:
+    """The clause's deal: the first trigger that yields its parties, by type priority and
+    then in reading order."""
+    amounts = find_amounts(sentence.text[span[0] : span[1]]) if any(groups) else []
+    has_money = any(amount.kind == "deal" for amount in amounts)
+    valued = has_money or any(amount.kind == "valuation" for amount in amounts)
+    # Explicit triggers first; a reference ("its investment in X was valued at $13bn") only
+    # when the clause has nothing better.
+    for references in (False, True):
+        for triggers in groups:
+            for rule, match in triggers:
+                if is_reference(rule, sentence.text, match, span[0]) != references:
+                    continue
+                if not is_usable(rule, sentence.text, match, span[0], has_money):
+                    continue
+                found = read_sides(rule, sentence, match, span, previous, valued)
+                if found:
+                    return found
+    return None
+
+
+def _build(
+    found: Found, sentence: ReadSentence, history: bool, reference_year: int | None
+) -> list[DealMention]:
+    """One DealMention per counterparty pair (one for a joint venture, whatever its size)."""
+    status, year, background = status_and_time(found, sentence, history, reference_year)
+    template = DealMention(
+        type=found.type,
+        parties=(),
+        status=status,
+        sentence=sentence.text,
+        sentence_index=sentence.index,
+        amount=found_amount(found, sentence.text),
+        background=background,
+        year=year,
+        name=_name(sentence, found),
+        valuation_usd=valuation_of(find_amounts(sentence.text)),
+    )
+    built = []
+    for parties in _party_sets(found):
+        deal = replace(template, parties=parties)
+        deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
+        built.append(replace(deal, deal_key=deal_key(deal)))
+    return built
+
+
+def _party_sets(found: Found) -> list[tuple[Party, ...]]:
+    role_a, role_b = ("partner", "partner") if found.rule.shape == "sym" else ROLES[found.type]
+    if found.type == "joint_venture" or not found.a or not found.b:
+        names = unique([*found.a, *found.b])
+        role = role_a if found.rule.shape == "sym" else role_b
+        return [tuple(Party(name, role) for name in names)]
+    return [(Party(a, role_a), Party(b, role_b)) for a in found.a for b in found.b if a != b]
+
+
+def _name(sentence: ReadSentence, found: Found) -> str | None:
+    if sentence.projects:
+        return sentence.projects[0]
+    if found.type == "joint_venture":
+        named = _NAMED.search(sentence.text)
+        return named.group("name") if named else None
+    return None
+
+
+def _within(new: DealMention, known: DealMention) -> bool:
+    return {p.name for p in new.parties} <= {p.name for p in known.parties}
+
+
+def _participants(
+    deals: Sequence[DealMention], sentence: ReadSentence, previous: Sequence[ReadSentence]
+) -> list[DealMention]:
+    """Investors named in a follow-up sentence join the round just reported."""
+    if not deals or not _PARTICIPATED.search(sentence.text):
+        return []
+    last = deals[-1]
+    recent = any(
+        p.index == last.sentence_index and p.paragraph == sentence.paragraph for p in previous
+    )
+    targets = [p.name for p in last.parties if p.role == "target"]
+    if last.type != "investment" or not recent or not targets:
+        return []
+    taken = {p.name for p in last.parties}
+    joined = []
+    for name in other_orgs(sentence, list(taken)):
+        deal = replace(
+            last,
+            parties=(Party(name, "investor"), Party(targets[0], "target")),
+            sentence=sentence.text,
+            sentence_index=sentence.index,
+            stakes=(),
+        )
+        joined.append(replace(deal, deal_key=deal_key(deal)))
+    return joined
+
+
+def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:
+    """The deal with the amount, valuation, stakes or failure a follow-up sentence adds."""
+    amounts = find_amounts(sentence.text)
+    kinds = {"deal", "spending"} if deal.type == "joint_venture" else {"deal"}
+    amount = deal.amount or next((a for a in amounts if a.kind in kinds), None)
+    valuation = deal.valuation_usd or valuation_of(amounts)
+    names = [party.name for party in deal.parties]
+    stakes = deal.stakes + tuple(
+        (name, fraction)
+        for holder, fraction in find_stakes(sentence.text)
+        if holder and (name := match_name(holder, names))
+    )
+    status = "failed" if FAILED.search(sentence.text) else deal.status
+    updated = replace(deal, amount=amount, valuation_usd=valuation, stakes=stakes, status=status)
+    return replace(updated, deal_key=deal_key(updated))
+
+
+def _referenced_deal(
+    deals: list[DealMention], sentence: ReadSentence, previous: Sequence[ReadSentence]
+) -> tuple[int, DealMention] | None:
+    named = [i for i, deal in enumerate(deals) if deal.name and deal.name in sentence.projects]
+    if named:
+        return named[0], deals[named[0]]
+    match = _DEAL_ANAPHOR.match(sentence.text)
+    if not match or not deals:
+        return None
+    allowed = _ANAPHOR_TYPES.get(match.group("noun").lower())
+    same_paragraph = any(
+        p.index == deals[-1].sentence_index and p.paragraph == sentence.paragraph for p in previous
+    )
+    last = deals[-1]
+    if not same_paragraph or (allowed is not None and last.type not in allowed):
+        return None
+    return len(deals) - 1, last
+
+
+def _merge(deals: list[DealMention]) -> list[DealMention]:
+    """One record per deal in an article: restatements fold into the first mention."""
+    merged: list[DealMention] = []
+    for deal in deals:
+        for position, kept in enumerate(merged):
+            if _same_deal(kept, deal):
+                merged[position] = _fold(kept, deal)
+                break
+        else:
+            merged.append(deal)
+    return merged
+
+
+def _same_deal(kept: DealMention, new: DealMention) -> bool:
+    if kept.name and kept.name == new.name:
+        return True
+    if kept.type != new.type or {p.name for p in kept.parties} != {p.name for p in new.parties}:
+        return False
+    if kept.background != new.background or (kept.year and new.year and kept.year != new.year):
+        return False
+    if (kept.status == "failed") != (new.status == "failed"):
+        return False  # the deal on the table now and the one called off before
+    bands = {amount_band(kept.amount), amount_band(new.amount)} - {"undisclosed"}
+    return len(bands) <= 1
+
+
+def _fold(kept: DealMention, new: DealMention) -> DealMention:
+    folded = replace(
+        kept,
+        amount=kept.amount or new.amount,
+        valuation_usd=kept.valuation_usd or new.valuation_usd,
+        year=kept.year or new.year,
+        stakes=kept.stakes or new.stakes,
+    )
+    return replace(folded, deal_key=deal_key(folded))

@@ -1,0 +1,391 @@
+"""Stage 2: the sides of a deal: who pays, buys, grants or supplies, and who receives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from pipeline.tagging.deals.records import SYMMETRIC, Candidate, Found, ReadSentence
+from pipeline.tagging.deals.triggers import deal_type
+from pipeline.tagging.deals.vocabulary import Rule
+
+# Words before an org that make it not a party: it is compared with, relied on, or a source.
+_EXCLUDED_BEFORE = re.compile(
+    r"\b(?:beyond|other than|rather than|instead of|away from|reliance on|dependence on|"
+    r"dependency on|reliant on|dependent on|rivals?|rivaling|rivalling|competitors?|"
+    r"compet\w+ (?:with|against)|unlike|versus|vs\.?|against|than|compared (?:to|with)|"
+    r"outpacing|according to|per|cited by|reported by|told|data from|reports? (?:from|by)|"
+    r"analysts? (?:at|from)|estimated by|research (?:from|by)|survey by|study by|"
+    r"confirmed by|verified by|corroborated by|founded by|owned by|spun (?:out|off) (?:of|from)|"
+    r"former|formerly|ex-|led by former|such as)\s+(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|and|&|or|as well as|plus|\(|\)|/|,\s*and|\)\s*,?\s*(?:and)?)?\s*"
+    r"(?:(?:the\s+)?(?-i:[A-Z][\w-]*)['’]s\s+)?$"
+)
+
+_CUE = re.compile(
+    r"\b(?:led by|participation from|along with|together with|joined by|such as|as well as|"
+    r"in|into|of|from|by|with|to|for|including|includ(?:es|ed)|like|alongside|joining|between|"
+    r"involving|and|at|among|namely|backers?|investors?)\b",
+    re.IGNORECASE,
+)
+
+_OF_SOMETHING = re.compile(r"^\s+of\s+(?:the|a|an|its|their|his|her)\s+[a-z]", re.IGNORECASE)
+
+# A preposition right before an org (allowing "other hyperscalers, including", "investors
+# such as", "the chipmaker"): the org is a complement.
+_PRE_CUE = re.compile(
+    r"\b(led by|participation from|including|includ(?:es|ed)|such as|like|from|by|with|"
+    r"between|involving|alongside|among them|backers?|investors?)\s+"
+    r"(?:(?:the|a|an|other|fellow|rival|investors?|backers?|companies|firms|"
+    r"hyperscalers?|groups?|funds?|including|such as|like|,)\s+|,\s*)*$",
+    re.IGNORECASE,
+)
+
+_NEW_CLAUSE = re.compile(
+    r"^\s+(?:will|would|is|was|are|were|has|have|had|said|says|can|could|may|might|did|does|"
+    r"also|then|now)\b",
+    re.IGNORECASE,
+)
+
+_APPOSITIVE = re.compile(
+    r"^\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:startup|company|firm|maker|developer|provider|"
+    r"lab|business|rival|unit|outfit|specialist|designer|operator|group|platform)\s*,\s*$",
+    re.IGNORECASE,
+)
+
+_GOODS_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:chips?|GPUs?|processors?|servers?|accelerators?|"
+    r"hardware|systems|TPUs?|semiconductors)\b",
+    re.IGNORECASE,
+)
+
+# Words that end a preposition's reach: "from X to build", "in a deal that ...".
+_CUE_STOP = frozenset(["which", "who", "whose", "that", "while", "but", "to", "as"])
+
+_GAP_BREAK = re.compile(
+    r"[;—–]|\s-\s|,\s*(?:which|who|whose|where|when|while|a|an|the|its|based|backed|founded|"
+    r"owned|now|once|formerly|after|before|as|since|although|though)\b(?!\s+(?:also\s+)?includ)|"
+    r"\b(?:which|who|whose|while|although|because|after|before|since|whereas|but)\b"
+    r"(?!\s+(?:also\s+)?includ)|"
+    # a purpose clause ("to help fund its OpenAI commitments") is not the deal's object
+    r"\bto\s+(?:help|fund|build|develop|expand|support|bolster|create|accelerate|boost|"
+    r"strengthen|make|use|train|power|finance|speed|pursue|compete|become|launch|offer|run|"
+    r"serve|reduce|cut|meet|gain|tap|improve|enhance|scale|counter|rival|challenge|"
+    r"diversify|lessen|cement)\b",
+    re.IGNORECASE,
+)
+
+_PARENTHETICAL = re.compile(
+    r"^\s*(?:which|who|whose|a|an|the|its|based|backed|founded|owned|run|led|created|"
+    r"spun|now|once|formerly|along)\b",
+    re.IGNORECASE,
+)
+
+# Roles written as prepositions before an object org: "A" = investor/acquirer/licensor/
+# supplier side, "B" = target/licensee/customer side, "same" = the subject's side.
+_CUE_SIDES: dict[str, dict[str, str]] = {
+    "investment": {"in": "B", "into": "B", "of": "B", "from": "A", "by": "A", "led by": "A",
+                   "including": "A", "includes": "A", "included": "A", "participation from": "A",
+                   "backers": "A", "backer": "A", "investors": "A", "investor": "A",
+                   "alongside": "same", "along with": "same", "together with": "same",
+                   "joined by": "same", "joining": "same"},
+    "acquisition": {"of": "B", "in": "B", "by": "A", "to": "A", "from": "B"},
+    "licensing": {"to": "B", "from": "A", "of": "A"},
+    "contract": {"to": "B", "for": "B", "from": "A"},
+}  # fmt: skip
+
+# A new clause whose subject points back to the sentence's first actor.
+_CLAUSE_ANAPHOR = re.compile(
+    r"(?:\b(?:after|when|as|and|while|because|since|before|until|but)|,)\s+"
+    r"(?:the\s+(?:company|firm|group|startup|giant)|it|they)\s+(?!is\b|was\b)",
+    re.IGNORECASE,
+)
+
+# The lookahead lets most positions fail on one character: every pronoun starts with i or t.
+SUBJECT_ANAPHOR = re.compile(
+    r"(?=[it])\b(?:it|its|it[’']s|they|their|the\s+(?:[\w-]+\s+)?(?:company|startup|firm|group|lab|"
+    r"giant|maker|developer|business|chipmaker|platform|unicorn|conglomerate|outfit|operator|"
+    r"provider|organi[sz]ation|bank|fund|investor))\b",
+    re.IGNORECASE,
+)
+
+_OBJECT_ANAPHOR = re.compile(
+    r"^\W*(?:[^\s,;]+\s+){0,6}?(?:in|into|of|with|to|from)\s+(?:the|this|that)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|laboratory|developer|"
+    r"maker|group|business|outfit|unicorn|chatbot maker|giant|chipmaker)\b",
+    re.IGNORECASE,
+)
+
+
+def read_sides(
+    rule: Rule,
+    sentence: ReadSentence,
+    match: re.Match[str],
+    span: tuple[int, int],
+    previous: Sequence[ReadSentence],
+    valued: bool,
+) -> Found | None:
+    """The deal a trigger makes with the orgs around it, or None if it has no parties."""
+    subject, objects = _subject_and_objects(rule, sentence, match, span)
+    if not subject and SUBJECT_ANAPHOR.search(sentence.text[span[0] : match.start()]):
+        subject = _previous_subject(sentence, previous)
+    type_ = deal_type(rule, sentence.text, match)
+    if type_ in SYMMETRIC or rule.shape == "sym":
+        found = _symmetric(rule, type_, sentence, match, subject, objects, previous)
+    else:
+        found = _asymmetric(rule, type_, sentence, match, subject, objects, previous, valued)
+    return replace(found, clause=span) if found else None
+
+
+def _subject_and_objects(
+    rule: Rule, sentence: ReadSentence, match: re.Match[str], span: tuple[int, int]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The subject chain before the trigger, and the objects it reaches with their cues."""
+    text = sentence.text
+    in_clause = [
+        c
+        for c in sentence.candidates
+        if span[0] <= c.start and c.end <= span[1] and (not c.publisher or rule.type == "licensing")
+    ]
+    before = [c for c in in_clause if c.end <= match.start()]
+    subject = _subject(text, [c for c in before if not _cued(text, c, before)], match.start())
+    # An org inside the trigger is its object ("led OpenAI's round", "integrate X's models").
+    inside = [(c.name, "") for c in in_clause if match.start() <= c.start and c.end <= match.end()]
+    after = [c for c in in_clause if c.start >= match.end()]
+    # "in talks with investors including X and Y to raise money": X and Y are objects too.
+    cued = [(c.name, _cue_before(text, c)) for c in before if _cued(text, c, before)]
+    objects = inside + _objects(text, after, match.end()) + cued
+    return subject, [(name, cue) for name, cue in objects if name not in subject]
+
+
+def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
+    """The org chain nearest before the trigger ("Microsoft and Nvidia invested ...")."""
+    chosen: list[Candidate] = []
+    usable = [c for c in before if not _excluded(text, c)]
+    if usable and _CLAUSE_ANAPHOR.search(text[usable[-1].end : trigger]):
+        return [usable[0].name]  # "X's takeover of Y after the company agreed to ...": X
+    for candidate in reversed(before):
+        if _excluded(text, candidate):
+            continue
+        if not chosen:
+            if _in_parenthetical(text, candidate, trigger):
+                continue
+            chosen.append(candidate)
+        elif _LIST_GAP.match(text[candidate.end : chosen[-1].start]) or _possessive_pair(
+            text, candidate, chosen[-1]
+        ):
+            chosen.append(candidate)
+        else:
+            break
+    return unique(c.name for c in reversed(chosen))
+
+
+def _cued(text: str, candidate: Candidate, before: list[Candidate]) -> bool:
+    """An org written after a preposition ("with investors including X"), or listed after
+    one that is, is a complement, never the subject."""
+    position = before.index(candidate)
+    for earlier in reversed(before[: position + 1]):
+        if _cue_before(text, earlier):
+            return True
+        previous = before.index(earlier) - 1
+        if previous < 0 or not _LIST_GAP.match(text[before[previous].end : earlier.start]):
+            return False
+    return False
+
+
+def _cue_before(text: str, candidate: Candidate) -> str:
+    match = _PRE_CUE.search(text[max(0, candidate.start - 60) : candidate.start])
+    return match.group(1).lower() if match else ""
+
+
+def _possessive_pair(text: str, first: Candidate, second: Candidate) -> bool:
+    """'Microsoft and OpenAI's partnership': the gap is ' and ' - handled by _LIST_GAP."""
+    return text[first.end : second.start].strip() in {"-", "–", "/"}
+
+
+def _in_parenthetical(text: str, candidate: Candidate, trigger: int) -> bool:
+    """'Microsoft, which owns GitHub, acquired ...': GitHub is not the subject."""
+    opening = text.rfind(",", 0, candidate.start)
+    if opening < 0 or "," not in text[candidate.end : trigger]:
+        return False
+    return bool(_PARENTHETICAL.match(text[opening + 1 : candidate.start]))
+
+
+def _excluded(text: str, candidate: Candidate) -> bool:
+    return bool(_EXCLUDED_BEFORE.search(text[max(0, candidate.start - 40) : candidate.start]))
+
+
+def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[str, str]]:
+    """Orgs the trigger reaches, each with the preposition that ties it ("in", "from", "")."""
+    objects: list[tuple[str, str]] = []
+    anchor, last_cue, chained = trigger_end, "", False
+    for candidate in after:
+        gap = text[anchor : candidate.start]
+        anchor = candidate.end
+        if chained and _LIST_GAP.match(gap):
+            if "," in gap and _NEW_CLAUSE.match(text[candidate.end :]):
+                break  # "..., and The Carlyle Group will be left to wonder"
+            cue: str | None = last_cue
+        elif _GAP_BREAK.search(gap):
+            break  # a relative clause or a dash: the trigger's reach ends here
+        else:
+            cue = _gap_cue(gap)
+        if cue is None or _excluded(text, candidate) or (objects and _makes_goods(text, candidate)):
+            chained = False
+            continue
+        objects.append((candidate.name, cue))
+        last_cue, chained = cue, True
+    return objects
+
+
+def _gap_cue(gap: str) -> str | None:
+    """The preposition linking a trigger to an org, "" for a direct object, None if unlinked."""
+    if len(gap.split()) > 12:
+        return None
+    cues = list(_CUE.finditer(gap))
+    if cues:  # the preposition nearest the org ("in a round led by X": "led by")
+        trailing = gap[cues[-1].end() :].split()
+        if len(trailing) <= 6 and not _CUE_STOP.intersection(w.lower() for w in trailing):
+            return cues[-1].group().lower()
+        return None
+    if _APPOSITIVE.match(gap):  # "acquired a small Canadian startup, DarwinAI"
+        return ""
+    return "" if len(gap.split()) <= 5 and "," not in gap else None
+
+
+def _makes_goods(text: str, candidate: Candidate) -> bool:
+    """'supply Microsoft with Nvidia GPUs': Nvidia names the goods, not a party."""
+    return bool(_GOODS_AFTER.match(text[candidate.end : candidate.end + 40]))
+
+
+def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
+    """'The company' / 'it': the first org of the nearest earlier sentence that has one."""
+    for earlier in reversed(previous):
+        if earlier.index < sentence.index - 2 or earlier.paragraph != sentence.paragraph:
+            continue
+        names = [c.name for c in earlier.candidates if not _excluded(earlier.text, c)]
+        if names:
+            return names[:1]
+    return []
+
+
+def other_orgs(sentence: ReadSentence, taken: Sequence[str]) -> list[str]:
+    """Orgs of the sentence not yet placed, sources and compared-with orgs left out."""
+    names = [c.name for c in sentence.candidates if not _excluded(sentence.text, c)]
+    return [name for name in unique(names) if name not in taken]
+
+
+def _symmetric(
+    rule: Rule,
+    type_: str,
+    sentence: ReadSentence,
+    match: re.Match[str],
+    subject: list[str],
+    objects: list[tuple[str, str]],
+    previous: Sequence[ReadSentence],
+) -> Found | None:
+    others = unique(name for name, _ in objects if name not in subject)
+    if type_ == "joint_venture" and others and not subject:
+        # "the Stargate Project, a joint venture with Oracle and SoftBank, signified OpenAI's
+        # intent": the founder is written elsewhere in the sentence or just before it.
+        subject = other_orgs(sentence, others)[:1] or _previous_subject(sentence, previous)
+    if not subject and len(others) >= 2:
+        subject, others = others[:1], others[1:]
+    if not subject or not others:
+        if len(subject) >= 2:
+            return Found(rule, type_, match.start(), match.end(), tuple(subject), ())
+        return None
+    return Found(rule, type_, match.start(), match.end(), tuple(subject), tuple(others))
+
+
+def _asymmetric(
+    rule: Rule,
+    type_: str,
+    sentence: ReadSentence,
+    match: re.Match[str],
+    subject: list[str],
+    objects: list[tuple[str, str]],
+    previous: Sequence[ReadSentence],
+    valued: bool,
+) -> Found | None:
+    of_something = rule.noun and _OF_SOMETHING.match(sentence.text[match.end() :])
+    if of_something and not any(cue in ("of", "") for _, cue in objects):
+        return None  # "a possible takeover of the plan by the government's agency"
+    sides = _sides(rule, type_, subject, objects)
+    _fill_by_anaphora(sides, sentence, match, previous)
+    a, b = tuple(sides["A"]), tuple(sides["B"])
+    if not a and b and rule.single and valued:
+        # A funding round with no investor named is news only with a sum or a valuation.
+        return Found(rule, type_, match.start(), match.end(), (), b)
+    if not a or not b:
+        return None
+    return Found(rule, type_, match.start(), match.end(), a, b)
+
+
+def _sides(
+    rule: Rule, type_: str, subject: list[str], objects: list[tuple[str, str]]
+) -> dict[str, list[str]]:
+    """Subject and objects sorted into the paying side "A" and the receiving side "B"."""
+    subject_side = _subject_side(rule, type_, objects)
+    sides: dict[str, list[str]] = {"A": [], "B": []}
+    sides[subject_side].extend(subject)
+    for name, cue in objects:
+        side = _cue_side(rule, type_, cue)
+        side = subject_side if side == "same" else side or _other_side(subject_side)
+        if name not in sides["A"] + sides["B"]:
+            sides[side].append(name)
+    return sides
+
+
+def _cue_side(rule: Rule, type_: str, cue: str) -> str:
+    if type_ == "acquisition" and rule.noun and cue == "from":
+        return "A"  # "a takeover approach from Qualcomm" (but "bought X from Y": Y sells)
+    return _CUE_SIDES.get(type_, {}).get(cue, "")
+
+
+def _subject_side(rule: Rule, type_: str, objects: list[tuple[str, str]]) -> str:
+    if rule.shape == "give":
+        return "A"
+    if rule.shape == "get":
+        return "B"
+    for _, cue in objects:  # a noun: "investment in X" -> subject pays; "from X" -> receives
+        side = _cue_side(rule, type_, cue)
+        if side in ("A", "B"):
+            return _other_side(side)
+    return "B" if type_ in ("licensing", "contract") else "A"
+
+
+def _other_side(side: str) -> str:
+    return "B" if side == "A" else "A"
+
+
+def _fill_by_anaphora(
+    sides: dict[str, list[str]],
+    sentence: ReadSentence,
+    match: re.Match[str],
+    previous: Sequence[ReadSentence],
+) -> None:
+    """'invested $1 billion in the AI research organization': the org named elsewhere."""
+    if sides["A"] and sides["B"]:
+        return
+    if not _OBJECT_ANAPHOR.match(sentence.text[match.end() :]):
+        return
+    taken = sides["A"] + sides["B"]
+    names = other_orgs(sentence, taken) or [
+        n for n in _previous_subject(sentence, previous) if n not in taken
+    ]
+    if names:
+        sides["B" if sides["A"] else "A"].append(names[0])
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return seen

@@ -1,0 +1,156 @@
+"""Stage 1: the triggers of a clause, and whether each is usable (not negated, not a reference)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.tagging.deals.vocabulary import STEM_SCAN, STEM_TYPES, Rule
+
+# The object bought is equity: "a 10% stake in", "$2 billion of Intel stock".
+_EQUITY = re.compile(
+    r"^\s+(?:(?!(?:in|for|at|with|to)\b)[\w$%.,’'-]+\s+){0,4}?(?:stakes?|shares|stock|equity)\b",
+    re.IGNORECASE,
+)
+
+_CONTROL = re.compile(r"majority|controlling|100\s?%|all of|full", re.IGNORECASE)
+
+# Compute and supply words that make a generic "deal with" a contract, not a partnership.
+_SUPPLY_CONTEXT = re.compile(
+    r"hyperscaler|cloud (?:provider|capacity|services?|computing)|\bcompute\b|computing power|"
+    r"\bcapacity\b|\bGPUs?\b|\bchips?\b|\bservers?\b|data cent|\binfrastructure\b|\bsuppl|"
+    r"\bprocure|\bpurchase|\bofftake\b|\blease\b|\bhosting\b|\btraining\b|\bto train\b",
+    re.IGNORECASE,
+)
+
+_CLAUSE_BREAK = re.compile(
+    r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])",
+)
+
+_DIVEST = re.compile(
+    r"\b(?:sold|sells|sell|selling|offload\w*|dump\w*|divest\w*|exit\w*|trim\w*|unload\w*)\b"
+    r"[^;]{0,40}$",
+    re.IGNORECASE,
+)
+
+_GERUND_CONTEXT = re.compile(r"\b(?:since|after|before|following|when|while|by)\s+$", re.IGNORECASE)
+
+_NOT_A_ROUND = re.compile(
+    r"\b(?:listing|IPO|initial public offering|share sale|stock sale|bonds?|debt|notes offering|"
+    r"loans?|rights issue|flotation|convertible)\b",
+    re.IGNORECASE,
+)
+
+CONDITIONAL = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|n[’']t|without|nor|declined to)\b(?:\W+\w+){0,3}\W*$|"
+    r"\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|speculation))\b",
+    re.IGNORECASE,
+)
+
+# A noun trigger after one of these is a reference to a deal already known ("the
+# partnership", "its investment"), not news of one - unless an event verb or a deal amount
+# comes with it.
+REFERENCE = re.compile(
+    r"(?:\b(?:the|this|that|these|those|such|its|their|his|her|our|whose|any|existing|"
+    r"ongoing|long-standing|longstanding|current)|[’']s)\s+(?:(?!(?:a|an)\s)[\w’'$.,-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+_EVENT_BEFORE = re.compile(
+    r"\b(?:announc\w+|sign(?:s|ed|ing)?|str(?:ike|ikes|uck|iking)|ink(?:s|ed)?|form(?:s|ed|ing)?|"
+    r"forg(?:e|es|ed|ing)|enter(?:s|ed|ing)?|agree(?:s|d)?|unveil\w*|seal(?:s|ed)?|finali[sz]\w+|"
+    r"complet\w+|clos(?:e|es|ed|ing)|expand\w*|extend\w*|renew\w*|deepen\w*|broaden\w*|"
+    r"establish\w*|set up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|wins?|secur\w+|"
+    r"call(?:s|ed)? off|scrap\w*|end(?:s|ed)|terminat\w+|abandon\w*|block\w*|cancel\w*|"
+    r"increas\w+|boost\w*|upp?(?:ed|s)|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
+    r"restructur\w+|revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
+    r"(?:\W+\w+){0,5}\W*$",
+    re.IGNORECASE,
+)
+
+_EVENT_AFTER = re.compile(
+    r"^\W*(?:[\w’'-]+\s+){0,3}?(?:(?:was|were|is|are|has been|have been|had been|will be)\s+)?"
+    r"(?:announced|signed|struck|inked|formed|sealed|finali[sz]ed|completed|closed|expanded|"
+    r"extended|renewed|approved|cleared|blocked|called off|scrapped|terminated|abandoned|"
+    r"collapsed|valued|values|led|unveiled|agreed)\b",
+    re.IGNORECASE,
+)
+
+_OUTCOME = re.compile(
+    r"\b(?:became|becomes|become)\s+(?:final|effective)\b|\btook effect\b|\bwent through\b|"
+    r"\b(?:was|were|has been|have been)\s+(?:completed|finali[sz]ed|approved|cleared|closed|"
+    r"blocked|called off|scrapped|terminated|abandoned)\b",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    spans, cursor = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, len(text)))
+    return [(start, end) for start, end in spans if end > start]
+
+
+def gated_types(lowered: str) -> set[str]:
+    """The deal types whose stems occur in a lowered clause (see _TYPE_STEMS)."""
+    types: set[str] = set()
+    for match in STEM_SCAN.finditer(lowered):
+        types |= STEM_TYPES[match.group()]
+    return types
+
+
+def clause_triggers(
+    rules: Sequence[Rule], text: str, start: int, end: int
+) -> list[tuple[Rule, re.Match[str]]]:
+    """The trigger matches of one deal type in a clause, in reading order."""
+    found = [
+        (match.start(), order, rule, match)
+        for order, rule in enumerate(rules)
+        for match in rule.pattern.finditer(text, start, end)
+    ]
+    return [(rule, match) for _, _, rule, match in sorted(found, key=lambda item: item[:2])]
+
+
+def is_reference(rule: Rule, text: str, match: re.Match[str], start: int) -> bool:
+    return rule.noun and bool(
+        REFERENCE.search(text[max(start, match.start() - 40) : match.start()])
+    )
+
+
+def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money: bool) -> bool:
+    before = text[start : match.start()]
+    if _NEGATION.search(before[-80:]):
+        return False
+    if rule.money and not has_money:
+        return False
+    if rule.type == "investment" and _DIVEST.search(before[-50:]):
+        return False  # "sold its entire stake in Nvidia": an exit, not an investment
+    if _GERUND_CONTEXT.search(before[-12:]) and match.group().lower().endswith("ing"):
+        return False  # "its first acquisition since raising $500 million": context
+    if rule.single and _NOT_A_ROUND.search(text[start : match.end() + 120]):
+        return False  # "raise $12.9bn from its second listing": capital markets, not a round
+    if is_reference(rule, text, match, start):
+        return has_money or _is_event(text, match, start)
+    return True
+
+
+def _is_event(text: str, match: re.Match[str], start: int) -> bool:
+    """A referenced deal is news only when something happens to it ("expanded its ...",
+    "The merger of Gannett and GateHouse, which became final Tuesday")."""
+    before = text[max(start, match.start() - 60) : match.start()]
+    after = text[match.end() :]
+    return bool(_EVENT_BEFORE.search(before) or _EVENT_AFTER.match(after) or _OUTCOME.search(after))
+
+
+def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
+    if rule.type == "generic":
+        return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
+    following = text[match.end() : match.end() + 40]
+    if rule.type == "acquisition" and rule.shape != "sym" and _EQUITY.match(following):
+        # "bought a 10% stake in", "buy $2 billion of Intel stock": investing, not buying
+        return "acquisition" if _CONTROL.search(following) else "investment"
+    return rule.type
