@@ -290,7 +290,7 @@ def tag_command(
     config: ConfigOption = None,
 ) -> None:
     """Tag texts with entities and deals: JSONL in, one JSON line out per line, same order."""
-    from pipeline.tagging.tagger import load_tagging_watchlist
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 
     if (input_file is None) == (text is None):
         raise _fail("give INPUT (a JSONL file or -) or --text, not both")
@@ -302,8 +302,10 @@ def tag_command(
         _print_tags(text, watchlist)
         return
     lines = sys.stdin if input_file == "-" else _open_input(input_file)
+    context = (tagger_version(watchlist), parents_of(watchlist))  # once, not per line
     for line in lines:
-        sys.stdout.write(json.dumps(_tag_line(line, watchlist), ensure_ascii=False) + "\n")
+        out = _tag_line(line, watchlist, context)
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 
 def _open_input(path: str) -> Iterable[str]:
@@ -313,8 +315,12 @@ def _open_input(path: str) -> Iterable[str]:
         raise _fail(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _tag_line(line: str, watchlist: Any) -> dict[str, Any]:
-    """One output object per input line; a bad line gets an `error`, the run goes on."""
+def _tag_line(line: str, watchlist: Any, context: tuple[str, dict[str, str]]) -> dict[str, Any]:
+    """One output object per input line; a bad line gets an `error`, the run goes on.
+
+    `published` (or `date`, as the annotation format names it) dates the text, so that
+    deals of earlier years read as background.
+    """
     from pipeline.tagging.tagger import as_json, tag
 
     try:
@@ -327,10 +333,11 @@ def _tag_line(line: str, watchlist: Any) -> dict[str, Any]:
             'expected an object with a string "text"',
         )
     try:
-        published = _published(item.get("published"))
+        published = _published(item.get("published") or item.get("date"))
     except ValueError:
         return _bad_line(item.get("id"), "published: not an ISO 8601 date")
-    return as_json(tag(str(item.get("id", "")), item["text"], watchlist, published), watchlist)
+    tagged = tag(str(item.get("id", "")), item["text"], watchlist, published, *context)
+    return as_json(tagged, watchlist)
 
 
 def _bad_line(item_id: object, message: str) -> dict[str, Any]:

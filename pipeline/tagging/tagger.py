@@ -15,6 +15,7 @@ from pipeline.records import Amount, DealMention, Entity, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
 from pipeline.tagging.deals import deal_key, find_deals
 from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
 from pipeline.tagging.watchlist import Watchlist, WatchlistError, load_watchlist
 
@@ -50,7 +51,8 @@ def tag(
     sentences = split_sentences(text)
     known = find_mentions(text, sentences, watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
-    mentions = sorted(known + discovered, key=lambda m: (m.start, m.end))
+    people = find_people(text, sentences, known + discovered, watchlist.given_names)
+    mentions = sorted(known + discovered + people, key=lambda m: (m.start, m.end))
     deals = find_deals(
         text,
         sentences,
@@ -59,6 +61,7 @@ def tag(
         parents if parents is not None else parents_of(watchlist),
     )
     new_orgs = {m.entity: Entity(m.entity, "org") for m in discovered}
+    new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
         article_id=article_id,
         tagger_version=version or tagger_version(watchlist),

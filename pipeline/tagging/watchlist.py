@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 import tomllib
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import ahocorasick
 
 from pipeline.records import Entity
+from pipeline.tagging.people import given_names
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +108,13 @@ class Watchlist:
     stop_names: frozenset[str] = frozenset()  # never discovered as orgs (places, months, ...)
     generic_words: frozenset[str] = frozenset()  # "Generative" in "Generative AI": not a name
     first_names: frozenset[str] = frozenset()  # "John Smith" after a trigger is a person
+    given_names: frozenset[str] = frozenset()  # first names for finding people (people.py)
     _by_name: dict[str, Entity] = field(init=False, repr=False, compare=False)
     _by_alias: dict[str, str] = field(init=False, repr=False, compare=False)
     _compiled: tuple[CompiledRule, ...] = field(init=False, repr=False, compare=False)
     _exact: Any = field(init=False, repr=False, compare=False)
     _folded: Any = field(init=False, repr=False, compare=False)
+    _given_digest: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_name = {e.name: e for e in self.entities}
@@ -120,11 +124,15 @@ class Watchlist:
         object.__setattr__(self, "_compiled", compiled)
         object.__setattr__(self, "_exact", _automaton(compiled, folded=False))
         object.__setattr__(self, "_folded", _automaton(compiled, folded=True))
+        given = "\n".join(sorted(self.given_names)).encode("utf-8")
+        object.__setattr__(self, "_given_digest", hashlib.sha256(given).hexdigest())
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Ship data only; the receiving process rebuilds the automata (some tens of ms).
+        # The ~60,000 given names travel as one compressed string (about 150 KB, not 500).
         lists = (self.stop_names, self.generic_words, self.first_names)
-        return (Watchlist, (self.entities, self.rules, *lists))
+        packed = zlib.compress("\n".join(sorted(self.given_names)).encode("utf-8"))
+        return (_unpickle, (self.entities, self.rules, *lists, packed))
 
     @property
     def fingerprint(self) -> str:
@@ -133,7 +141,7 @@ class Watchlist:
         Tags made with an equal fingerprint are equal, so it belongs in the tagger version.
         """
         lists = [sorted(words) for words in (self.stop_names, self.generic_words, self.first_names)]
-        payload = repr((self.entities, self.rules, lists)).encode("utf-8")
+        payload = repr((self.entities, self.rules, lists, self._given_digest)).encode("utf-8")
         return hashlib.sha256(payload).hexdigest()[:16]
 
     def __contains__(self, name: object) -> bool:
@@ -164,6 +172,19 @@ class Watchlist:
         hits = _hits(self._exact, normal, self._compiled)
         hits.extend(_hits(self._folded, _fold(normal), self._compiled))
         return hits
+
+
+def _unpickle(
+    entities: tuple[Entity, ...],
+    rules: tuple[AliasRule, ...],
+    stop_names: frozenset[str],
+    generic_words: frozenset[str],
+    first_names: frozenset[str],
+    packed: bytes,
+) -> Watchlist:
+    names = zlib.decompress(packed).decode("utf-8").split("\n")
+    given = frozenset(names) if names != [""] else frozenset()
+    return Watchlist(entities, rules, stop_names, generic_words, first_names, given)
 
 
 def normalise(text: str) -> str:
@@ -198,7 +219,7 @@ def load_watchlist(
         _check_keys(discovery, set(_DISCOVERY_KEYS), f"{label} [discovery]")
         for key in _DISCOVERY_KEYS:
             lists[key].update(_string_list(discovery, key, f"{label} [discovery]"))
-    return build_watchlist(entries.values(), **lists)
+    return build_watchlist(entries.values(), **lists, given_names=given_names())
 
 
 def build_watchlist(
@@ -206,6 +227,7 @@ def build_watchlist(
     stop_names: Iterable[str] = (),
     generic_words: Iterable[str] = (),
     first_names: Iterable[str] = (),
+    given_names: Iterable[str] = (),
 ) -> Watchlist:
     """Build a watchlist from entry mappings already merged (see `load_watchlist`)."""
     entities: list[Entity] = []
@@ -222,7 +244,8 @@ def build_watchlist(
             rules[key] = rule
     _check_parents(entities)
     lists = (frozenset(stop_names), frozenset(generic_words), frozenset(first_names))
-    return Watchlist(tuple(entities), tuple(rules.values()), *lists)
+    people = frozenset(given_names) | lists[2]
+    return Watchlist(tuple(entities), tuple(rules.values()), *lists, people)
 
 
 # ---- reading and validating -----------------------------------------------------------

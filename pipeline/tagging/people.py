@@ -1,0 +1,211 @@
+"""People named in an article who are not on the watchlist: executives, analysts, bylines.
+
+A run of capitalised words is a person's name when it starts with a given name (from a
+first-name list of about 60,000 names across countries, see `given_names`) and ends in a
+surname, or when its position says so whatever the first name: after a title or role
+("chief executive X", "analyst X", "By X"), before a role apposition ("X, the founder
+of"), or beside a speech verb ("said X", "X told"). A later mention of the surname alone
+("Nadella said") counts for the full name. Runs that overlap an organisation, product,
+place or publisher the matcher found, or that end in an organisation word ("Capital",
+"Labs"), are not people.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from importlib import resources
+
+from pipeline.records import Mention
+from pipeline.tagging.sentences import Sentence
+
+# A name word: "Satya", "O'Brien", "Jean-Paul", "McKinsey"; an initial: "J." ; a particle.
+_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+_PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|la|le|al|bin|ibn|dos|das)"
+_RUN = re.compile(rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{0,5}}(?![\w’'-])")
+_SUFFIX_AFTER = re.compile(r"^,?[ ](?:Jr\.?|Sr\.?|II|III|IV)(?!\w)")
+
+# Words that are never part of a person's name (pipeline/data/people_words.toml).
+_WORDS = tomllib.loads(
+    resources.files("pipeline").joinpath("data", "people_words.toml").read_text("utf-8")
+)
+_TITLE_WORDS = frozenset(_WORDS["title_words"])
+_ORG_WORDS = frozenset(_WORDS["org_words"])
+_NOT_GIVEN = frozenset(_WORDS["not_given"])
+_ROLE_BEFORE = re.compile(
+    r"(?:\b(?:chief|executive|officer|president|chair(?:man|woman)?|founder|co-?founder|"
+    r"director|head|partner|analyst|analysts|spokes(?:person|man|woman)|CEO|CFO|CTO|COO|"
+    r"boss|secretary|minister|senator|commissioner|economist|strategist|investor|"
+    r"billionaire|entrepreneur|researcher|scientist|engineer|professor|lawyer|attorney|"
+    r"judge|reporter|editor|correspondent|writer|columnist|photographer|chairman|leader|"
+    r"manager|vice president|VP|general partner|managing partner|said|says|told|wrote|"
+    r"according to|led by|hired|poached|appointed|named|by|with|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
+    r"Sir|Dame)|[—–-]\s*(?:By\s+)?|\bBy)\s+(?:the\s+)?(?:[A-Z][\w&.-]*['’]s\s+)?$",
+    re.IGNORECASE,
+)
+_ROLE_AFTER = re.compile(
+    r"^(?:,\s+(?:who|whose|the|a|an|its|their|his|her|[A-Z][\w&.-]*['’]s)\b[^.;]{0,60}?"
+    r"\b(?:chief|executive|CEO|CFO|CTO|COO|founder|co-?founder|president|chair\w*|director|"
+    r"head|partner|analyst|spokes\w+|minister|secretary|senator|professor|economist|"
+    r"investor|billionaire|leads?|led|runs?|ran|heads?|oversees?|author|reporter|editor)\b|"
+    r"\s+(?:said|says|told|wrote|added|noted|explained|argued|warned|stated|announced|"
+    r"posted|tweeted|believes|thinks|predicted|estimated|confirmed|declined)\b|"
+    r"\s+\((?:CEO|founder|co-founder|chief executive)\b|,\s+(?:CEO|chief executive|founder|"
+    r"co-founder|president|chairman|analyst|partner|head)\b)"
+)
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|noted|asked)\s+$", re.IGNORECASE)
+
+
+def given_names() -> frozenset[str]:
+    """First names of many countries, from the gender-guesser package's name list.
+
+    About 0.2 s to read: `load_watchlist` reads it once and the watchlist carries it.
+    Names of two or more letters, in their usual capitalisation. The list is data the
+    package ships: nothing is fetched.
+    """
+    from gender_guesser.detector import Detector  # imported on first use: 0.2 s of parsing
+
+    return frozenset(
+        name for name in Detector(case_sensitive=True).names if len(name) > 1 and name.isalpha()
+    )
+
+
+def find_people(
+    text: str,
+    sentences: Sequence[Sentence],
+    taken: Sequence[Mention],
+    names: frozenset[str],
+) -> list[Mention]:
+    """People named in `text` that no mention in `taken` covers, in text order.
+
+    `taken` are the matcher's mentions (watchlist entities and discovered orgs); a run that
+    overlaps one is not a person, but a watchlist person's surname alone counts for them.
+    `names` is the first-name list (`given_names()`).
+    """
+    spans = sorted((m.start, m.end) for m in taken)
+    known = {m.entity: m.entity for m in taken if m.kind == "person"}
+    starts = [s.start for s in sentences]
+    found: list[Mention] = []
+    surnames: dict[str, str] = {_surname(name): name for name in known}
+    for match in _RUN.finditer(text):
+        for start, end in _name_spans(text, match, names):
+            if _overlaps(spans, start, end):
+                continue
+            name = _with_suffix(text, start, end)
+            surnames.setdefault(_surname(name), name)
+            found.append(_mention(name, text, start, start + len(name), starts))
+    found.extend(_surname_mentions(text, surnames, spans, found, starts))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _name_spans(
+    text: str, match: re.Match[str], names: frozenset[str]
+) -> Iterable[tuple[int, int]]:
+    """The person names inside one run of capitalised words ("Microsoft CEO Satya Nadella"
+    is not a run; "Chief Executive Satya Nadella" holds one name after its title)."""
+    words = [(w.start() + match.start(), w.group()) for w in re.finditer(r"\S+", match.group())]
+    cued_start = _cued(text, match.start())
+    i = 0
+    while i < len(words):
+        word = words[i][1]
+        if word.rstrip(".") in _TITLE_WORDS:
+            cued_start, i = True, i + 1
+            continue
+        length = _name_length(words[i:], names, cued_start or _cued_after(text, words, i))
+        if length:
+            yield words[i][0], words[i + length - 1][0] + len(words[i + length - 1][1])
+            i += length
+        else:
+            i += 1
+        cued_start = False
+
+
+def _name_length(words: list[tuple[int, str]], names: frozenset[str], cued: bool) -> int:
+    """How many words from here make a name (0: none): a given name, up to two more
+    names or initials, and a surname; never an organisation word."""
+    first = words[0][1]
+    if first in _NOT_GIVEN or first.endswith(".") or len(words) < 2:
+        return 0
+    if not cued and first not in names:
+        return 0
+    length = 1
+    for _, word in words[1:4]:
+        if word in _ORG_WORDS or word in _TITLE_WORDS or word in _NOT_GIVEN:
+            break
+        length += 1
+    if length < 2 or words[length - 1][1].endswith("."):
+        return 0
+    return length
+
+
+def _cued(text: str, start: int) -> bool:
+    return bool(_ROLE_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def _cued_after(text: str, words: list[tuple[int, str]], i: int) -> bool:
+    """The run's last name is followed by a role or a speech verb ("X, the founder of")."""
+    end = words[-1][0] + len(words[-1][1])
+    before = text[max(0, words[i][0] - 12) : words[i][0]]
+    return bool(_ROLE_AFTER.match(text[end : end + 90]) or _SPEECH_BEFORE.search(before))
+
+
+def _with_suffix(text: str, start: int, end: int) -> str:
+    suffix = _SUFFIX_AFTER.match(text[end : end + 6])
+    return text[start : end + (suffix.end() if suffix else 0)]
+
+
+def _surname(name: str) -> str:
+    return (
+        name.split()[-1] if name.split()[-1].rstrip(".") not in {"Jr", "Sr"} else name.split()[-2]
+    )
+
+
+def _surname_mentions(
+    text: str,
+    surnames: dict[str, str],
+    spans: list[tuple[int, int]],
+    found: list[Mention],
+    starts: list[int],
+) -> list[Mention]:
+    """'Nadella said': a surname alone, once its full name has been given, counts for it."""
+    usable = [name for name in surnames if len(name) > 2]
+    if not usable:
+        return []
+    taken = spans + [(m.start, m.end) for m in found]
+    pattern = re.compile(r"(?<![\w’'-])(" + "|".join(map(re.escape, usable)) + r")(?![\w’'-])")
+    first_seen = {m.entity: m.start for m in found}
+    mentions = []
+    for match in pattern.finditer(text):
+        full = surnames[match.group(1)]
+        if _overlaps(taken, match.start(), match.end()):
+            continue
+        if first_seen.get(full, -1) > match.start():
+            continue
+        mentions.append(
+            Mention(
+                full,
+                "person",
+                match.group(1),
+                match.start(),
+                match.end(),
+                _sentence_index(starts, match.start()),
+                discovered=True,
+            )
+        )
+    return mentions
+
+
+def _mention(name: str, text: str, start: int, end: int, starts: list[int]) -> Mention:
+    return Mention(
+        name, "person", text[start:end], start, end, _sentence_index(starts, start), discovered=True
+    )
+
+
+def _sentence_index(starts: list[int], offset: int) -> int:
+    return max(bisect_right(starts, offset) - 1, 0) if starts else -1
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
