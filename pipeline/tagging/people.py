@@ -16,6 +16,7 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from importlib import resources
 
 from pipeline.records import Mention
@@ -24,7 +25,7 @@ from pipeline.tagging.sentences import Sentence
 # A name word: "Satya", "O'Brien", "Jean-Paul", "McKinsey"; an initial: "J." ; a particle.
 _WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
 _PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|la|le|al|bin|ibn|dos|das)"
-_RUN = re.compile(rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{0,5}}(?![\w’'-])")
+_RUN = re.compile(rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,5}}(?![\w’'-])")
 _SUFFIX_AFTER = re.compile(r"^,?[ ](?:Jr\.?|Sr\.?|II|III|IV)(?!\w)")
 
 # Words that are never part of a person's name (pipeline/data/people_words.toml).
@@ -34,17 +35,8 @@ _WORDS = tomllib.loads(
 _TITLE_WORDS = frozenset(_WORDS["title_words"])
 _ORG_WORDS = frozenset(_WORDS["org_words"])
 _NOT_GIVEN = frozenset(_WORDS["not_given"])
-_ROLE_BEFORE = re.compile(
-    r"(?:\b(?:chief|executive|officer|president|chair(?:man|woman)?|founder|co-?founder|"
-    r"director|head|partner|analyst|analysts|spokes(?:person|man|woman)|CEO|CFO|CTO|COO|"
-    r"boss|secretary|minister|senator|commissioner|economist|strategist|investor|"
-    r"billionaire|entrepreneur|researcher|scientist|engineer|professor|lawyer|attorney|"
-    r"judge|reporter|editor|correspondent|writer|columnist|photographer|chairman|leader|"
-    r"manager|vice president|VP|general partner|managing partner|said|says|told|wrote|"
-    r"according to|led by|hired|poached|appointed|named|by|with|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
-    r"Sir|Dame)|[—–-]\s*(?:By\s+)?|\bBy)\s+(?:the\s+)?(?:[A-Z][\w&.-]*['’]s\s+)?$",
-    re.IGNORECASE,
-)
+_CUE_BEFORE = frozenset(_WORDS["cue_before"])  # one word or two: "said", "according to"
+_WORD_BEFORE = re.compile(r"[\w’'.-]+")
 _ROLE_AFTER = re.compile(
     r"^(?:,\s+(?:who|whose|the|a|an|its|their|his|her|[A-Z][\w&.-]*['’]s)\b[^.;]{0,60}?"
     r"\b(?:chief|executive|CEO|CFO|CTO|COO|founder|co-?founder|president|chair\w*|director|"
@@ -55,6 +47,7 @@ _ROLE_AFTER = re.compile(
     r"\s+\((?:CEO|founder|co-founder|chief executive)\b|,\s+(?:CEO|chief executive|founder|"
     r"co-founder|president|chairman|analyst|partner|head)\b)"
 )
+_CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*[a-z](?![\w-])")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|noted|asked)\s+$", re.IGNORECASE)
 
 
@@ -85,7 +78,7 @@ def find_people(
     `names` is the first-name list (`given_names()`).
     """
     spans = sorted((m.start, m.end) for m in taken)
-    known = {m.entity: m.entity for m in taken if m.kind == "person"}
+    known = {m.entity for m in taken if m.kind == "person"}
     starts = [s.start for s in sentences]
     found: list[Mention] = []
     surnames: dict[str, str] = {_surname(name): name for name in known}
@@ -97,6 +90,8 @@ def find_people(
             surnames.setdefault(_surname(name), name)
             found.append(_mention(name, text, start, start + len(name), starts))
     found.extend(_surname_mentions(text, surnames, spans, found, starts))
+    # a watchlist person's surname alone ("Nadella said") is that entity, not a discovery
+    found = [replace(m, discovered=False) if m.entity in known else m for m in found]
     return sorted(found, key=lambda m: m.start)
 
 
@@ -141,7 +136,19 @@ def _name_length(words: list[tuple[int, str]], names: frozenset[str], cued: bool
 
 
 def _cued(text: str, start: int) -> bool:
-    return bool(_ROLE_BEFORE.search(text[max(0, start - 40) : start]))
+    """A title, role, speech verb or possessive org just before ("analyst X", "said X",
+    "according to X", "OpenAI's X", "By X")."""
+    window = text[max(0, start - 30) : start]
+    if window.rstrip().endswith(("—", "–", " -")):
+        return True  # a byline or a quote's attribution: "— Jane Doe"
+    words = _WORD_BEFORE.findall(window)[-2:]
+    if not words:
+        return False
+    last = words[-1]
+    if last[0].isupper() and last.endswith(("'s", "’s")):
+        return True
+    lowered = [w.lower().rstrip(".") for w in words]
+    return lowered[-1] in _CUE_BEFORE or " ".join(lowered) in _CUE_BEFORE
 
 
 def _cued_after(text: str, words: list[tuple[int, str]], i: int) -> bool:
@@ -165,42 +172,29 @@ def _surname(name: str) -> str:
 def _surname_mentions(
     text: str,
     surnames: dict[str, str],
-    spans: list[tuple[int, int]],
+    taken: list[tuple[int, int]],
     found: list[Mention],
     starts: list[int],
 ) -> list[Mention]:
-    """'Nadella said': a surname alone, once its full name has been given, counts for it."""
-    usable = [name for name in surnames if len(name) > 2]
+    """'Nadella said': a surname alone, after its full name was given, counts for it."""
+    usable = {surname: full for surname, full in surnames.items() if len(surname) > 2}
     if not usable:
         return []
-    taken = spans + [(m.start, m.end) for m in found]
-    pattern = re.compile(r"(?<![\w’'-])(" + "|".join(map(re.escape, usable)) + r")(?![\w’'-])")
+    spans = taken + [(m.start, m.end) for m in found]
     first_seen = {m.entity: m.start for m in found}
     mentions = []
-    for match in pattern.finditer(text):
-        full = surnames[match.group(1)]
-        if _overlaps(taken, match.start(), match.end()):
+    for match in _CAPITALISED.finditer(text):
+        full = usable.get(match.group())
+        if full is None or first_seen.get(full, -1) > match.start():
             continue
-        if first_seen.get(full, -1) > match.start():
-            continue
-        mentions.append(
-            Mention(
-                full,
-                "person",
-                match.group(1),
-                match.start(),
-                match.end(),
-                _sentence_index(starts, match.start()),
-                discovered=True,
-            )
-        )
+        if not _overlaps(spans, match.start(), match.end()):
+            mentions.append(_mention(full, text, match.start(), match.end(), starts))
     return mentions
 
 
 def _mention(name: str, text: str, start: int, end: int, starts: list[int]) -> Mention:
-    return Mention(
-        name, "person", text[start:end], start, end, _sentence_index(starts, start), discovered=True
-    )
+    index = _sentence_index(starts, start)
+    return Mention(name, "person", text[start:end], start, end, index, discovered=True)
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:
