@@ -23,7 +23,7 @@ from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
 
 # A name word: "Satya", "O'Brien", "Jean-Paul", "McKinsey"; an initial: "J." ; a particle.
-_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+_WORD = r"(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+|-[A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
 _PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|la|le|al|bin|ibn|dos|das)"
 _RUN = re.compile(rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,5}}(?![\w’'-])")
 _SUFFIX_AFTER = re.compile(r"^,?[ ](?:Jr\.?|Sr\.?|II|III|IV)(?!\w)")
@@ -70,12 +70,14 @@ def find_people(
     sentences: Sequence[Sentence],
     taken: Sequence[Mention],
     names: frozenset[str],
+    not_names: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """People named in `text` that no mention in `taken` covers, in text order.
 
     `taken` are the matcher's mentions (watchlist entities and discovered orgs); a run that
     overlaps one is not a person, but a watchlist person's surname alone counts for them.
-    `names` is the first-name list (`given_names()`).
+    `names` is the first-name list (`given_names()`); `not_names` are names that are never
+    people (the watchlist's places, months and other stop names: "Hong Kong").
     """
     spans = sorted((m.start, m.end) for m in taken)
     known = {m.entity for m in taken if m.kind == "person"}
@@ -83,8 +85,9 @@ def find_people(
     found: list[Mention] = []
     surnames: dict[str, str] = {_surname(name): name for name in known}
     for match in _RUN.finditer(text):
-        for start, end in _name_spans(text, match, names):
-            if _overlaps(spans, start, end):
+        headline = _in_headline(text, match.start())
+        for start, end in _name_spans(text, match, names, headline):
+            if _overlaps(spans, start, end) or text[start:end] in not_names:
                 continue
             name = _with_suffix(text, start, end)
             surnames.setdefault(_surname(name), name)
@@ -95,8 +98,20 @@ def find_people(
     return sorted(found, key=lambda m: m.start)
 
 
+def _in_headline(text: str, position: int) -> bool:
+    """The line is in title case ("Microsoft Puts $1 Billion Into OpenAI"): there only a
+    cued name is taken, since every word is capitalised."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    words = text[start : end if end >= 0 else len(text)].split()
+    if len(words) < 4:
+        return False
+    capitalised = sum(word[0].isupper() or not word[0].isalpha() for word in words)
+    return capitalised >= 0.8 * len(words)
+
+
 def _name_spans(
-    text: str, match: re.Match[str], names: frozenset[str]
+    text: str, match: re.Match[str], names: frozenset[str], headline: bool = False
 ) -> Iterable[tuple[int, int]]:
     """The person names inside one run of capitalised words ("Microsoft CEO Satya Nadella"
     is not a run; "Chief Executive Satya Nadella" holds one name after its title)."""
@@ -108,7 +123,8 @@ def _name_spans(
         if word.rstrip(".") in _TITLE_WORDS:
             cued_start, i = True, i + 1
             continue
-        length = _name_length(words[i:], names, cued_start or _cued_after(text, words, i))
+        cued = cued_start or _cued_after(text, words, i)
+        length = _name_length(words[i:], names, cued) if cued or not headline else 0
         if length:
             yield words[i][0], words[i + length - 1][0] + len(words[i + length - 1][1])
             i += length
@@ -127,10 +143,14 @@ def _name_length(words: list[tuple[int, str]], names: frozenset[str], cued: bool
         return 0
     length = 1
     for _, word in words[1:4]:
-        if word in _ORG_WORDS or word in _TITLE_WORDS or word in _NOT_GIVEN:
+        if word in _ORG_WORDS:
+            return 0  # "Goddard Space Flight Center", "Dallas Gas Station": a place or a body
+        if word in _TITLE_WORDS or word in _NOT_GIVEN:
             break
         length += 1
     if length < 2 or words[length - 1][1].endswith("."):
+        return 0
+    if length < len(words) and words[length][1] in _ORG_WORDS:
         return 0
     return length
 

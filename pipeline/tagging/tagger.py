@@ -51,7 +51,9 @@ def tag(
     sentences = split_sentences(text)
     known = find_mentions(text, sentences, watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
-    people = find_people(text, sentences, known + discovered, watchlist.given_names)
+    people = find_people(
+        text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
+    )
     mentions = sorted(known + discovered + people, key=lambda m: (m.start, m.end))
     deals = find_deals(
         text,
