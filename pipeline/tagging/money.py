@@ -95,7 +95,8 @@ _CUR = rf"(?<![A-Za-z])(?:{_alternation(list(_PREFIXES))})"
 # Word scales may be hyphenated ("$1.25-billion"); one-letter scales must touch the number
 # ("$13B", "$500m") so "$5 m" or "$5 in" are never read as millions.
 _SCALE_WORDS = _alternation([s for s in _SCALES if len(s) > 1])
-_SCALE = rf"(?:\s?-?\s?(?P<{{w}}>{_SCALE_WORDS})\b|(?P<{{l}}>[TtBbMmKk])(?![A-Za-z]))"
+# Headlines capitalise them ("$33 Billion", "Rs 20,600 Crore").
+_SCALE = rf"(?:\s?-?\s?(?P<{{w}}>(?i:{_SCALE_WORDS}))\b|(?P<{{l}}>[TtBbMmKk])(?![A-Za-z]))"
 
 _PREFIXED = re.compile(
     rf"""(?P<between>\bbetween\s+)?

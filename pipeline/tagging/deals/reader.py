@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -71,6 +72,8 @@ _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
     "tie-up": frozenset({"partnership", "joint_venture"}),
 }
 
+# "X and Y will invest $5 billion and $10 billion respectively": two deals, not one round
+_RESPECTIVELY = re.compile(r"\brespectively\b|\bthe (?:former|latter)\b", re.IGNORECASE)
 _NAMED = re.compile(
     r"\b(?:called|named|dubbed|known as)\s+(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
 )
@@ -112,7 +115,7 @@ def _after_sentence(
     follows up on ("This initiative aims to invest up to $500 billion") completed."""
     joined = _participants(deals, sentence, previous)
     if joined:  # "Microsoft, Coatue and Thrive also participated."
-        return deals + joined
+        return [*deals[:-1], joined]
     new = [
         deal
         for found in _sentence_deals(sentence, previous)
@@ -135,6 +138,7 @@ def _read_sentences(
     for mention in mentions:
         by_sentence.setdefault(mention.sentence_index, []).append(mention)
     read: list[ReadSentence] = []
+    seen: Counter[str] = Counter()
     paragraph, previous_end = 0, None
     for sentence in sentences:
         if previous_end is not None and "\n" in text[previous_end : sentence.start]:
@@ -143,7 +147,11 @@ def _read_sentences(
         own = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
         candidates = tuple(c for m in own if (c := _candidate(m, sentence.start, parents)))
         projects = tuple(m.entity for m in own if m.kind == "project")
-        read.append(ReadSentence(sentence.index, sentence.text, paragraph, candidates, projects))
+        seen.update(c.name for c in candidates if not c.publisher)
+        topic = tuple(name for name, _ in seen.most_common(3))
+        read.append(
+            ReadSentence(sentence.index, sentence.text, paragraph, candidates, projects, topic)
+        )
     return read
 
 
@@ -255,19 +263,23 @@ def _build(
         valuation_usd=valuation_of(find_amounts(sentence.text)),
     )
     built = []
-    for parties in _party_sets(found):
+    for parties in _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None):
         deal = replace(template, parties=parties)
         deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
         built.append(replace(deal, deal_key=deal_key(deal)))
     return built
 
 
-def _party_sets(found: Found) -> list[tuple[Party, ...]]:
+def _party_sets(found: Found, respectively: bool = False) -> list[tuple[Party, ...]]:
     role_a, role_b = ("partner", "partner") if found.rule.shape == "sym" else ROLES[found.type]
     if found.type == "joint_venture" or not found.a or not found.b:
         names = unique([*found.a, *found.b])
         role = role_a if found.rule.shape == "sym" else role_b
         return [tuple(Party(name, role) for name in names)]
+    if found.type == "investment" and len(found.b) == 1 and len(found.a) > 1 and not respectively:
+        # one round, several investors: one deal, not one per investor with the round's sum
+        investors = [Party(a, role_a) for a in found.a if a != found.b[0]]
+        return [(*investors, Party(found.b[0], role_b))]
     return [(Party(a, role_a), Party(b, role_b)) for a in found.a for b in found.b if a != b]
 
 
@@ -286,29 +298,24 @@ def _within(new: DealMention, known: DealMention) -> bool:
 
 def _participants(
     deals: Sequence[DealMention], sentence: ReadSentence, previous: Sequence[ReadSentence]
-) -> list[DealMention]:
-    """Investors named in a follow-up sentence join the round just reported."""
+) -> DealMention | None:
+    """The round just reported, with the investors a follow-up sentence names."""
     if not deals or not _PARTICIPATED.search(sentence.text):
-        return []
+        return None
     last = deals[-1]
     recent = any(
         p.index == last.sentence_index and p.paragraph == sentence.paragraph for p in previous
     )
     targets = [p.name for p in last.parties if p.role == "target"]
     if last.type != "investment" or not recent or not targets:
-        return []
-    taken = {p.name for p in last.parties}
-    joined = []
-    for name in other_orgs(sentence, list(taken)):
-        deal = replace(
-            last,
-            parties=(Party(name, "investor"), Party(targets[0], "target")),
-            sentence=sentence.text,
-            sentence_index=sentence.index,
-            stakes=(),
-        )
-        joined.append(replace(deal, deal_key=deal_key(deal)))
-    return joined
+        return None
+    names = other_orgs(sentence, [p.name for p in last.parties])
+    if not names:
+        return None
+    investors = [p for p in last.parties if p.role != "target"]
+    investors += [Party(name, "investor") for name in names]
+    joined = replace(last, parties=(*investors, *(p for p in last.parties if p.role == "target")))
+    return replace(joined, deal_key=deal_key(joined))
 
 
 def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:
@@ -355,6 +362,9 @@ def _merge(deals: list[DealMention]) -> list[DealMention]:
             if _same_deal(kept, deal):
                 merged[position] = _fold(kept, deal)
                 break
+            if _same_round(kept, deal):
+                merged[position] = _fold(_with_parties(kept, deal), deal)
+                break
         else:
             merged.append(deal)
     return merged
@@ -371,6 +381,30 @@ def _same_deal(kept: DealMention, new: DealMention) -> bool:
         return False  # the deal on the table now and the one called off before
     bands = {amount_band(kept.amount), amount_band(new.amount)} - {"undisclosed"}
     return len(bands) <= 1
+
+
+def _same_round(kept: DealMention, new: DealMention) -> bool:
+    """A round told in two nearby sentences: "Anthropic raised $3.5 billion." and
+    "Lightspeed led the round": one deal, the investors of both, the sum of either."""
+    if kept.type != "investment" or new.type != "investment" or kept.background != new.background:
+        return False
+    if abs(kept.sentence_index - new.sentence_index) > 2:
+        return False
+    target = {p.name for p in kept.parties if p.role == "target"}
+    if target != {p.name for p in new.parties if p.role == "target"} or len(target) != 1:
+        return False
+    if min(len(kept.parties), len(new.parties)) > 1:
+        return False  # two named investors of one company are two deals unless told as one
+    bands = {amount_band(kept.amount), amount_band(new.amount)} - {"undisclosed"}
+    return len(bands) <= 1
+
+
+def _with_parties(kept: DealMention, new: DealMention) -> DealMention:
+    """The investors of both, then the target."""
+    names = {p.name for p in kept.parties}
+    investors = [p for p in kept.parties if p.role != "target"]
+    investors += [p for p in new.parties if p.role != "target" and p.name not in names]
+    return replace(kept, parties=(*investors, *(p for p in kept.parties if p.role == "target")))
 
 
 def _fold(kept: DealMention, new: DealMention) -> DealMention:

@@ -41,6 +41,8 @@ class ReadSentence:
     paragraph: int
     candidates: tuple[Candidate, ...]
     projects: tuple[str, ...]
+    # the article's orgs so far, most mentioned first: what "the startup" most likely means
+    topic: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,10 +115,16 @@ SUBJECT_ANAPHOR = re.compile(
 )
 
 _OBJECT_ANAPHOR = re.compile(
-    r"^\W*(?:[^\s,;]+\s+){0,6}?(?:in|into|of|with|to|from)\s+(?:the|this|that)\s+"
+    r"^\W*(?:[^\s,;]+\s+){0,6}?(?:in|into|of|with|to|from)\s+(?:(?:the|this|that)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|laboratory|developer|"
-    r"maker|group|business|outfit|unicorn|chatbot maker|giant|chipmaker)\b",
+    r"maker|group|business|outfit|unicorn|chatbot maker|giant|chipmaker)\b|"
+    r"(?P<pronoun>it|them)\b)",
     re.IGNORECASE,
+)
+# A clause that opens with a verb ("..., pledged $5 billion to Intel, and poured ...")
+# shares the subject of the sentence's first clause.
+_SUBJECTLESS = re.compile(
+    r"^\s*(?:and\s+|then\s+|also\s+|later\s+)*[a-z]+(?:ed|ght|ok|uck|ut|ank|unk)\b"
 )
 
 
@@ -134,6 +140,8 @@ def read_sides(
     subject, objects = _subject_and_objects(rule, sentence, match, span)
     if not subject and SUBJECT_ANAPHOR.search(sentence.text[span[0] : match.start()]):
         subject = _previous_subject(sentence, previous)
+    if not subject and span[0] > 0 and _SUBJECTLESS.match(sentence.text[span[0] : match.end()]):
+        subject = _sentence_subject(sentence, span[0], previous)
     type_ = deal_type(rule, sentence.text, match)
     if type_ in SYMMETRIC or rule.shape == "sym":
         found = _symmetric(rule, type_, sentence, match, subject, objects, previous)
@@ -263,6 +271,23 @@ def _makes_goods(text: str, candidate: Candidate) -> bool:
     return bool(_GOODS_AFTER.match(text[candidate.end : candidate.end + 40]))
 
 
+def _sentence_subject(
+    sentence: ReadSentence, before: int, previous: Sequence[ReadSentence]
+) -> list[str]:
+    """The subject of the sentence's first clause: its first org not after a preposition,
+    or, when that clause's subject is "the company" / "it", the previous sentence's."""
+    text = sentence.text
+    earlier = [c for c in sentence.candidates if c.end <= before]
+    for candidate in earlier:
+        if not _excluded(text, candidate) and not _cued(text, candidate, earlier):
+            if not SUBJECT_ANAPHOR.search(text[: candidate.start]):
+                return [candidate.name]
+            break
+    if SUBJECT_ANAPHOR.search(text[:before]):
+        return _previous_subject(sentence, previous)
+    return []
+
+
 def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
     """'The company' / 'it': the first org of the nearest earlier sentence that has one."""
     for earlier in reversed(previous):
@@ -373,12 +398,16 @@ def _fill_by_anaphora(
     """'invested $1 billion in the AI research organization': the org named elsewhere."""
     if sides["A"] and sides["B"]:
         return
-    if not _OBJECT_ANAPHOR.match(sentence.text[match.end() :]):
+    anaphor = _OBJECT_ANAPHOR.match(sentence.text[match.end() :])
+    if not anaphor:
         return
     taken = sides["A"] + sides["B"]
-    names = other_orgs(sentence, taken) or [
-        n for n in _previous_subject(sentence, previous) if n not in taken
-    ]
+    earlier = [n for n in _previous_subject(sentence, previous) if n not in taken]
+    here = other_orgs(sentence, taken)
+    # "into it" points back to the last sentence's subject; "the startup" may name an org
+    # of this sentence, else the org the article is about
+    names = (earlier or here) if anaphor.group("pronoun") else (here or earlier)
+    names = names or [n for n in sentence.topic if n not in taken]
     if names:
         sides["B" if sides["A"] else "A"].append(names[0])
 

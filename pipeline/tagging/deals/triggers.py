@@ -24,7 +24,13 @@ _SUPPLY_CONTEXT = re.compile(
 )
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])",
+    r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
+    # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
+    r",\s+(?=(?:and\s+|then\s+|also\s+)*(?!(?:based|backed|founded|owned|led|called|named|"
+    r"dubbed|headquartered|known|valued|listed|located|created|formed|launched|spun|used|"
+    r"designed|built|developed|reported|announced|released|unveiled|published|cited|quoted|"
+    r"described|seen|considered|expected|added|noted|compared)\b)[a-z]+ed\s+(?:an?\s+|the\s+|its\s+"
+    r"|their\s+)?(?:\$|€|£|US\$|\w+\s+(?:\$|€|£)|stakes?\b|hundreds|tens|billions|millions))",
 )
 
 _DIVEST = re.compile(
