@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from pipeline.records import DealMention
@@ -92,3 +93,100 @@ def recounts_history(
         deal.background and paragraph_of.get(deal.sentence_index) == sentence.paragraph
         for deal in deals[-3:]
     )
+
+
+# A past time written with a deal: "In June, Meta announced ...", "announced last month",
+# "earlier this year", "weeks earlier", "a year ago".
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_PAST_TIME = re.compile(
+    r"\b(?:earlier\s+this\s+(?:year|month)|last\s+(?:month|year|spring|summer|autumn|fall|"
+    r"winter|quarter)|(?:weeks|months|years)\s+(?:ago|earlier|before)|a\s+(?:month|year)\s+ago|"
+    r"previously|prior\s+to\s+this|in\s+the\s+past)\b",
+    re.IGNORECASE,
+)
+_MONTH_NAMED = re.compile(
+    r"\b(?:in|last|since|earlier\s+in|back\s+in|from)\s+(?:early\s+|mid-?|late\s+)?(?P<month>"
+    + "|".join(m.capitalize() for m in _MONTHS)
+    + r")\b(?!\s+\d{1,2}\b)"
+)
+# The news item's own time: "on Monday", "this week", "today".
+_NEWS_TIME = re.compile(
+    r"\b(?:today|tonight|yesterday|this\s+(?:week|morning|afternoon|evening)|"
+    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+_LEAD_AFTER = 2  # sentences after the first news deal that still belong to the lead
+# Still under way when the article was written: talks, plans, reports, "is integrating".
+_ONGOING_STATUS = frozenset({"in_talks", "planned", "reported"})
+_ONGOING = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+)?\w+ing\b|\bwill\b", re.IGNORECASE)
+
+
+def mark_context(
+    deals: Sequence[DealMention], read: Sequence[ReadSentence], published: datetime | None
+) -> list[DealMention]:
+    """Deals restated as context, told from the news item by where and when they stand.
+
+    The news is what the lead reports: the first deal not restated, and the two sentences
+    after it. A later deal is news too when it shares two parties with a lead deal (the
+    same story told on: "Under the deal, ...") or carries the news item's own time ("on
+    Monday") or is still under way (talks, plans, reports, "is integrating"); otherwise it
+    is context: an earlier deal of one of the companies, a rival's
+    deal, a list of deals. A deal whose sentence dates it before the article's month ("In
+    June, ...", "last month") is context wherever it stands.
+    """
+    text_of = {s.index: s.text for s in read}
+    marked = [
+        _as_context(d)
+        if not d.background and _dated_before(text_of[d.sentence_index], published)
+        else d
+        for d in deals
+    ]
+    news = [d for d in marked if not d.background]
+    if not news:
+        return marked
+    lead_end = news[0].sentence_index + _LEAD_AFTER
+    lead = [{p.name for p in d.parties} for d in news if d.sentence_index <= lead_end]
+    result = []
+    for deal in marked:
+        if not deal.background and deal.sentence_index > lead_end:
+            names = {p.name for p in deal.parties}
+            told_on = any(len(names & parties) >= min(2, len(names)) for parties in lead)
+            if not told_on and not _still_news(deal, text_of[deal.sentence_index]):
+                deal = _as_context(deal)
+        result.append(deal)
+    return result
+
+
+def _still_news(deal: DealMention, text: str) -> bool:
+    """A later deal that is the news item's own time, or still under way."""
+    if _NEWS_TIME.search(text) or deal.status in _ONGOING_STATUS:
+        return True
+    return bool(_ONGOING.search(text))
+
+
+def _as_context(deal: DealMention) -> DealMention:
+    """Restated as context; its status stays as the sentence tells it (an agreement told
+    again is still "announced" in most outlets' words)."""
+    return replace(deal, background=True)
+
+
+def _dated_before(text: str, published: datetime | None) -> bool:
+    if _PAST_TIME.search(text):
+        return True
+    month = _MONTH_NAMED.search(text)
+    if month is None or published is None:
+        return False
+    return _MONTHS.index(month.group("month").lower()) + 1 != published.month

@@ -15,7 +15,12 @@ from pipeline.tagging.deals.amounts import (
     match_name,
     valuation_of,
 )
-from pipeline.tagging.deals.background import recounts_history, status_and_time, year_of_article
+from pipeline.tagging.deals.background import (
+    mark_context,
+    recounts_history,
+    status_and_time,
+    year_of_article,
+)
 from pipeline.tagging.deals.records import PARTY_KINDS, ROLES, Candidate, Found, ReadSentence
 from pipeline.tagging.deals.sides import SUBJECT_ANAPHOR, other_orgs, read_sides, unique
 from pipeline.tagging.deals.triggers import (
@@ -101,7 +106,7 @@ def find_deals(
         previous = read[max(0, position - 2) : position]
         history = recounts_history(sentence, deals, paragraph_of)
         deals = _after_sentence(deals, sentence, previous, history, reference_year)
-    return _merge(deals)
+    return _merge(mark_context(deals, read, published))
 
 
 def _after_sentence(
