@@ -154,10 +154,20 @@ def _read_sentences(
         projects = tuple(m.entity for m in own if m.kind == "project")
         seen.update(c.name for c in candidates if not c.publisher)
         topic = tuple(name for name, _ in seen.most_common(3))
+        masked = _masked(sentence.text, candidates)
         read.append(
-            ReadSentence(sentence.index, sentence.text, paragraph, candidates, projects, topic)
+            ReadSentence(
+                sentence.index, sentence.text, paragraph, candidates, projects, topic, masked
+            )
         )
     return read
+
+
+def _masked(text: str, candidates: Sequence[Candidate]) -> str:
+    for candidate in candidates:
+        length = candidate.end - candidate.start
+        text = text[: candidate.start] + "Q" + "q" * (length - 1) + text[candidate.end :]
+    return text
 
 
 def _candidate(mention: Mention, offset: int, parents: Mapping[str, str]) -> Candidate | None:
@@ -192,9 +202,9 @@ def _clause_deals(
     rights to Ubisoft")."""
     # Each deal type's triggers in this clause, in reading order, found once; a type whose
     # words do not occur in the clause is not searched at all (most clauses have none).
-    gated = gated_types(sentence.text[start:end].lower())
+    gated = gated_types(sentence.masked[start:end].lower())
     by_type = [
-        clause_triggers(rules, sentence.text, start, end) if rules[0].type in gated else []
+        clause_triggers(rules, sentence.masked, start, end) if rules[0].type in gated else []
         for rules in RULES_BY_TYPE
     ]
     main = _clause_deal(sentence, (start, end), previous, by_type)

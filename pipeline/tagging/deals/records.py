@@ -43,6 +43,9 @@ class ReadSentence:
     projects: tuple[str, ...]
     # the article's orgs so far, most mentioned first: what "the startup" most likely means
     topic: tuple[str, ...] = ()
+    # the text with each org's name masked ("ZT Systems" -> "Qqqqqqqqqq"), same offsets, so
+    # no trigger reads a word of a name ("buy ... Systems" is not buying hardware)
+    masked: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from pipeline.tagging.deals.vocabulary import Rule
 _EXCLUDED_BEFORE = re.compile(
     r"\b(?:beyond|other than|rather than|instead of|away from|reliance on|dependence on|"
     r"dependency on|reliant on|dependent on|rivals?|rivaling|rivalling|competitors?|"
-    r"compet\w+ (?:with|against)|unlike|versus|vs\.?|against|than|compared (?:to|with)|"
+    r"compet\w+\s+(?:\w+ly\s+)?(?:with|against)|take on|taking on|unlike|versus|vs\.?|"
+    r"against|than|compared (?:to|with)|"
     r"outpacing|according to|per|cited by|reported by|told|data from|reports? (?:from|by)|"
     r"analysts? (?:at|from)|estimated by|research (?:from|by)|survey by|study by|"
     r"confirmed by|verified by|corroborated by|founded by|owned by|spun (?:out|off) (?:of|from)|"
@@ -96,7 +97,7 @@ _CUE_SIDES: dict[str, dict[str, str]] = {
                    "joined by": "same", "joining": "same"},
     "acquisition": {"of": "B", "in": "B", "by": "A", "to": "A", "from": "B"},
     "licensing": {"to": "B", "from": "A", "of": "A"},
-    "contract": {"to": "B", "for": "B", "from": "A"},
+    "contract": {"to": "B", "for": "B", "from": "A", "on": "A"},
 }  # fmt: skip
 
 # A new clause whose subject points back to the sentence's first actor.
@@ -342,6 +343,8 @@ def _asymmetric(
     if of_something and not any(cue in ("of", "") for _, cue in objects):
         return None  # "a possible takeover of the plan by the government's agency"
     sides = _sides(rule, type_, subject, objects)
+    if type_ == "contract" and rule.type == "investment":
+        sides = {"A": sides["B"], "B": sides["A"]}  # the payer is the customer, not the supplier
     _fill_by_anaphora(sides, sentence, match, previous)
     a, b = tuple(sides["A"]), tuple(sides["B"])
     if not a and b and rule.single and valued:

@@ -23,6 +23,14 @@ _SUPPLY_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+_LICENSING_CONTEXT = re.compile(
+    r"\blicen[cs]\w*|\brights?\s+to\b|\b(?:hire|hiring|hired|bring\s+in|poach\w*|recruit\w*)\b"
+    r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
+    re.IGNORECASE,
+)
+_MONEY_VERB = re.compile(
+    r"(?:pour|plough|plow|pump|inject|funnel|sink|sank|sunk|put|commit|pledge)", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
     # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
@@ -153,8 +161,15 @@ def _is_event(text: str, match: re.Match[str], start: int) -> bool:
 
 
 def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
+    """The type a trigger's rule names, or the one its sentence shows: a "deal" to license
+    technology or hire a startup's team is licensing, one for compute a contract; money
+    committed to a cloud or chip supplier buys capacity, it is no stake."""
     if rule.type == "generic":
+        if _LICENSING_CONTEXT.search(text):
+            return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
+    if rule.type == "investment" and _MONEY_VERB.match(match.group()):
+        return "contract" if _SUPPLY_CONTEXT.search(text) else "investment"
     following = text[match.end() : match.end() + 40]
     if rule.type == "acquisition" and rule.shape != "sym" and _EQUITY.match(following):
         # "bought a 10% stake in", "buy $2 billion of Intel stock": investing, not buying
