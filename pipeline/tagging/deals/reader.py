@@ -78,6 +78,13 @@ _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
 }
 
 # "X and Y will invest $5 billion and $10 billion respectively": two deals, not one round
+_DENIED = re.compile(
+    r"\b(?:is|was|are|were|isn[’']t|wasn[’']t|aren[’']t|weren[’']t)\s+not\s+in\s+(?:talks|"
+    r"discussions|negotiations)\b|\b(?:isn[’']t|wasn[’']t|aren[’']t|weren[’']t)\s+in\s+"
+    r"(?:talks|discussions|negotiations)\b|\b(?:has|have|had)\s+no\s+(?:plans?|intention)\s+"
+    r"to\b|\bden(?:ied|ies|y|ying)\b[^.;]{0,40}?\b(?:reports?|talks|rumou?rs?|speculation)\b",
+    re.IGNORECASE,
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bthe (?:former|latter)\b", re.IGNORECASE)
 _NAMED = re.compile(
     r"\b(?:called|named|dubbed|known as)\s+(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
@@ -184,6 +191,8 @@ def _candidate(mention: Mention, offset: int, parents: Mapping[str, str]) -> Can
 def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[Found]:
     if sentence.text.rstrip().endswith("?"):
         return []  # a question asks whether a deal might happen; it reports none
+    if _DENIED.search(sentence.text):
+        return []  # "xAI was not in talks with investors, Musk said": no deal, whatever follows
     if not sentence.candidates and not SUBJECT_ANAPHOR.search(sentence.text):
         return []  # no org and nothing pointing back to one: no party, no deal
     found: list[Found] = []

@@ -19,6 +19,7 @@ _EXCLUDED_BEFORE = re.compile(
     r"outpacing|according to|per|cited by|reported by|told|data from|reports? (?:from|by)|"
     r"analysts? (?:at|from)|estimated by|research (?:from|by)|survey by|study by|"
     r"confirmed by|verified by|corroborated by|founded by|owned by|spun (?:out|off) (?:of|from)|"
+    r"backed by|funded by|financed by|supported by|"
     r"former|formerly|ex-|led by former|such as)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -68,11 +69,20 @@ _GOODS_AFTER = re.compile(
 # Words that end a preposition's reach: "from X to build", "in a deal that ...".
 _CUE_STOP = frozenset(["which", "who", "whose", "that", "while", "but", "to", "as"])
 
+# "Google's parent company", "Meta's former owner": the org describes another one
+_DESCRIBES = re.compile(
+    r"^['’]s\s+(?:parent|owner|former\s+parent|majority\s+owner|holding\s+company)\b",
+    re.IGNORECASE,
+)
+# "Roomba maker iRobot", "ChatGPT developer OpenAI": the first name is what the second makes
+_MAKER_OF = re.compile(r"^\s+(?:maker|owner|developer|creator|operator|parent)\s+")
+_AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _GAP_BREAK = re.compile(
     r"[;—–]|\s-\s|,\s*(?:which|who|whose|where|when|while|a|an|the|its|based|backed|founded|"
-    r"owned|now|once|formerly|after|before|as|since|although|though)\b(?!\s+(?:also\s+)?includ)|"
+    r"owned|now|once|formerly|after|before|as|since|although|though)\b(?!\s+(?:also\s+)?includ)"
+    r"(?!\s+(?:drew|attracted|saw|came from|was joined|were joined)\b)|"
     r"\b(?:which|who|whose|while|although|because|after|before|since|whereas|but)\b"
-    r"(?!\s+(?:also\s+)?includ)|"
+    r"(?!\s+(?:also\s+)?includ)(?!\s+(?:drew|attracted|saw|came from|was joined|were joined)\b)|"
     # a purpose clause ("to help fund its OpenAI commitments") is not the deal's object
     r"\bto\s+(?:help|fund|build|develop|expand|support|bolster|create|accelerate|boost|"
     r"strengthen|make|use|train|power|finance|speed|pursue|compete|become|launch|offer|run|"
@@ -161,6 +171,7 @@ def _subject_and_objects(
         for c in sentence.candidates
         if span[0] <= c.start and c.end <= span[1] and (not c.publisher or rule.type == "licensing")
     ]
+    in_clause = [c for c in in_clause if not _aside(text, c, sentence.candidates)]
     before = [c for c in in_clause if c.end <= match.start()]
     subject = _subject(text, [c for c in before if not _cued(text, c, before)], match.start())
     # An org inside the trigger is its object ("led OpenAI's round", "integrate X's models").
@@ -179,7 +190,7 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
     if usable and _CLAUSE_ANAPHOR.search(text[usable[-1].end : trigger]):
         return [usable[0].name]  # "X's takeover of Y after the company agreed to ...": X
     for candidate in reversed(before):
-        if _excluded(text, candidate):
+        if _excluded(text, candidate) or _listed_after_excluded(text, candidate, before):
             continue
         if not chosen:
             if _in_parenthetical(text, candidate, trigger):
@@ -223,6 +234,40 @@ def _in_parenthetical(text: str, candidate: Candidate, trigger: int) -> bool:
     if opening < 0 or "," not in text[candidate.end : trigger]:
         return False
     return bool(_PARENTHETICAL.match(text[opening + 1 : candidate.start]))
+
+
+def _listed_after_excluded(text: str, candidate: Candidate, before: list[Candidate]) -> bool:
+    """'a unicorn backed by Microsoft, Amazon and Google': the whole list is excluded (a
+    list, with its "and"; "According to Gartner, Microsoft is ..." is none)."""
+    position = before.index(candidate)
+    head = position
+    while head > 0 and _LIST_GAP.match(text[before[head - 1].end : before[head].start]):
+        head -= 1
+    if head == position or not _excluded(text, before[head]):
+        return False
+    end = position
+    while end + 1 < len(before) and _LIST_GAP.match(text[before[end].end : before[end + 1].start]):
+        end += 1
+    gaps = [text[before[i].end : before[i + 1].start] for i in range(head, end)]
+    return any(_AND_OR.search(gap) for gap in gaps)
+
+
+def _aside(text: str, candidate: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """An org named in passing, never a party: inside parentheses ("Lightspeed (also a
+    backer of Suno) led ..."), a description of another org ("Alphabet, Google's parent
+    company"; "Roomba maker iRobot")."""
+    opened = text.rfind("(", 0, candidate.start)
+    if opened >= 0 and text.find(")", opened, candidate.start) < 0:
+        closing = text.find(")", candidate.end)
+        if closing >= 0 and not any(c.start > closing for c in candidates if c is not candidate):
+            return False  # the parenthesis holds the rest of the sentence: not an aside
+        if closing >= 0:
+            return True
+    after = text[candidate.end : candidate.end + 40]
+    if _DESCRIBES.match(after):
+        return True
+    maker = _MAKER_OF.match(after)
+    return bool(maker) and any(c.start == candidate.end + maker.end() for c in candidates)
 
 
 def _excluded(text: str, candidate: Candidate) -> bool:
@@ -296,7 +341,8 @@ def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) 
             continue
         names = [c.name for c in earlier.candidates if not _excluded(earlier.text, c)]
         if names:
-            return names[:1]
+            # "the company" is most often the org the article is about, where it is named
+            return [next((n for n in sentence.topic[:1] if n in names), names[0])]
     return []
 
 

@@ -169,7 +169,9 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
     if rule.type == "investment" and _MONEY_VERB.match(match.group()):
-        return "contract" if _SUPPLY_CONTEXT.search(text) else "investment"
+        # "commits $200 billion to Google Cloud for TPU chips": what follows says what it buys
+        after = text[match.start() : match.end() + 80]
+        return "contract" if _SUPPLY_CONTEXT.search(after) else "investment"
     following = text[match.end() : match.end() + 40]
     if rule.type == "acquisition" and rule.shape != "sym" and _EQUITY.match(following):
         # "bought a 10% stake in", "buy $2 billion of Intel stock": investing, not buying
