@@ -13,7 +13,8 @@ from pipeline.tagging.deals.vocabulary import Rule
 # Words before an org that make it not a party: it is compared with, relied on, or a source.
 _EXCLUDED_BEFORE = re.compile(
     r"\b(?:beyond|other than|rather than|instead of|away from|reliance on|dependence on|"
-    r"dependency on|reliant on|dependent on|rivals?|rivaling|rivalling|competitors?|"
+    r"dependency on|reliant on|dependent on|(?<!startup )(?<!firm )rivals?|rivaling|"
+    r"rivalling|competitors?|"
     r"compet\w+\s+(?:\w+ly\s+)?(?:with|against)|take on|taking on|unlike|versus|vs\.?|"
     r"against|than|compared (?:to|with)|"
     r"outpacing|according to|per|cited by|reported by|told|data from|reports? (?:from|by)|"
