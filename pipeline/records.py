@@ -142,7 +142,7 @@ class Entity:
     """A watchlist entry: canonical name, kind, aliases and a parent for roll-up."""
 
     name: str
-    kind: str  # org | person | product | project | publisher | place | regulator
+    kind: str  # org | person | product | project | publisher | place | government
     aliases: tuple[str, ...] = ()
     parent: str | None = None
 

@@ -27,7 +27,10 @@ from pipeline.tagging.people import given_names
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "watchlist.toml"
-KINDS = frozenset({"org", "person", "product", "project", "publisher", "place", "regulator"})
+KINDS = frozenset({"org", "person", "product", "project", "publisher", "place", "government"})
+# Kinds of earlier releases, read as their successor: regulators are public bodies, named
+# with governments, departments and administrations as "government" since rules-2.
+_FORMER_KINDS = {"regulator": "government"}
 _ENTRY_KEYS = frozenset({"name", "kind", "aliases", "parent", "domains", "rules", "disabled"})
 _LIST_OPTIONS = (
     "require_context",
@@ -293,6 +296,7 @@ def _parse_entry(entry: Mapping[str, Any]) -> tuple[Entity, list[AliasRule]]:
     if unknown:
         raise WatchlistError(f"entity {name!r}: unknown key {sorted(unknown)[0]!r}")
     kind = entry.get("kind")
+    kind = _FORMER_KINDS.get(kind, kind) if isinstance(kind, str) else kind
     if kind not in KINDS:
         raise WatchlistError(
             f"entity {name!r}: 'kind' must be one of {sorted(KINDS)}, not {kind!r}"

@@ -156,7 +156,7 @@ def test_boundaries_case_and_possessives(
         ("Bing’s AI-powered search.", [("Bing", "Bing")]),
         (
             "Google DeepMind released Gemini.",
-            [("DeepMind", "Google DeepMind"), ("Gemini", "Gemini")],
+            [("Google DeepMind", "Google DeepMind"), ("Gemini", "Gemini")],
         ),
         ("Runs on AWS Lambda today.", [("AWS Lambda", "AWS Lambda")]),
         ("The Stargate Project is huge.", [("Stargate Project", "Stargate Project")]),

@@ -80,7 +80,7 @@ def test_default_entries_have_no_duplicate_names() -> None:
         ("Sora", "OpenAI"),
         ("Amazon Web Services", "Amazon"),
         ("Google Cloud", "Google"),
-        ("DeepMind", "Google"),
+        ("Google DeepMind", "Google"),
         ("Gemini", "Google"),
         ("Google", "Alphabet"),
         ("Claude", "Anthropic"),
