@@ -274,6 +274,8 @@ def _build(
 ) -> list[DealMention]:
     """One DealMention per counterparty pair (one for a joint venture, whatever its size)."""
     status, year, background = status_and_time(found, sentence, history, reference_year)
+    if found.rule.context:
+        status, background = "completed", True
     template = DealMention(
         type=found.type,
         parties=(),

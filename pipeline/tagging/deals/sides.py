@@ -77,6 +77,8 @@ _DESCRIBES = re.compile(
 )
 # "Roomba maker iRobot", "ChatGPT developer OpenAI": the first name is what the second makes
 _MAKER_OF = re.compile(r"^\s+(?:maker|owner|developer|creator|operator|parent)\s+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_EPITHET_GAP = re.compile(r"^\s+(?:[\w-]+\s+){0,3}$")
 _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _GAP_BREAK = re.compile(
     r"[;—–]|\s-\s|,\s*(?:which|who|whose|where|when|while|a|an|the|its|based|backed|founded|"
@@ -174,6 +176,20 @@ def _subject_and_objects(
     ]
     in_clause = [c for c in in_clause if not _aside(text, c, sentence.candidates)]
     before = [c for c in in_clause if c.end <= match.start()]
+    if match.group().startswith("-"):
+        # "Microsoft-backed OpenAI": the name glued to the epithet, and the one it describes
+        glued = [c for c in before if c.end == match.start()]
+        after = [c for c in in_clause if c.start >= match.end()]
+        described = (
+            after[:1] if after and _EPITHET_GAP.match(text[match.end() : after[0].start]) else []
+        )
+        return [c.name for c in glued], [(c.name, "") for c in described if glued]
+    if _POSSESSIVE.match(match.group()) and before and before[-1].end == match.start():
+        # "Microsoft, OpenAI's biggest backer": the possessor is the subject, alone
+        others = [(c.name, "") for c in before[:-1] if not _excluded(text, c)]
+        after = [c for c in in_clause if c.start >= match.end()]
+        objects = others + _objects(text, after, match.end())
+        return [before[-1].name], [(n, cue) for n, cue in objects if n != before[-1].name]
     subject = _subject(text, [c for c in before if not _cued(text, c, before)], match.start())
     # An org inside the trigger is its object ("led OpenAI's round", "integrate X's models").
     inside = [(c.name, "") for c in in_clause if match.start() <= c.start and c.end <= match.end()]

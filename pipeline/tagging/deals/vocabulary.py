@@ -31,6 +31,7 @@ class Rule:
     noun: bool = False  # a noun may be a mere reference ("the partnership") - see is_event
     single: bool = False  # a deal with one named party is allowed (a funding round)
     money: bool = False  # only a trigger when the clause has a deal amount ("backed ... $1bn")
+    context: bool = False  # tells an existing tie, never news ("Microsoft-backed OpenAI")
 
 
 def _load() -> dict[str, Any]:
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = tuple(
         noun=entry.get("noun", False),
         single=entry.get("single", False),
         money=entry.get("money", False),
+        context=entry.get("context", False),
     )
     for entry in _VOCABULARY["trigger"]
 )
