@@ -214,7 +214,8 @@ _NOUN_KINDS: tuple[tuple[str, str], ...] = (
     ("deal|contract|agreement|acquisition|takeover|buyout|purchase|round|funding|financing|"
      "series [a-h]|raise|injection|stake|bid|offer|tender|transaction|merger|price tag", "deal"),
     ("investment|commitment|pledge", "weak_deal"),
-    ("initiative|project|programme|program|plan|capex|capital expenditures?|budget|build-?out|"
+    ("initiative|project|programme|program|plan(?!\\s+to\\s+(?:buy|acquire|purchase|invest|take))|"
+     "capex|capital expenditures?|budget|build-?out|"
      "expansion(?!\\s+with)|campus|facilit(?:y|ies)|data cent(?:er|re)s?|plant|factory|fab|cluster|"
      "supercomputer|infrastructure|spending|spend", "spending"),
     ("revenues?|sales|profits?|loss(?:es)?|earnings|net income|income|run-?rate|arr|"
@@ -280,8 +281,25 @@ _WORTH_HEADS: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
+# A running total, not one deal's sum: "doubled its investment in the startup to $8 billion",
+# "bringing its total commitment to", "for a total of".
+_TOTAL_BEFORE = re.compile(
+    r"(?:\b(?:doubl|tripl|increas|rais|lift|boost|bring|brought|tak|took|push|expand)\w*\s+"
+    r"(?:its|their|the|his|her)\s+(?:total\s+|overall\s+|cumulative\s+|combined\s+)?"
+    r"(?:investments?|stakes?|commitments?|holdings?|backing|funding|exposure|bets?)\s+"
+    r"(?:in\s+(?:[\w’'.-]+\s+){1,3})?to|\b(?:total|overall|cumulative|combined)\s+"
+    r"(?:investments?|commitments?|funding|backing|spending)\s+"
+    r"(?:(?:to|in|with)\s+(?:[\w’'.-]+\s+){1,3}?)?(?:(?:now\s+)?(?:stands?|stood)\s+at|"
+    r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\bfor\s+a\s+total\s+of|\bin\s+total\s+of|"
+    r"\btotal(?:ing|led|s)?)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
+    if _TOTAL_BEFORE.search(sentence[max(previous_end, start - 90) : start]):
+        return "total"
     after = sentence[end : end + 80]
     kind = _kind_after(after)
     if kind not in (None, "weak_deal"):

@@ -382,7 +382,6 @@ NEGATIVES = [
     "Microsoft will spend $80 billion this fiscal year building AI-enabled data centers.",
     "Meta has hired three senior researchers from OpenAI's Zurich office.",
     "xAI is exploring options to raise fresh capital, people familiar with the matter said.",
-    "Microsoft-backed OpenAI launched a new reasoning model on Thursday.",
     "Microsoft's stake in OpenAI is now worth an estimated $135 billion.",
     "The long-running partnership between Microsoft and OpenAI has come under strain.",
     "If OpenAI shifts workloads elsewhere, Microsoft's return on such investments could suffer.",
@@ -395,6 +394,21 @@ NEGATIVES = [
 @pytest.mark.parametrize("text", NEGATIVES, ids=[n[:40] for n in NEGATIVES])
 def test_not_a_deal(text: str, watchlist: Watchlist) -> None:
     assert deals_in(text, watchlist, at("2025-06-01")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microsoft-backed OpenAI launched a new reasoning model on Thursday.",
+        "At the same time, OpenAI's biggest backer is Microsoft, which sells its models.",
+        "The launch drew a response from Microsoft, a major investor in OpenAI.",
+    ],
+)
+def test_an_existing_backer_is_context_never_news(text: str, watchlist: Watchlist) -> None:
+    found = deals_in(text, watchlist, at("2025-06-01"))
+    assert [(d.type, {p.name for p in d.parties}, d.background, d.status) for d in found] == [
+        ("investment", {"Microsoft", "OpenAI"}, True, "completed")
+    ]
 
 
 # ---- keys ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from pipeline.records import DealMention, Mention, Party
 from pipeline.tagging.deals.amounts import (
-    amount_band,
     deal_key,
     deal_stakes,
     found_amount,
@@ -405,8 +404,15 @@ def _same_deal(kept: DealMention, new: DealMention) -> bool:
         return False
     if (kept.status == "failed") != (new.status == "failed"):
         return False  # the deal on the table now and the one called off before
-    bands = {amount_band(kept.amount), amount_band(new.amount)} - {"undisclosed"}
-    return len(bands) <= 1
+    return _amounts_agree(kept, new)
+
+
+def _amounts_agree(kept: DealMention, new: DealMention) -> bool:
+    """Missing on one side, or within a tenth of each other ("$6.6 billion" and "$6.5bn")."""
+    if kept.amount is None or new.amount is None:
+        return True
+    high = max(kept.amount.usd, new.amount.usd)
+    return abs(kept.amount.usd - new.amount.usd) <= 0.1 * high
 
 
 def _same_round(kept: DealMention, new: DealMention) -> bool:
@@ -421,8 +427,7 @@ def _same_round(kept: DealMention, new: DealMention) -> bool:
         return False
     if min(len(kept.parties), len(new.parties)) > 1:
         return False  # two named investors of one company are two deals unless told as one
-    bands = {amount_band(kept.amount), amount_band(new.amount)} - {"undisclosed"}
-    return len(bands) <= 1
+    return _amounts_agree(kept, new)
 
 
 def _with_parties(kept: DealMention, new: DealMention) -> DealMention:
