@@ -46,9 +46,13 @@ _DEAL_ANAPHOR = re.compile(
 
 _PARTICIPATED = re.compile(
     r"\b(?:also\s+)?(?:participated|took part|joined the (?:round|financing|raise|deal)|"
-    r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b",
+    r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b|"
+    r"\bparticipation (?:from|of|by)\b|\b(?:other\s+)?(?:investors|backers|participants)\s+"
+    r"(?:in the (?:round|financing|raise)\s+)?(?:include|included|including|were|are)\b|"
+    r"\b(?:round|financing|raise|investment)\s+(?:was|is)\s+(?:co-)?led\s+by\b",
     re.IGNORECASE,
 )
+_FOLLOW_UP_REACH = 4  # sentences after a round within which its investors may be named
 
 _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
     "initiative": frozenset({"joint_venture"}),
@@ -126,12 +130,14 @@ def _after_sentence(
     follows up on ("This initiative aims to invest up to $500 billion") completed."""
     joined = _participants(deals, sentence, previous)
     if joined:  # "Microsoft, Coatue and Thrive also participated."
-        return [*deals[:-1], joined]
+        deals = [*deals[:-1], joined]
     new = [
         deal
         for found in _sentence_deals(sentence, previous)
         for deal in _build(found, sentence, history, reference_year)
     ]
+    if joined:  # the sentence's own deals, less what joining the round already told
+        new = [d for d in new if not (_within(d, joined) and _amounts_agree(d, joined))]
     target = _referenced_deal(deals, sentence, previous)
     if target and all(_within(deal, target[1]) for deal in new):
         position, deal = target
@@ -328,9 +334,7 @@ def _participants(
     if not deals or not _PARTICIPATED.search(sentence.text):
         return None
     last = deals[-1]
-    recent = any(
-        p.index == last.sentence_index and p.paragraph == sentence.paragraph for p in previous
-    )
+    recent = 0 < sentence.index - last.sentence_index <= _FOLLOW_UP_REACH
     targets = [p.name for p in last.parties if p.role == "target"]
     if last.type != "investment" or not recent or not targets:
         return None
