@@ -84,7 +84,8 @@ def reach_end(text: str, found: Found) -> int:
 def _deal_amount(clause: str, trigger: int, type_: str) -> Amount | None:
     """The deal-kind amount of the clause nearest the trigger (a joint venture may state
     its spending: "aims to invest up to $500 billion in AI infrastructure")."""
-    kinds = {"deal", "spending"} if type_ == "joint_venture" else {"deal"}
+    # a joint venture may state its spending; a contract's sum is what the customer spends
+    kinds = {"deal", "spending"} if type_ in ("joint_venture", "contract") else {"deal"}
     if type_ == "acquisition" and _PRICED_AS_VALUE.search(clause):
         kinds.add("valuation")  # "an all-stock deal valuing the miner at $9 billion"
     usable = [a for a in find_amounts(clause) if a.kind in kinds]

@@ -26,7 +26,9 @@ _EXCLUDED_BEFORE = re.compile(
 )
 
 _LIST_GAP = re.compile(
-    r"^\s*(?:,|and|&|or|as well as|plus|\(|\)|/|,\s*and|\)\s*,?\s*(?:and)?)?\s*"
+    # a legal suffix the matcher left out may close the first name: "SoftBank Group Corp. and"
+    r"^\.?(?:,?\s*(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|Group|Holdings|AG|SA|NV|SE)\b\.?)?"
+    r"\s*(?:,|and|&|or|as well as|plus|\(|\)|/|,\s*and|\)\s*,?\s*(?:and)?)?\s*"
     r"(?:(?:the\s+)?(?-i:[A-Z][\w-]*)['’]s\s+)?$"
 )
 
