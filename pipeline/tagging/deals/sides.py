@@ -197,7 +197,13 @@ def _subject_and_objects(
     inside = [(c.name, "") for c in in_clause if match.start() <= c.start and c.end <= match.end()]
     after = [c for c in in_clause if c.start >= match.end()]
     # "in talks with investors including X and Y to raise money": X and Y are objects too.
-    cued = [(c.name, _cue_before(text, c)) for c in before if _cued(text, c, before)]
+    cued = [
+        (c.name, _cue_before(text, c))
+        for c in before
+        if _cued(text, c, before)
+        and not _excluded(text, c)
+        and not _listed_after_excluded(text, c, before)
+    ]
     objects = inside + _objects(text, after, match.end()) + cued
     return subject, [(name, cue) for name, cue in objects if name not in subject]
 
@@ -296,10 +302,13 @@ def _excluded(text: str, candidate: Candidate) -> bool:
 def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[str, str]]:
     """Orgs the trigger reaches, each with the preposition that ties it ("in", "from", "")."""
     objects: list[tuple[str, str]] = []
-    anchor, last_cue, chained = trigger_end, "", False
+    anchor, last_cue, chained, dropped = trigger_end, "", False, False
     for candidate in after:
         gap = text[anchor : candidate.start]
         anchor = candidate.end
+        if dropped and _LIST_GAP.match(gap):
+            continue  # "compete with Microsoft, Oracle and Salesforce": the whole list
+        dropped = False
         if chained and _LIST_GAP.match(gap):
             if "," in gap and _NEW_CLAUSE.match(text[candidate.end :]):
                 break  # "..., and The Carlyle Group will be left to wonder"
@@ -309,7 +318,7 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
         else:
             cue = _gap_cue(gap)
         if cue is None or _excluded(text, candidate) or (objects and _makes_goods(text, candidate)):
-            chained = False
+            chained, dropped = False, _excluded(text, candidate)
             continue
         objects.append((candidate.name, cue))
         last_cue, chained = cue, True

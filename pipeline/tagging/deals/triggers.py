@@ -28,6 +28,12 @@ _LICENSING_CONTEXT = re.compile(
     r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
     re.IGNORECASE,
 )
+_BOUGHT_WITH = re.compile(
+    r"\b(?:in\s+(?:return|exchange)\s+for|to\s+(?:buy|purchase|rent|lease|secure|reserve)|"
+    r"worth\s+of)\s+(?:[\w-]+\s+){0,3}?(?:compute|computing|capacity|chips?|GPUs?|TPUs?|"
+    r"servers?|cloud|power|electricity|infrastructure)\b",
+    re.IGNORECASE,
+)
 _MONEY_VERB = re.compile(
     r"(?:pour|plough|plow|pump|inject|funnel|sink|sank|sunk|put|commit|pledge)", re.IGNORECASE
 )
@@ -169,9 +175,9 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
     if rule.type == "investment" and _MONEY_VERB.match(match.group()):
-        # "commits $200 billion to Google Cloud for TPU chips": what follows says what it buys
-        after = text[match.start() : match.end() + 80]
-        return "contract" if _SUPPLY_CONTEXT.search(after) else "investment"
+        # "commits $200 billion to Google Cloud in return for compute capacity": it buys
+        after = text[match.end() : match.end() + 80]
+        return "contract" if _BOUGHT_WITH.search(after) else "investment"
     following = text[match.end() : match.end() + 40]
     if rule.type == "acquisition" and rule.shape != "sym" and _EQUITY.match(following):
         # "bought a 10% stake in", "buy $2 billion of Intel stock": investing, not buying
