@@ -226,7 +226,11 @@ def _clause_deals(
         return []
     found = [main]
     for triggers in by_type:
-        if not triggers or triggers[0][0].type == main.rule.type:
+        if triggers and triggers[0][0].type == main.rule.type and main.rule.context:
+            # "competes with Microsoft-backed OpenAI, said it had raised $270 million": the
+            # epithet is context; the clause's own deal of that type still counts
+            triggers = [(rule, match) for rule, match in triggers if not rule.context]
+        elif not triggers or triggers[0][0].type == main.rule.type:
             continue
         deal = _clause_deal(sentence, (start, end), previous, [triggers])
         if deal and _distinct(deal, found, sentence.text):
@@ -258,6 +262,8 @@ def _clause_deal(
     then in reading order."""
     amounts = find_amounts(sentence.text[span[0] : span[1]]) if any(groups) else []
     has_money = any(amount.kind == "deal" for amount in amounts)
+    # a sum a customer commits to spend is a contract's money ("spend $30 billion on Azure")
+    has_spend = has_money or any(amount.kind == "spending" for amount in amounts)
     valued = has_money or any(amount.kind == "valuation" for amount in amounts)
     # Explicit triggers first; a reference ("its investment in X was valued at $13bn") only
     # when the clause has nothing better.
@@ -266,7 +272,8 @@ def _clause_deal(
             for rule, match in triggers:
                 if is_reference(rule, sentence.text, match, span[0]) != references:
                     continue
-                if not is_usable(rule, sentence.text, match, span[0], has_money):
+                money = has_spend if rule.type == "contract" else has_money
+                if not is_usable(rule, sentence.text, match, span[0], money):
                     continue
                 found = read_sides(rule, sentence, match, span, previous, valued)
                 if found:
