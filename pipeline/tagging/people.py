@@ -47,6 +47,8 @@ _ROLE_AFTER = re.compile(
     r"\s+\((?:CEO|founder|co-founder|chief executive)\b|,\s+(?:CEO|chief executive|founder|"
     r"co-founder|president|chairman|analyst|partner|head)\b)"
 )
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")
+_LIST_AFTER_NAME = re.compile(r"^\s*(?:,|and|&|,\s*and)\s*$")
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*[a-z](?![\w-])")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|noted|asked)\s+$", re.IGNORECASE)
 
@@ -84,18 +86,38 @@ def find_people(
     starts = [s.start for s in sentences]
     found: list[Mention] = []
     surnames: dict[str, str] = {_surname(name): name for name in known}
+    lowered = _lowercase_words(text)
+    last_end = -1
     for match in _RUN.finditer(text):
         headline = _in_headline(text, match.start())
-        for start, end in _name_spans(text, match, names, headline):
+        # "By Davey Alba, Ed Ludlow and Rachel Metz": a name listed after a name is cued
+        listed = last_end >= 0 and bool(_LIST_AFTER_NAME.match(text[last_end : match.start()]))
+        for start, end in _name_spans(text, match, names, headline, listed):
             if _overlaps(spans, start, end) or text[start:end] in not_names:
+                continue
+            if not _plausible_surname(text, start, end, lowered):
                 continue
             name = _with_suffix(text, start, end)
             surnames.setdefault(_surname(name), name)
             found.append(_mention(name, text, start, start + len(name), starts))
+            last_end = start + len(name)
     found.extend(_surname_mentions(text, surnames, spans, found, starts))
     # a watchlist person's surname alone ("Nadella said") is that entity, not a discovery
     found = [replace(m, discovered=False) if m.entity in known else m for m in found]
     return sorted(found, key=lambda m: m.start)
+
+
+def _lowercase_words(text: str) -> frozenset[str]:
+    return frozenset(_LOWER_WORD.findall(text))
+
+
+def _plausible_surname(text: str, start: int, end: int, lowered: frozenset[str]) -> bool:
+    """A surname is not a word the text also writes in lower case ("Key Takeaways", "Job
+    Cuts": "takeaways", "cuts"), nor a compound ("Vera Rubin-based")."""
+    last = text[start:end].split()[-1]
+    if last.endswith(("-based", "-backed", "-owned", "-led", "-made")):
+        return False
+    return last.lower() not in lowered
 
 
 def _in_headline(text: str, position: int) -> bool:
@@ -104,24 +126,28 @@ def _in_headline(text: str, position: int) -> bool:
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
     words = text[start : end if end >= 0 else len(text)].split()
-    if len(words) < 4:
-        return False
     capitalised = sum(word[0].isupper() or not word[0].isalpha() for word in words)
+    if len(words) < 4:  # a short heading line: "Key Takeaways"
+        return len(words) >= 2 and capitalised == len(words)
     return capitalised >= 0.8 * len(words)
 
 
 def _name_spans(
-    text: str, match: re.Match[str], names: frozenset[str], headline: bool = False
+    text: str,
+    match: re.Match[str],
+    names: frozenset[str],
+    headline: bool = False,
+    listed: bool = False,
 ) -> Iterable[tuple[int, int]]:
     """The person names inside one run of capitalised words ("Microsoft CEO Satya Nadella"
     is not a run; "Chief Executive Satya Nadella" holds one name after its title)."""
     words = [(w.start() + match.start(), w.group()) for w in re.finditer(r"\S+", match.group())]
-    cued_start = _cued(text, match.start())
+    cued_start = listed or _cued(text, match.start())
     i = 0
     while i < len(words):
         word = words[i][1]
-        if word.rstrip(".") in _TITLE_WORDS:
-            cued_start, i = True, i + 1
+        if word.rstrip(".") in _TITLE_WORDS or word.lower() in _CUE_BEFORE:
+            cued_start, i = True, i + 1  # "Chief Executive Satya Nadella", "By Davey Alba"
             continue
         cued = cued_start or _cued_after(text, words, i)
         length = _name_length(words[i:], names, cued) if cued or not headline else 0
