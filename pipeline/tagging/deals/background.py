@@ -112,13 +112,13 @@ _MONTHS = [
     "december",
 ]
 _PAST_TIME = re.compile(
-    r"\b(?:earlier\s+this\s+(?:year|month)|last\s+(?:month|year|spring|summer|autumn|fall|"
+    r"\b(?:earlier\s+this\s+(?:year|month)|last\s+(?:week|month|year|spring|summer|autumn|fall|"
     r"winter|quarter)|(?:weeks|months|years)\s+(?:ago|earlier|before)|a\s+(?:month|year)\s+ago|"
     r"previously|prior\s+to\s+this|in\s+the\s+past)\b",
     re.IGNORECASE,
 )
 _MONTH_NAMED = re.compile(
-    r"\b(?:in|last|since|earlier\s+in|back\s+in|from)\s+(?:early\s+|mid-?|late\s+)?(?P<month>"
+    r"\b(?i:in|last|since|by|earlier\s+in|back\s+in|from)\s+(?i:early\s+|mid-?|late\s+)?(?P<month>"
     + "|".join(m.capitalize() for m in _MONTHS)
     + r")\b(?!\s+\d{1,2}\b)"
 )
