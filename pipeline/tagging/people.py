@@ -47,6 +47,7 @@ _ROLE_AFTER = re.compile(
     r"\s+\((?:CEO|founder|co-founder|chief executive)\b|,\s+(?:CEO|chief executive|founder|"
     r"co-founder|president|chairman|analyst|partner|head)\b)"
 )
+_NOT_LOWER_START = re.compile(r"(?:^|(?<=\s))[^a-z\s]")
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")
 _LIST_AFTER_NAME = re.compile(r"^\s*(?:,|and|&|,\s*and)\s*$")
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*[a-z](?![\w-])")
@@ -87,9 +88,10 @@ def find_people(
     found: list[Mention] = []
     surnames: dict[str, str] = {_surname(name): name for name in known}
     lowered = _lowercase_words(text)
+    headings = _heading_lines(text)
     last_end = -1
     for match in _RUN.finditer(text):
-        headline = _in_headline(text, match.start())
+        headline = text.rfind("\n", 0, match.start()) + 1 in headings
         # "By Davey Alba, Ed Ludlow and Rachel Metz": a name listed after a name is cued
         listed = last_end >= 0 and bool(_LIST_AFTER_NAME.match(text[last_end : match.start()]))
         for start, end in _name_spans(text, match, names, headline, listed):
@@ -120,16 +122,22 @@ def _plausible_surname(text: str, start: int, end: int, lowered: frozenset[str])
     return last.lower() not in lowered
 
 
-def _in_headline(text: str, position: int) -> bool:
-    """The line is in title case ("Microsoft Puts $1 Billion Into OpenAI"): there only a
-    cued name is taken, since every word is capitalised."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    words = text[start : end if end >= 0 else len(text)].split()
-    capitalised = sum(word[0].isupper() or not word[0].isalpha() for word in words)
-    if len(words) < 4:  # a short heading line: "Key Takeaways"
-        return len(words) >= 2 and capitalised == len(words)
-    return capitalised >= 0.8 * len(words)
+def _heading_lines(text: str) -> frozenset[int]:
+    """Where the title-case lines start ("Microsoft Puts $1 Billion Into OpenAI", "Key
+    Takeaways"): there only a cued name is taken, since every word is capitalised."""
+    starts, position = [], 0
+    for line in text.split("\n"):
+        words = line.split()
+        # words that do not start in lower case, counted at C speed
+        capitalised = len(_NOT_LOWER_START.findall(line))
+        if len(words) < 4:  # a short heading line: "Key Takeaways"
+            heading = len(words) >= 2 and capitalised == len(words)
+        else:
+            heading = capitalised >= 0.8 * len(words)
+        if heading:
+            starts.append(position)
+        position += len(line) + 1
+    return frozenset(starts)
 
 
 def _name_spans(
