@@ -92,3 +92,16 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
 def test_tagging_bench_quick() -> None:
     printed = ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found")
     run_quick("bench.tagging", timeout_s=240, prints=printed)
+
+
+@pytest.mark.skipif(
+    not (ROOT.parent / "shared" / "eval" / "score_deals.py").exists(),
+    reason="the deals bench scores with the shared scorer in ../shared/eval, absent here",
+)
+def test_deals_bench_quick(tmp_path: Path) -> None:
+    figures_file = tmp_path / "deals.json"
+    printed = ("dev: 10 passages", "deal F1", "foreground recall", "splitter agreement")
+    run_quick("bench.deals", "--json", str(figures_file), timeout_s=240, prints=printed)
+    figures = json.loads(figures_file.read_text(encoding="utf-8"))
+    assert figures["dev"]["passages"] == 10 and figures["dev"]["missing"] == 0
+    assert 0.0 <= figures["dev"]["deal"][2] <= 1.0
