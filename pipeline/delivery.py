@@ -176,7 +176,8 @@ _SUFFIX = {"md": "markdown", "html": "html", "txt": "text"}
 def write_files(
     rendered: RenderedDigest, folder: Path, settings: FileChannelSettings
 ) -> list[Path]:
-    """`<folder>/YYYY-MM-DD.{md,html}`; a second digest on one day gets `-2`, `-3` ..."""
+    """`<folder>/YYYY-MM-DD.{md,html}`; a second digest on one day gets `-2`, `-3` ...; an
+    alert is `alert-YYYY-MM-DD-HHMMSS.{md,html}`."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = _file_stem(folder, rendered, settings.formats)
     paths = []
@@ -190,6 +191,8 @@ def write_files(
 def _file_stem(folder: Path, rendered: RenderedDigest, formats: tuple[str, ...]) -> str:
     """The day's name, unless another digest already took it (a retry reuses its own)."""
     day = f"{rendered.created:%Y-%m-%d}"
+    if rendered.kind == "alert":  # beside the digests, never taking a digest's name
+        day = f"alert-{rendered.created:%Y-%m-%d-%H%M%S}"
     for number in range(1, 1000):
         stem = day if number == 1 else f"{day}-{number}"
         existing = [p for p in (folder / f"{stem}.{s}" for s in formats) if p.exists()]

@@ -6,7 +6,9 @@ ingest times (`stored_at`), not publish times, so a late-published story is not 
 
 A deal is reported once. It comes back only when it changed materially since it was
 sent: its status moved forward in the deal's life (in talks -> announced -> completed)
-or to/from failed, or its amount became known or changed.
+or to/from failed, its amount became known or changed, or an official or filing source
+of one of its parties confirmed it. A deal an alert already carried (`kind = "alert"`)
+comes in the next digest once, marked as alerted (or as an update, if it changed since).
 """
 
 from __future__ import annotations
@@ -162,6 +164,8 @@ class SentDeal:
     amount_text: str | None
     digest_id: str
     sent_at: datetime
+    kind: str = "digest"  # digest | alert: what carried it
+    confirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +187,18 @@ class DealEntry:
     background_only: bool
     name: str | None = None
     previous: SentDeal | None = None
+    confirmed_by: str | None = None  # the official or filing source that stated it first
+    confirmed_at: datetime | None = None
+    confirmed_url: str | None = None
+    alerted_at: datetime | None = None  # already sent as an alert, unchanged since
 
     @property
     def is_update(self) -> bool:
         return self.previous is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +220,15 @@ class Digest:
     period_start: datetime | None
     watermark: datetime | None
     entries: tuple[DealEntry, ...]
+    kind: str = "digest"  # digest | alert
 
     @property
     def updates(self) -> int:
         return sum(e.is_update for e in self.entries)
+
+    @property
+    def alerted(self) -> int:
+        return sum(e.alerted_at is not None for e in self.entries)
 
 
 # ---- selection -------------------------------------------------------------------------
@@ -272,7 +289,10 @@ def _classify(
     deal: DealEntry, sent: SentDeal | None, start: datetime | None, settings: DigestSettings
 ) -> DealEntry | None:
     if sent is not None:
-        return replace(deal, previous=sent) if material_change(deal, sent) else None
+        if material_change(deal, sent):
+            return replace(deal, previous=sent)
+        # an alert carried it: the digest lists it once, marked as already alerted
+        return replace(deal, alerted_at=sent.sent_at) if sent.kind == "alert" else None
     if not deal.background_only:
         return deal
     first_time = start is None or deal.first_stored_at > start
@@ -280,9 +300,12 @@ def _classify(
 
 
 def material_change(deal: DealEntry, sent: SentDeal) -> bool:
-    """Status moved forward (or to/from failed), or the amount became known or changed."""
-    return _status_moved(sent.status, deal.status) or _amount_changed(
-        sent.amount_usd, deal.amount_usd
+    """Status moved forward (or to/from failed), the amount became known or changed, or
+    the deal was confirmed since it was sent."""
+    return (
+        _status_moved(sent.status, deal.status)
+        or _amount_changed(sent.amount_usd, deal.amount_usd)
+        or (deal.is_confirmed and not sent.confirmed)
     )
 
 
@@ -309,7 +332,7 @@ def matches_filters(
         return False
     if settings.min_amount_usd is not None and not _big_enough(deal, settings):
         return False
-    return not settings.entities or _of_interest(deal, settings.entities, ancestors)
+    return not settings.entities or of_interest(deal, settings.entities, ancestors)
 
 
 def _big_enough(deal: DealEntry, settings: DigestSettings) -> bool:
@@ -318,9 +341,10 @@ def _big_enough(deal: DealEntry, settings: DigestSettings) -> bool:
     return deal.amount_usd >= (settings.min_amount_usd or 0)
 
 
-def _of_interest(
+def of_interest(
     deal: DealEntry, wanted: Iterable[str], ancestors: Mapping[str, tuple[str, ...]]
 ) -> bool:
+    """A party of the deal is one of `wanted`, or a child of one (Azure for Microsoft)."""
     wanted_folded = {name.casefold() for name in wanted}
     for party in deal.parties:
         family = (party.name, *ancestors.get(party.name, ()))
@@ -371,6 +395,7 @@ def digest_from_dict(data: Mapping[str, Any]) -> Digest:
         period_start=_when(data.get("period_start")),
         watermark=_when(data.get("watermark")),
         entries=tuple(_entry_from_dict(e) for e in data.get("entries", ())),
+        kind=data.get("kind", "digest"),
     )
 
 
@@ -388,6 +413,10 @@ def _entry_from_dict(data: Mapping[str, Any]) -> DealEntry:
         previous=SentDeal(**{**previous, "sent_at": _when(previous["sent_at"])})
         if previous
         else None,
+        confirmed_by=data.get("confirmed_by"),
+        confirmed_at=_when(data.get("confirmed_at")),
+        confirmed_url=data.get("confirmed_url"),
+        alerted_at=_when(data.get("alerted_at")),
     )
 
 

@@ -48,6 +48,7 @@ class RenderedDigest:
     markdown: str
     text: str
     html: str
+    kind: str = "digest"  # digest | alert
 
 
 def render(digest: Digest, prefix: str = "newsmon") -> RenderedDigest:
@@ -58,6 +59,7 @@ def render(digest: Digest, prefix: str = "newsmon") -> RenderedDigest:
         render_markdown(digest),
         render_text(digest),
         render_html(digest),
+        digest.kind,
     )
 
 
@@ -65,7 +67,14 @@ def render(digest: Digest, prefix: str = "newsmon") -> RenderedDigest:
 
 
 def subject(digest: Digest, prefix: str = "newsmon") -> str:
-    return f"{prefix}: {counts_label(digest)} — {day_label(digest.created)}"
+    alert = "ALERT " if digest.kind == "alert" else ""
+    return f"{prefix}: {alert}{counts_label(digest)} — {day_label(digest.created)}"
+
+
+def title(digest: Digest) -> str:
+    """'Deal digest — 4 Mar 2025', or 'Deal alert — …' for an alert."""
+    name = "Deal alert" if digest.kind == "alert" else "Deal digest"
+    return f"{name} — {day_label(digest.created)}"
 
 
 def counts_label(digest: Digest) -> str:
@@ -79,6 +88,8 @@ def counts_label(digest: Digest) -> str:
 
 
 def period_label(digest: Digest) -> str:
+    if digest.kind == "alert":
+        return "the articles of the latest ingest"
     if digest.period_start is None:
         return "all articles stored so far"
     return f"articles stored since {digest.period_start:%Y-%m-%d %H:%M} UTC"
@@ -136,6 +147,18 @@ def seen_label(entry: DealEntry) -> str:
     return f"{seen} · background only" if entry.background_only else seen
 
 
+def confirmed_note(entry: DealEntry) -> str:
+    """'Confirmed by Microsoft newsroom on 5 Mar 2025', or '' when unconfirmed."""
+    if entry.confirmed_at is None:
+        return ""
+    source = entry.confirmed_by or "a primary source"
+    return f"Confirmed by {source} on {day_label(entry.confirmed_at)}"
+
+
+def alerted_note(entry: DealEntry) -> str:
+    return f"already alerted on {day_label(entry.alerted_at)}" if entry.alerted_at else ""
+
+
 def update_note(entry: DealEntry) -> str:
     """'status in talks → announced; amount undisclosed → $2 billion' for an update."""
     previous = entry.previous
@@ -147,6 +170,8 @@ def update_note(entry: DealEntry) -> str:
     if previous.amount_usd != entry.amount_usd:
         before = amount_label(previous.amount_text, None, previous.amount_usd)
         changes.append(f"amount {before} → {entry_amount(entry)}")
+    if entry.is_confirmed and not previous.confirmed:
+        changes.append("confirmed by a primary source")
     return "; ".join(changes) or "changed"
 
 
@@ -185,7 +210,7 @@ def md_escape(text: str) -> str:
 
 
 def render_markdown(digest: Digest) -> str:
-    lines = [f"# Deal digest — {day_label(digest.created)}", ""]
+    lines = [f"# {title(digest)}", ""]
     lines.append(f"{counts_label(digest).capitalize()} from {period_label(digest)}.")
     if digest.entries:
         lines += ["", *_markdown_chart(digest)]
@@ -201,6 +226,13 @@ def _markdown_chart(digest: Digest) -> list[str]:
 
 
 def _markdown_entry(number: int, entry: DealEntry) -> list[str]:
+    if entry.alerted_at is not None:
+        return [
+            f"## {number}. {md_escape(headline(entry))}",
+            "",
+            f"**{md_escape(entry_amount(entry))}** · {status_label(entry.status)}"
+            f" · *{alerted_note(entry)}*",
+        ]
     marker = "**UPDATE** " if entry.is_update else ""
     lines = [
         f"## {number}. {marker}{md_escape(headline(entry))}",
@@ -210,6 +242,8 @@ def _markdown_entry(number: int, entry: DealEntry) -> list[str]:
     ]
     if entry.is_update:
         lines += ["", f"*Update: {md_escape(update_note(entry))}*"]
+    if entry.is_confirmed:
+        lines += ["", f"**{md_escape(confirmed_note(entry))}**" + _md_link(entry.confirmed_url)]
     lines += ["", f"Parties: {md_escape(parties_label(entry))}"]
     lines += ["", f"> {md_escape(_clip(entry.evidence))}", ""]
     lines += [f"Sources ({len(entry.sources)}):", *(_markdown_source(s) for s in entry.sources)]
@@ -223,6 +257,11 @@ def _markdown_source(source: DealSource) -> str:
     return f"- {link} — {md_escape(outlet(source))}, {day_label(source.published)}"
 
 
+def _md_link(url: str | None) -> str:
+    safe = safe_url(url or "")
+    return f": <{_link_target(safe)}>" if safe else ""
+
+
 def _link_target(url: str) -> str:
     # inside <...> a markdown link target may hold anything but <, > and line breaks
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~.-_")
@@ -232,7 +271,7 @@ def _link_target(url: str) -> str:
 
 
 def render_text(digest: Digest) -> str:
-    lines = [f"Deal digest — {day_label(digest.created)}"]
+    lines = [title(digest)]
     lines.append(f"{counts_label(digest).capitalize()} from {period_label(digest)}.")
     for number, entry in enumerate(digest.entries, 1):
         lines += ["", *_text_entry(number, entry)]
@@ -241,6 +280,11 @@ def render_text(digest: Digest) -> str:
 
 
 def _text_entry(number: int, entry: DealEntry) -> list[str]:
+    if entry.alerted_at is not None:
+        return [
+            f"{number}. {headline(entry)}",
+            f"   {entry_amount(entry)} · {status_label(entry.status)} · {alerted_note(entry)}",
+        ]
     marker = "[UPDATE] " if entry.is_update else ""
     lines = [
         f"{number}. {marker}{headline(entry)}",
@@ -248,6 +292,8 @@ def _text_entry(number: int, entry: DealEntry) -> list[str]:
     ]
     if entry.is_update:
         lines.append(f"   Update: {update_note(entry)}")
+    if entry.is_confirmed:
+        lines.append(f"   {confirmed_note(entry)}: {entry.confirmed_url or ''}".rstrip(": "))
     lines += [f"   Parties: {parties_label(entry)}", f"   “{_clip(entry.evidence)}”", "   Sources:"]
     for source in entry.sources:
         lines.append(
@@ -269,8 +315,7 @@ def _e(text: object) -> str:
 
 def render_html(digest: Digest) -> str:
     body = [
-        f'<h1 style="{_FONT}font-size:22px;margin:0 0 8px;color:#1f2328;">'
-        f"Deal digest — {_e(day_label(digest.created))}</h1>",
+        f'<h1 style="{_FONT}font-size:22px;margin:0 0 8px;color:#1f2328;">{_e(title(digest))}</h1>',
         f'<p style="{_FONT}font-size:14px;color:#57606a;margin:0 0 16px;">'
         f"{_e(counts_label(digest).capitalize())} from {_e(period_label(digest))}.</p>",
     ]
@@ -340,10 +385,22 @@ def _html_entry(number: int, entry: DealEntry) -> str:
         f"<strong>{_e(entry_amount(entry))}</strong> &nbsp;{badge} &nbsp;"
         f'<span style="color:#57606a;">{_e(seen_label(entry))}</span></p>',
     ]
+    if entry.alerted_at is not None:
+        parts += [
+            f'<p style="{_FONT}font-size:13px;margin:0 0 6px;color:#57606a;">'
+            f"<em>{_e(alerted_note(entry).capitalize())}</em></p>",
+            "</div>",
+        ]
+        return "\n".join(parts)
     if entry.is_update:
         parts.append(
             f'<p style="{_FONT}font-size:13px;margin:0 0 6px;color:#9a6700;">'
             f"Update: {_e(update_note(entry))}</p>"
+        )
+    if entry.is_confirmed:
+        parts.append(
+            f'<p style="{_FONT}font-size:13px;margin:0 0 6px;color:#1a7f37;">'
+            f"<strong>{_e(confirmed_note(entry))}</strong>{_html_link(entry.confirmed_url)}</p>"
         )
     parts += [
         f'<p style="{_FONT}font-size:13px;margin:0 0 6px;color:#57606a;">'
@@ -356,6 +413,11 @@ def _html_entry(number: int, entry: DealEntry) -> str:
         "</div>",
     ]
     return "\n".join(parts)
+
+
+def _html_link(url: str | None) -> str:
+    safe = safe_url(url or "")
+    return f' — <a href="{_e(safe)}" style="color:#0969da;">source</a>' if safe else ""
 
 
 def _html_source(source: DealSource) -> str:
@@ -377,7 +439,7 @@ def slack_payload(digest: Digest, prefix: str = "newsmon") -> dict[str, Any]:
     """A Slack-compatible message: `text` for notifications, `blocks` for the body."""
     summary = f"{counts_label(digest).capitalize()} from {period_label(digest)}."
     blocks = [
-        {"type": "header", "text": _plain(f"Deal digest — {day_label(digest.created)}")},
+        {"type": "header", "text": _plain(title(digest))},
         {"type": "section", "text": _mrkdwn(slack_escape(summary))},
     ]
     shown = digest.entries[:SLACK_MAX_DEALS]
@@ -403,8 +465,13 @@ def _slack_entry(number: int, entry: DealEntry) -> dict[str, str]:
         f"*{number}. {slack_escape(headline(entry))}*",
         f"{slack_escape(entry_amount(entry))} · {status_label(entry.status)}",
     ]
+    if entry.alerted_at is not None:
+        lines.append(f"_{alerted_note(entry)}_")
+        return _mrkdwn("\n".join(lines))
     if entry.is_update:
         lines.append(f":arrows_counterclockwise: *Update:* {slack_escape(update_note(entry))}")
+    if entry.is_confirmed:
+        lines.append(f":white_check_mark: {slack_escape(confirmed_note(entry))}")
     lines.append(f"> {slack_escape(_clip(entry.evidence, 500))}")
     sources = " · ".join(_slack_source(s) for s in entry.sources[:5])
     extra = len(entry.sources) - 5
@@ -422,9 +489,9 @@ def _slack_source(source: DealSource) -> str:
 def json_payload(digest: Digest, prefix: str = "newsmon") -> dict[str, Any]:
     """A generic JSON document: the digest as data, with its subject and counts."""
     return {
-        "kind": "newsmon.digest",
+        **digest_as_dict(digest),
+        "kind": f"newsmon.{digest.kind}",
         "subject": subject(digest, prefix),
         "deals": len(digest.entries),
         "updates": digest.updates,
-        **digest_as_dict(digest),
     }

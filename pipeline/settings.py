@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.alerts import AlertSettings
 from pipeline.digest import DigestSettings
 
 DEFAULT_CONFIG = Path("newsmon.toml")
@@ -207,10 +208,19 @@ class ScheduleSettings(_Section):
         return value
 
 
+SourceKind = Literal["official", "filing", "press", "search"]
+
+
 class FeedSettings(_Section):
     name: str = Field(min_length=1)
     url: str = Field(min_length=1)
     enabled: bool = True
+    # official: a company's newsroom or blog; filing: regulatory filings (SEC 8-K);
+    # press: an outlet; search: a news-search or alert feed.
+    kind: SourceKind = "press"
+    # For official and filing sources: the companies whose source it is. A deal that such a
+    # source states, with one of these (or their children) among its parties, is confirmed.
+    entities: tuple[str, ...] = ()
 
     @field_validator("url")
     @classmethod
@@ -222,6 +232,22 @@ class FeedSettings(_Section):
         return value
 
 
+class FocusSettings(_Section):
+    """`[focus]`: the entities the monitoring is about. An article that names none of them
+    (nor their products and subsidiaries, through the watchlist's parents) is kept as an
+    off-topic article and not counted; none listed: every article is on topic."""
+
+    entities: tuple[str, ...] = ()
+    keep_off_topic_text: bool = False  # store the text of off-topic articles too
+
+    @field_validator("entities")
+    @classmethod
+    def _once_each(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name.strip() for name in value):
+            raise ValueError("an entity name is empty")
+        return tuple(dict.fromkeys(value))
+
+
 class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     http: HttpSettings = HttpSettings()
@@ -231,6 +257,8 @@ class Settings(_Section):
     tagging: TaggingSettings = TaggingSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     digest: DigestSettings = DigestSettings()
+    focus: FocusSettings = FocusSettings()
+    alerts: AlertSettings = AlertSettings()
     feeds: tuple[FeedSettings, ...] = ()
     source: Path | None = None  # the file these settings came from
 
@@ -243,6 +271,14 @@ class Settings(_Section):
                 raise ValueError(f"feed URL listed twice: {feed.url}")
             seen.add(feed.url)
         return value
+
+    @model_validator(mode="after")
+    def _alert_channels_configured(self) -> Settings:
+        if "email" in self.alerts.channels and "email" not in self.digest.channels:
+            email = self.digest.email
+            if not (email.host and email.sender and email.to):
+                raise ValueError("alerts by email need digest.email.host, from and to")
+        return self
 
 
 def load_settings(path: Path | str | None = None, env: dict[str, str] | None = None) -> Settings:

@@ -79,11 +79,12 @@ def read_period(db: Database, since: datetime | None = None, read_only: bool = F
     )
 
 
-def pending_digest(db: Database, read_only: bool = False) -> Pending | None:
+def pending_digest(db: Database, read_only: bool = False, kind: str = "digest") -> Pending | None:
+    """The oldest digest (or alert, with `kind="alert"`) some channel has not received."""
     with _connection(db, read_only) as con:
         if not _has_digests(con):
             return None
-        row = con.execute(sql("d_pending_digest")).fetchone()
+        row = con.execute(sql("d_pending_digest"), [kind]).fetchone()
     if row is None:
         return None
     _digest_id, channels, content, delivered = row
@@ -131,6 +132,9 @@ def _entry(row: dict[str, Any]) -> DealEntry:
         ),
         background_only=row["background_only"],
         name=row["name"],
+        confirmed_by=row["confirmed_by"],
+        confirmed_at=_utc(row["confirmed_at"]),
+        confirmed_url=row["confirmed_url"],
     )
 
 
@@ -175,6 +179,7 @@ def _insert(
                 [e.deal_key for e in digest.entries],
                 json.dumps(digest_as_dict(digest), ensure_ascii=False),
                 completed,
+                digest.kind,
             ],
         )
         bulk(con, "d_insert_digest_items", _item_rows(digest))
@@ -190,9 +195,46 @@ def _item_rows(digest: Digest) -> list[dict[str, Any]]:
             "status": e.status,
             "amount_usd": e.amount_usd,
             "amount_text": e.amount_text,
+            "confirmed": e.is_confirmed,
         }
         for rank, e in enumerate(digest.entries, 1)
     ]
+
+
+def read_alert_candidates(
+    db: Database, since: datetime
+) -> tuple[list[DealEntry], set[str], dict[str, str | None]]:
+    """What an alert built now needs, in one transaction: the deals with a sighting stored
+    after `since` (the ingest's start), which of them a digest or an alert has carried,
+    and the parents for roll-up."""
+    with db.transaction() as con:
+        rows = rows_as_dicts(con.execute(sql("d_candidates"), [since]))
+        keys = [r["deal_key"] for r in rows]
+        carried = {row[0] for row in con.execute(sql("d_carried_deals"), [keys]).fetchall()}
+        parents = dict(con.execute(sql("d_entity_parents")).fetchall())
+    return [_entry(row) for row in rows], carried, parents
+
+
+def open_alert(db: Database, alert: Digest, channels: Sequence[str]) -> None:
+    """Record an alert as pending, with its deals, before anything is sent: from then on
+    no other alert carries them, and a crash leaves it for the next run to finish."""
+    with db.transaction() as con:
+        con.execute(
+            sql("d_insert_digest"),
+            [
+                alert.digest_id,
+                alert.created,
+                alert.period_start,
+                None,
+                "pending",
+                list(channels),
+                [e.deal_key for e in alert.entries],
+                json.dumps(digest_as_dict(alert), ensure_ascii=False),
+                None,
+                "alert",
+            ],
+        )
+        bulk(con, "d_insert_digest_items", _item_rows(alert))
 
 
 def record_delivery(

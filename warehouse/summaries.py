@@ -8,6 +8,9 @@ and the deal keys they report — with `mark`, before and after it changes the r
 marks, in the same transaction. A reader therefore never sees a summary that disagrees
 with the tables, and a crash rolls the marks back with the write.
 
+Deals are confirmed by official and filing sources (`feeds.kind`): when those change,
+every deal is recomputed.
+
 A day is the unit because an article belongs to one day: per-day counts add up to weeks
 and to all time without counting an article twice. The roll-up to parents also depends
 on the watchlist's parent chains: when they change, every day is recomputed.
@@ -56,6 +59,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     if current != built:
         con.execute(query(con, "s_mark_all_days"))
         con.execute(query(con, "s_set_rollup_fingerprint"))
+    current, built = con.execute(query(con, "s_sources_fingerprint")).fetchone()
+    if current != built:  # a feed became (or stopped being) an official source
+        con.execute(query(con, "s_set_sources_fingerprint"))
     days, deals = con.execute(query(con, "s_dirty")).fetchone()
     if days or deals:
         bounds = con.execute(query(con, "s_dirty_bounds")).fetchone()

@@ -1,4 +1,5 @@
 insert into digests (
-    digest_id, created, period_start, watermark, status, channels, deal_keys, content, completed
+    digest_id, created, period_start, watermark, status, channels, deal_keys, content, completed,
+    kind
 )
-values (?, ?, ?, ?, ?, ?, ?, ?, ?);
+values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);

@@ -1,8 +1,9 @@
--- The pending digest (channels still to reach), oldest first, with the channels done.
+-- The pending digest (channels still to reach), oldest first, with the channels done;
+-- `?` is the kind: 'digest', or 'alert' for a pending alert.
 with pending as (
     select digest_id, created, channels, content
     from digests
-    where status = 'pending'
+    where status = 'pending' and coalesce(kind, 'digest') = ?
 ),
 
 delivered as (

@@ -1,10 +1,13 @@
--- What the latest delivered digest said about each of these deals (`?`: a list of keys).
+-- What the latest delivered digest or alert said about each of these deals (`?`: a list
+-- of keys), and which kind it was.
 with sent as (
     select
         i.deal_key,
         i.status,
         i.amount_usd,
         i.amount_text,
+        coalesce(i.confirmed, false) as confirmed,
+        coalesce(d.kind, 'digest') as kind,
         d.digest_id,
         coalesce(d.completed, d.created) as sent_at,
         d.created
@@ -14,7 +17,7 @@ with sent as (
 ),
 
 final as (
-    select deal_key, status, amount_usd, amount_text, digest_id, sent_at
+    select deal_key, status, amount_usd, amount_text, digest_id, sent_at, kind, confirmed
     from sent
     qualify row_number() over (partition by deal_key order by created desc, digest_id) = 1
 )

@@ -1,10 +1,10 @@
 -- Articles of one batch. The first stored version of an article wins: a re-run changes nothing.
-insert into articles
+insert into articles by name
 select * from read_json(?, format = 'newline_delimited', columns = {
     article_id: 'varchar', url: 'varchar', canonical_url: 'varchar', feed_name: 'varchar',
     title: 'varchar', author: 'varchar', published: 'timestamptz', sitename: 'varchar',
     language: 'varchar', text: 'varchar', content_hash: 'varchar', raw_hash: 'varchar',
     duplicate_of: 'varchar', extractor_version: 'varchar', fetched_at: 'timestamptz',
-    stored_at: 'timestamptz', run_id: 'varchar'
+    stored_at: 'timestamptz', run_id: 'varchar', off_topic: 'boolean', story_id: 'varchar'
 })
 on conflict (article_id) do nothing;

@@ -1,3 +1,5 @@
 -- Mark every day (the parent chains changed: every roll-up may have).
 insert into summary_dirty_days
-select distinct day from article_dates
+select distinct cast(timezone('UTC', coalesce(published, fetched_at)) as date) as day
+from articles
+where duplicate_of is null

@@ -1,8 +1,8 @@
--- Recompute summary_entity_day for the marked days: per day, entity and kind, the
--- original articles that mention it and its mentions in all.
+-- Recompute summary_entity_day for the marked days: per day, entity, kind and topic, the
+-- original articles that mention it, the stories they start, and its mentions in all.
 delete from summary_entity_day where day in (select day from summary_dirty_days);
 
-insert into summary_entity_day
+insert into summary_entity_day by name
 with by_article as (
     select m.article_id, m.entity, m.kind, count(*) as mentions
     from dirty_mentions as m
@@ -14,7 +14,9 @@ final as (
         o.day,
         b.entity,
         b.kind,
+        o.on_topic,
         count(*) as articles,
+        count(*) filter (where o.starts_story) as stories,
         sum(b.mentions)::bigint as mentions,
         min(o.seen_at) as first_seen,
         max(o.seen_at) as last_seen

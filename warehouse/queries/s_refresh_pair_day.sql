@@ -3,7 +3,7 @@
 -- on entity_a skips most row groups.
 delete from summary_pair_day where day in (select day from summary_dirty_days);
 
-insert into summary_pair_day
+insert into summary_pair_day by name
 with named as (
     select distinct m.article_id, m.entity
     from dirty_mentions as m
@@ -15,6 +15,7 @@ final as (
         o.day,
         a.entity as entity_a,
         b.entity as entity_b,
+        o.on_topic,
         count(*) as articles,
         min(o.seen_at) as first_seen,
         max(o.seen_at) as last_seen

@@ -2,7 +2,7 @@
 -- an article counted once per parent however many of its children it names.
 delete from summary_rollup_day where day in (select day from summary_dirty_days);
 
-insert into summary_rollup_day
+insert into summary_rollup_day by name
 with rolled as (
     select m.article_id, coalesce(r.top_parent, m.entity) as entity, count(*) as mentions
     from dirty_mentions as m
@@ -11,7 +11,13 @@ with rolled as (
 ),
 
 final as (
-    select o.day, rolled.entity, count(*) as articles, sum(rolled.mentions)::bigint as mentions
+    select
+        o.day,
+        rolled.entity,
+        o.on_topic,
+        count(*) as articles,
+        count(*) filter (where o.starts_story) as stories,
+        sum(rolled.mentions)::bigint as mentions
     from rolled
     inner join dirty_originals as o on o.article_id = rolled.article_id
     group by all

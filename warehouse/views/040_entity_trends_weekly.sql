@@ -1,12 +1,16 @@
 -- Weekly article counts per entity, its share of voice (its articles over all
 -- entity-article pairs of orgs, products and projects that week), and the change in
 -- articles against the previous calendar week (0 articles when it was not mentioned).
+-- `stories` counts the stories started that week. On-topic articles only, unless the
+-- session asks for all (`set variable include_off_topic = true`).
 -- Read from summary_entity_week (kept current with every write: warehouse/summaries.py).
 create or replace view entity_trends_weekly as
 with weekly as (
-    select week, entity, sum(articles) as articles
+    select week, entity, sum(articles) as articles, sum(stories) as stories
     from summary_entity_week
-    where kind in ('org', 'product', 'project')
+    where
+        kind in ('org', 'product', 'project')
+        and (on_topic or coalesce(getvariable('include_off_topic'), false))
     group by all
 ),
 
@@ -27,7 +31,8 @@ final as (
         w.entity,
         w.articles::bigint as articles,
         round(w.articles / t.all_articles, 4) as share_of_voice,
-        (w.articles - coalesce(p.prev_articles, 0))::bigint as change_vs_prev_week
+        (w.articles - coalesce(p.prev_articles, 0))::bigint as change_vs_prev_week,
+        w.stories::bigint as stories
     from weekly as w
     inner join totals as t on t.week = w.week
     left join previous as p on p.week = w.week and p.entity = w.entity

@@ -1,8 +1,10 @@
--- When each entity was first mentioned, and in how many articles since.
+-- When each entity was first mentioned, and in how many articles since (on-topic ones,
+-- unless the session asks for all: `set variable include_off_topic = true`).
 create or replace view new_entities as
 with firsts as (
     select entity, min(first_seen) as first_seen, sum(articles)::bigint as articles
     from summary_entity_day
+    where on_topic or coalesce(getvariable('include_off_topic'), false)
     group by all
 ),
 
