@@ -20,7 +20,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.ingest import STORE_TASK
+from flows.tasks import STORE_TASK
 from pipeline.delivery import (
     DeliveryResult,
     DeliverySecrets,
@@ -132,7 +132,7 @@ def digest_flow(
     pending = prepare(db)
     if pending is not None:
         due = channels_due(pending.channels, pending.delivered, options.channels)
-        outcomes.append(_send_all(db, pending.digest, due, options, secrets, folder, True))
+        outcomes.append(send_all(db, pending.digest, due, options, secrets, folder, True))
         if outcomes[-1].status != "sent":
             return outcomes  # the watermark stays; the next run tries again
 
@@ -140,7 +140,7 @@ def digest_flow(
     digest = compose(period, options)
     if should_send(digest, options):
         record(db, digest, options.channels, period)
-        outcomes.append(_send_all(db, digest, options.channels, options, secrets, folder))
+        outcomes.append(send_all(db, digest, options.channels, options, secrets, folder))
     else:
         if digest.watermark != period.previous_watermark:
             record_empty(db, digest, period)
@@ -149,7 +149,7 @@ def digest_flow(
     return outcomes
 
 
-def _send_all(
+def send_all(
     db: Database,
     digest: Digest,
     channels: Sequence[str],
@@ -187,7 +187,7 @@ def _artifact(digest: Digest, outcome: DigestOutcome) -> None:
     table = f"| channel | result | detail |\n|---|---|---|\n{rows}\n" if rows else ""
     resumed = " (re-sent: some channels failed before)" if outcome.resumed else ""
     create_markdown_artifact(
-        key="deal-digest",
+        key="deal-alert" if digest.kind == "alert" else "deal-digest",
         markdown=f"{render_markdown(digest)}\n## Delivery: {outcome.status}{resumed}\n\n{table}",
         description=f"newsmon digest: {counts_label(digest)}",
     )

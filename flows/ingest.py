@@ -20,7 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
@@ -31,42 +31,26 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from flows.alerts import check_alerts, send_alerts
+from flows.tasks import STORE_TASK
 from pipeline.crawl import crawl, process_pages
 from pipeline.dedup import find_duplicates
 from pipeline.extract import Extractor, WorkerTagging
 from pipeline.feeds import poll_feed
 from pipeline.fetch import Politeness, open_client
+from pipeline.focus import Focus, compile_focus, is_on_topic
 from pipeline.records import Crawl, FeedEntry, FeedState, FetchedPage, PollResult
 from pipeline.settings import ComputeSettings, Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import search, store
-from warehouse.db import Database, StoreBusy, open_database
+from warehouse.db import Database, open_database
 from warehouse.store import Batch, RunCounts
 
 log = logging.getLogger(__name__)
 # Entries done so far, for a progress bar (the CLI listens; nothing else does).
 progress = logging.getLogger("newsmon.progress")
 progress.propagate = False
-
-
-def _busy(task, task_run, state) -> bool:
-    """Retry a store task only when another process held the database too long."""
-    try:
-        state.result()
-    except StoreBusy:
-        return True
-    except Exception:
-        return False
-    return False
-
-
-STORE_TASK = {
-    "cache_policy": NONE,
-    "retries": 2,
-    "retry_delay_seconds": 5,
-    "retry_condition_fn": _busy,
-}
 
 
 @dataclass
@@ -133,20 +117,35 @@ async def extract_tag(stages: Stages, pages: Sequence[FetchedPage]) -> Crawl:
 
 
 @task(**STORE_TASK)
-async def save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> dict[str, str]:
+async def save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Batch:
     """Dedup and write one chunk in one transaction, in a thread: the event loop goes on
     fetching the next chunk meanwhile."""
     return await asyncio.to_thread(_save, stages, entries, found)
 
 
-def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> dict[str, str]:
+def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Batch:
     articles = found.articles
-    originals = store.originals_by_hash(stages.db, (a.content_hash for a in articles))
-    duplicates = find_duplicates(articles, originals)
-    batch = Batch(entries, articles, duplicates, found.failures, found.raw, found.tagged)
+    known = store.known_originals(stages.db, (a.content_hash for a in articles))
+    duplicates = find_duplicates(articles, {h: ids[0] for h, ids in known.items()})
+    tags = {t.article_id: t for t in found.tagged}
+    off_topic = frozenset(
+        a.article_id for a in articles if not is_on_topic(tags.get(a.article_id), stages.focus)
+    )
+    batch = Batch(
+        entries,
+        articles,
+        duplicates,
+        found.failures,
+        found.raw,
+        found.tagged,
+        off_topic,
+        stages.settings.focus.keep_off_topic_text,
+        found.signatures,
+        dict(known.values()),
+    )
     keep_raw = stages.settings.storage.keep_raw_html
     store.store_batch(stages.db, stages.run_id, batch, stages.feed_names, keep_raw)
-    return batch.duplicates
+    return batch
 
 
 @task(**STORE_TASK)
@@ -165,19 +164,24 @@ def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
 async def ingest_flow(config: str | None = None, settings: Settings | None = None) -> IngestResult:
     """Poll every due feed, fetch and extract new entries, store them. Safe to re-run."""
     settings = settings or load_settings(config)
+    check_alerts(settings)  # a channel that cannot work fails now, not after the ingest
     db = open_database(settings.storage)
     run_id = uuid.uuid4().hex
     counts = RunCounts()
     watchlist = load_tagging_watchlist(settings.tagging)
+    focus = compile_focus(settings.focus, watchlist)
+    started = datetime.now(UTC)
     feeds = prepare(db, settings, run_id, quote(watchlist))
     feed_names = {state.url: name for name, state in feeds}
     try:
-        await _run(db, settings, run_id, feeds, feed_names, counts, watchlist)
+        await _run(db, settings, run_id, feeds, feed_names, counts, watchlist, focus)
         reindex(db)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise
     finish(db, run_id, counts, "completed")
+    if settings.alerts.enabled:
+        send_alerts(db, settings, started)
     await _report(run_id, db.label, counts)
     return IngestResult(run_id, db.label, counts)
 
@@ -194,11 +198,17 @@ class Stages:
     client: httpx.AsyncClient
     politeness: Politeness
     extractor: Extractor
+    focus: Focus = field(default_factory=Focus)
 
 
 @asynccontextmanager
 async def open_stages(
-    db: Database, settings: Settings, run_id: str, feed_names: dict[str, str], watchlist: Watchlist
+    db: Database,
+    settings: Settings,
+    run_id: str,
+    feed_names: dict[str, str],
+    watchlist: Watchlist,
+    focus: Focus | None = None,
 ) -> AsyncIterator[Stages]:
     limits = settings.ingest
     async with open_client(settings.http) as client:
@@ -218,6 +228,7 @@ async def open_stages(
                 client,
                 Politeness(settings.http),
                 extractor,
+                focus or compile_focus(settings.focus, watchlist),
             )
 
 
@@ -305,8 +316,8 @@ async def _store(
     stages: Stages, chunk: Sequence[FeedEntry], running: Awaitable[Crawl], counts: RunCounts
 ) -> int:
     found = await running
-    duplicates = await save(quote(stages), quote(chunk), quote(found))
-    _count_batch(counts, found, duplicates)
+    batch = await save(quote(stages), quote(chunk), quote(found))
+    _count_batch(counts, found, batch)
     return len(chunk)
 
 
@@ -318,8 +329,9 @@ async def _run(
     feed_names: dict[str, str],
     counts: RunCounts,
     watchlist: Watchlist,
+    focus: Focus,
 ) -> None:
-    async with open_stages(db, settings, run_id, feed_names, watchlist) as stages:
+    async with open_stages(db, settings, run_id, feed_names, watchlist, focus) as stages:
         polls = await poll(
             stages.client, stages.politeness, quote(feeds), settings.ingest.max_items_per_feed
         )
@@ -339,10 +351,11 @@ def _count_polls(counts: RunCounts, polls: list[tuple[str, PollResult]]) -> None
             counts.error_kinds[kind] = counts.error_kinds.get(kind, 0) + 1
 
 
-def _count_batch(counts: RunCounts, found: Crawl, duplicates: dict) -> None:
+def _count_batch(counts: RunCounts, found: Crawl, batch: Batch) -> None:
     counts.pages_fetched += found.fetched
-    counts.articles_stored += len(found.articles) - len(duplicates)
-    counts.duplicates += len(duplicates)
+    counts.articles_stored += len(found.articles) - len(batch.duplicates)
+    counts.duplicates += len(batch.duplicates)
+    counts.off_topic += len(batch.off_topic - batch.duplicates.keys())
     counts.add_errors(found.failures)
 
 

@@ -26,7 +26,7 @@ import trafilatura
 from pebble import ProcessPool
 from pebble.common import ProcessExpired
 
-from pipeline import dedup
+from pipeline import dedup, stories
 from pipeline.records import Article, Extracted, FetchedPage, FetchFailure
 from pipeline.tagging.tagger import tag
 from pipeline.tagging.watchlist import Watchlist
@@ -157,13 +157,15 @@ _worker_tagging: WorkerTagging | None = None
 
 
 def process_page(page: FetchedPage, min_chars: int) -> Extracted:
-    """A worker's whole job for one page: gzip it, extract it, tag the article.
+    """A worker's whole job for one page: gzip it, extract it, sign it for near-duplicate
+    stories, tag the article.
 
     Tagging here, not in the ingest process, puts it on every core beside extraction."""
     raw = Extracted(page.url, dedup.raw_hash(page.body), gzip.compress(page.body, 1, mtime=0))
     found = _extract_or_failure(page, min_chars)
     if isinstance(found, FetchFailure):
         return replace(raw, failure=found)
+    raw = replace(raw, signature=stories.signature(found.text))
     if _worker_tagging is None:
         return replace(raw, article=found)
     try:

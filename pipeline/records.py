@@ -95,6 +95,14 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class StorySignature:
+    """An article's MinHash signature (`pipeline/stories.py`) and its LSH band keys."""
+
+    minhash: tuple[int, ...]
+    bands: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """What the extraction workers make of one fetched page: the article and its tags, or
     the reason there is none; and the page as fetched, gzipped, kept so that a better
@@ -106,6 +114,7 @@ class Extracted:
     article: Article | None = None
     tagged: TaggedArticle | None = None  # None: no article, or no tagging asked for
     failure: FetchFailure | None = None  # why there is no article, or no tags
+    signature: StorySignature | None = None  # for near-duplicate stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +132,15 @@ class Crawl:
     @property
     def tagged(self) -> list[TaggedArticle]:
         return [e.tagged for e in self.extracted if e.tagged is not None]
+
+    @property
+    def signatures(self) -> dict[str, StorySignature]:
+        """article_id -> its story signature."""
+        return {
+            e.article.article_id: e.signature
+            for e in self.extracted
+            if e.article is not None and e.signature is not None
+        }
 
     @property
     def failures(self) -> list[FetchFailure]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import stories
 from pipeline.dedup import canonical_url
 from pipeline.health import FeedHealth, assess
 from pipeline.records import (
@@ -25,6 +26,7 @@ from pipeline.records import (
     FeedState,
     FetchFailure,
     PollResult,
+    StorySignature,
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
@@ -44,6 +46,7 @@ class RunCounts:
     pages_fetched: int = 0
     articles_stored: int = 0
     duplicates: int = 0
+    off_topic: int = 0
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
 
@@ -67,7 +70,17 @@ def sync_feeds(db: Database, feeds: Sequence[FeedSettings], source: str = "confi
 def _write_feeds(
     con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedSettings], source: str = "config"
 ) -> None:
-    rows = [{"name": f.name, "url": f.url, "source": source, "enabled": f.enabled} for f in feeds]
+    rows = [
+        {
+            "name": f.name,
+            "url": f.url,
+            "source": source,
+            "enabled": f.enabled,
+            "kind": f.kind,
+            "entities": list(f.entities),
+        }
+        for f in feeds
+    ]
     bulk(con, "upsert_feeds", unique_by(rows, "name"))
 
 
@@ -206,9 +219,14 @@ def pending_entries(db: Database, limit: int, max_attempts: int = 3) -> list[Fee
 
 def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
     """content hash -> article_id of the stored original with that text."""
+    return {h: original for h, (original, _) in known_originals(db, hashes).items()}
+
+
+def known_originals(db: Database, hashes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """content hash -> (article_id, story_id) of the stored original with that text."""
     with db.transaction() as con:
         rows = con.execute(sql("originals_by_hash"), [sorted(set(hashes))]).fetchall()
-    return dict(rows)
+    return {h: (original, story) for h, original, story in rows}
 
 
 @dataclass(frozen=True)
@@ -221,6 +239,10 @@ class Batch:
     failures: Sequence[FetchFailure]
     raw: Mapping[str, bytes] = field(default_factory=dict)  # raw_hash -> the page, gzipped
     tagged: Sequence[TaggedArticle] = ()  # tags of the originals (duplicates share them)
+    off_topic: frozenset[str] = frozenset()  # article_ids that name no focus entity
+    keep_off_topic_text: bool = False
+    signatures: Mapping[str, StorySignature] = field(default_factory=dict)  # for stories
+    stories: Mapping[str, str] = field(default_factory=dict)  # stored original -> its story
 
 
 def store_batch(
@@ -230,12 +252,14 @@ def store_batch(
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
     now = datetime.now(UTC)
-    articles = unique_by(
-        (_article_row(a, batch.duplicates, feed_names, run_id, now) for a in batch.articles),
-        "article_id",
-    )
     with db.transaction() as con:
+        story_of, signed = _assign_stories(con, batch)
+        articles = unique_by(
+            (_article_row(a, batch, story_of, feed_names, run_id, now) for a in batch.articles),
+            "article_id",
+        )
         bulk(con, "insert_articles", articles)
+        _write_signatures(con, signed, story_of)
         bulk(con, "update_entries", _entry_updates(batch))
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
@@ -243,14 +267,77 @@ def store_batch(
         summaries.refresh(con)
 
 
+def _assign_stories(
+    con: duckdb.DuckDBPyConnection, batch: Batch
+) -> tuple[dict[str, str], list[tuple[str, datetime, StorySignature]]]:
+    """article_id -> story_id for every article of the batch, and the new originals whose
+    signatures are to be stored. Originals on topic are compared with the stored articles
+    sharing an LSH band with them within the window of days (`pipeline/stories.py`); a
+    copy joins its original's story; anything else starts its own."""
+    new = [
+        (a.article_id, _seen_at(a), batch.signatures[a.article_id])
+        for a in batch.articles
+        if a.article_id not in batch.duplicates
+        and a.article_id not in batch.off_topic
+        and a.article_id in batch.signatures
+    ]
+    known = _story_candidates(con, new)
+    assigned = stories.assign_stories(new, known)
+    stored = {k.article_id for k in known}
+    story_of = {a.article_id: assigned.get(a.article_id, a.article_id) for a in batch.articles}
+    for copy, original in batch.duplicates.items():
+        story_of[copy] = story_of.get(original) or batch.stories.get(original, original)
+    return story_of, [n for n in new if n[0] not in stored]
+
+
+def _story_candidates(
+    con: duckdb.DuckDBPyConnection, new: Sequence[tuple[str, datetime, StorySignature]]
+) -> list[stories.Known]:
+    if not new:
+        return []
+    lo = min(seen for _, seen, _ in new) - stories.WINDOW
+    hi = max(seen for _, seen, _ in new) + stories.WINDOW
+    keys = sorted({key for _, _, sig in new for key in sig.bands})
+    rows = con.execute(sql("story_candidates"), [keys, lo, hi]).fetchall()
+    return [
+        stories.Known(article_id, story_id, StorySignature(tuple(minhash), ()))
+        for article_id, story_id, minhash in rows
+    ]
+
+
+def _write_signatures(
+    con: duckdb.DuckDBPyConnection,
+    signed: Sequence[tuple[str, datetime, StorySignature]],
+    story_of: Mapping[str, str],
+) -> None:
+    signatures = [
+        {"article_id": i, "story_id": story_of[i], "seen_at": seen, "signature": list(s.minhash)}
+        for i, seen, s in signed
+    ]
+    bands = [
+        {"band_key": key, "article_id": i, "seen_at": seen}
+        for i, seen, s in signed
+        for key in s.bands
+    ]
+    bulk(con, "insert_story_signatures", signatures)
+    bulk(con, "insert_story_bands", bands)
+
+
+def _seen_at(article: Article) -> datetime:
+    return article.published or article.fetched_at
+
+
 def _article_row(
     article: Article,
-    duplicates: dict[str, str],
+    batch: Batch,
+    story_of: Mapping[str, str],
     feed_names: dict[str, str],
     run_id: str,
     now: datetime,
 ) -> dict:
-    original = duplicates.get(article.article_id)
+    original = batch.duplicates.get(article.article_id)
+    off_topic = article.article_id in batch.off_topic
+    keep_text = not original and (not off_topic or batch.keep_off_topic_text)
     return {
         "article_id": article.article_id,
         "url": article.url,
@@ -261,7 +348,7 @@ def _article_row(
         "published": article.published,
         "sitename": article.sitename,
         "language": article.language,
-        "text": None if original else article.text,
+        "text": article.text if keep_text else None,
         "content_hash": article.content_hash,
         "raw_hash": article.raw_hash,
         "duplicate_of": original,
@@ -269,6 +356,8 @@ def _article_row(
         "fetched_at": article.fetched_at,
         "stored_at": now,
         "run_id": run_id,
+        "off_topic": off_topic,
+        "story_id": story_of.get(article.article_id, original or article.article_id),
     }
 
 
@@ -287,6 +376,7 @@ def _entry_updates(batch: Batch) -> list[dict]:
             outcome[key]["error"] = f"{failure.stage}:{failure.kind}: {failure.message}"[:500]
     for article in batch.articles:
         state = "duplicate" if article.article_id in batch.duplicates else "stored"
+        state = "off_topic" if article.article_id in batch.off_topic else state
         outcome[entry_key(article.url)] = {
             "entry_key": entry_key(article.url),
             "state": state,
@@ -342,6 +432,7 @@ def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "comp
                 c.articles_stored,
                 c.duplicates,
                 c.errors,
+                c.off_topic,
                 run_id,
             ],
         )

@@ -9,6 +9,9 @@ alter table feeds add column entities varchar[];
 -- Focus: an article that names no focus entity (with roll-up) is kept, marked off topic,
 -- its text not stored unless `[focus] keep_off_topic_text`. Views count on-topic ones.
 alter table articles add column off_topic boolean default false;
+-- How many of a run's articles were off topic.
+alter table ingest_runs add column off_topic integer default 0;
+
 -- Near-duplicate stories: the article that started the story this one belongs to (itself
 -- for the first; a syndicated copy has its original's).
 alter table articles add column story_id varchar;
