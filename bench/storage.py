@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import ROOT
+from pipeline.alerts import AlertSettings
 from pipeline.dedup import article_id, canonical_url, content_hash
 from pipeline.records import Article, FeedEntry, TaggedArticle
 from pipeline.settings import FeedSettings, Settings, StorageSettings, load_settings
@@ -176,7 +177,10 @@ def seed_settings(storage: StorageSettings, base: str) -> Settings:
         FeedSettings(name="seed-atom", url=f"{base}/feeds/atom.xml"),
     )
     ingest = settings.ingest.model_copy(update={"extract_workers": 1})
-    return settings.model_copy(update={"storage": storage, "feeds": feeds, "ingest": ingest})
+    alerts = AlertSettings()  # the demo's would write beside the project
+    return settings.model_copy(
+        update={"storage": storage, "feeds": feeds, "ingest": ingest, "alerts": alerts}
+    )
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -35,6 +35,7 @@ from rich.text import Text  # noqa: E402
 
 from flows.cli_analysis import register as register_analysis  # noqa: E402
 from flows.cli_digest import register as register_digest  # noqa: E402
+from pipeline.digest import output_folder  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
 from warehouse import store  # noqa: E402
 from warehouse.db import Database, StoreError, open_database  # noqa: E402
@@ -167,10 +168,23 @@ def demo(
         feeds = (
             FeedSettings(name="seed-rss", url=f"{base}/feeds/rss.xml"),
             FeedSettings(name="seed-atom", url=f"{base}/feeds/atom.xml"),
+            # the newsroom of a party to the Stargate venture: it confirms that deal
+            FeedSettings(
+                name="seed-official",
+                url=f"{base}/feeds/official.xml",
+                kind="official",
+                entities=("OpenAI",),
+            ),
         )
         _run_ingest(settings.model_copy(update={"feeds": feeds}))
-    rows = store.read(_db(settings), "table_counts")
-    console.print(_table("rows stored", rows))
+    db = _db(settings)
+    console.print(_table("rows stored", store.read(db, "table_counts")))
+    confirmed = store.read(db, "confirmed_deals")
+    if confirmed:
+        console.print(_table("deals confirmed by a primary source", confirmed))
+    folder = output_folder(settings.digest.file.folder, settings.source)
+    for alert in sorted(folder.glob("alert-*.md")) if settings.alerts.enabled else ():
+        console.print(f"alert written: [bold]{alert.resolve()}[/]", highlight=False)
 
 
 @app.command()

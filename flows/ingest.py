@@ -180,8 +180,8 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
         finish(db, run_id, counts, "failed")
         raise
     finish(db, run_id, counts, "completed")
-    if settings.alerts.enabled:
-        send_alerts(db, settings, started)
+    if settings.alerts.enabled:  # in a thread: its tasks and artifacts are synchronous
+        await asyncio.to_thread(send_alerts, db, settings, started)
     await _report(run_id, db.label, counts)
     return IngestResult(run_id, db.label, counts)
 

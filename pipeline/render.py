@@ -216,7 +216,7 @@ def render_markdown(digest: Digest) -> str:
         lines += ["", *_markdown_chart(digest)]
     for number, entry in enumerate(digest.entries, 1):
         lines += ["", *_markdown_entry(number, entry)]
-    lines += ["", "---", f"digest `{digest.digest_id}`", ""]
+    lines += ["", "---", f"{digest.kind} `{digest.digest_id}`", ""]
     return "\n".join(lines)
 
 
@@ -275,7 +275,7 @@ def render_text(digest: Digest) -> str:
     lines.append(f"{counts_label(digest).capitalize()} from {period_label(digest)}.")
     for number, entry in enumerate(digest.entries, 1):
         lines += ["", *_text_entry(number, entry)]
-    lines += ["", f"-- digest {digest.digest_id}", ""]
+    lines += ["", f"-- {digest.kind} {digest.digest_id}", ""]
     return "\n".join(lines)
 
 
@@ -324,7 +324,7 @@ def render_html(digest: Digest) -> str:
     body += [_html_entry(n, e) for n, e in enumerate(digest.entries, 1)]
     body.append(
         f'<p style="{_FONT}font-size:11px;color:#8c959f;margin:24px 0 0;">'
-        f"newsmon digest {_e(digest.digest_id)}</p>"
+        f"newsmon {_e(digest.kind)} {_e(digest.digest_id)}</p>"
     )
     return _html_page(digest, "\n".join(body))
 

@@ -23,6 +23,11 @@ What it writes (``site/`` is served as the web root, e.g. ``http://127.0.0.1:<po
 - ``feeds/rss.xml`` (RSS 2.0, the two originals, one link carrying ``utm_`` tracking
   parameters) and ``feeds/atom.xml`` (Atom 1.0, the originals plus the copy); item links are
   root-relative so they resolve against whatever host serves the tree;
+- an official post of one of the parties to a seed deal (``seeds/official/stargate.txt``,
+  written by the newsmon team for these fixtures, not the company's words) on a fictional
+  newsroom, "OpenAI Newsroom" (``newsroom.openai.example``), with its own feed,
+  ``feeds/official.xml``: configured as an ``official`` source of OpenAI, it confirms the
+  Stargate joint venture that the AI Wire story reported;
 - ``robots.txt`` disallowing ``/private/``, with ``private/secret.html`` behind it;
 - ``index.html`` linking to the feeds and the pages.
 
@@ -136,6 +141,25 @@ SYNDICATED_STORY = Story(
 )
 ORIGINALS = (STARGATE_STORY, HYPERSCALER_STORY)
 ALL_STORIES = (*ORIGINALS, SYNDICATED_STORY)
+
+NEWSROOM = Outlet(
+    key="newsroom",
+    name="OpenAI Newsroom",
+    home="https://newsroom.openai.example/",
+    tagline="Official announcements (a seed fixture written by the newsmon team)",
+)
+OFFICIAL_STORY = Story(
+    seed="official/stargate.txt",
+    outlet=NEWSROOM,
+    path="/newsroom/2025/03/12/stargate-next-step.html",
+    title="Stargate takes its next step",
+    author="OpenAI",
+    section="Company",
+    published=datetime(2025, 3, 12, 10, 0, tzinfo=EDT),
+    modified=datetime(2025, 3, 12, 10, 0, tzinfo=EDT),
+    summary="OpenAI, Oracle and SoftBank form the Stargate Project joint venture.",
+)
+OFFICIAL_ENTITIES = ("OpenAI",)  # whose source the newsroom is (feeds.entities)
 
 # Chrome text that must never end up in extracted article text. Every phrase is written
 # into at least one page; the manifest lists them so tests can check both facts.
@@ -490,6 +514,59 @@ def render_ledger_page(story: Story, blocks: list) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ---- the official newsroom ---------------------------------------------------------------
+
+
+def render_newsroom_page(story: Story, blocks: list) -> str:
+    """The official post, in a plain newsroom's chrome."""
+    body = blocks[1:] if blocks and blocks[0] == ("h2", story.title) else blocks
+    lines = [
+        *render_head(story, "/static/newsroom.css"),
+        "<body>",
+        "  <!-- A seed fixture: team-written prose, not the company's own words. -->",
+        '  <header class="newsroom-header">',
+        f'    <a href="/">{escape(story.outlet.name)}</a>',
+        '    <nav><a href="/newsroom/">All news</a> <a href="/research/">Research</a></nav>',
+        "  </header>",
+        "  <main>",
+        "    <article>",
+        f"      <h1>{escape(story.title)}</h1>",
+        f'      <time datetime="{_iso(story.published)}">{_long_date(story.published)}</time>',
+        *render_blocks(body, "      "),
+        "    </article>",
+        "  </main>",
+        '  <footer class="newsroom-footer">',
+        f"    <p>{escape(story.outlet.tagline)}</p>",
+        "  </footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_official_rss() -> str:
+    """RSS 2.0 of the newsroom: the one official post."""
+    story = OFFICIAL_STORY
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<rss version="2.0">',
+        "  <channel>",
+        f"    <title>{_x(NEWSROOM.name)}</title>",
+        f"    <link>{NEWSROOM.home}</link>",
+        f"    <description>{_x(NEWSROOM.tagline)}</description>",
+        "    <item>",
+        f"      <title>{_x(story.title)}</title>",
+        f"      <link>{_x(story.path)}</link>",
+        f'      <guid isPermaLink="false">{_guid(story)}</guid>',
+        f"      <pubDate>{_rfc822(story.published)}</pubDate>",
+        f"      <description>{_x(story.summary)}</description>",
+        "    </item>",
+        "  </channel>",
+        "</rss>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # ---- feeds ------------------------------------------------------------------------------
 
 
@@ -661,6 +738,12 @@ def build_manifest() -> dict:
             "atom": {"path": "/feeds/atom.xml", "entries": len(ALL_STORIES)},
         },
         "tracking_query": TRACKING_QUERY,
+        "official": {
+            **_page_entry(OFFICIAL_STORY),
+            "feed": "/feeds/official.xml",
+            "entities": list(OFFICIAL_ENTITIES),
+            "confirms": "joint_venture|OpenAI+Oracle+SoftBank|$100B+",
+        },
         "robots": {"disallow": ["/private/"], "disallowed_page": "/private/secret.html"},
         "index_page": "/index.html",
         "boilerplate": {
@@ -682,6 +765,9 @@ def build_files() -> dict[str, str]:
         blocks = parse_blocks((SEEDS_DIR / story.seed).read_text(encoding="utf-8"))
         render = render_ledger_page if story.copy_of else render_aiwire_page
         files["site" + story.path] = render(story, blocks)
+    official = parse_blocks((SEEDS_DIR / OFFICIAL_STORY.seed).read_text(encoding="utf-8"))
+    files["site" + OFFICIAL_STORY.path] = render_newsroom_page(OFFICIAL_STORY, official)
+    files["site/feeds/official.xml"] = render_official_rss()
     files["site/feeds/rss.xml"] = render_rss()
     files["site/feeds/atom.xml"] = render_atom()
     files["site/robots.txt"] = ROBOTS_TXT

@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from flows.seedserver import serve_site  # noqa: E402
+from pipeline.alerts import AlertSettings  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, load_settings  # noqa: E402
 
 SEEDS = ROOT / "seeds"
@@ -45,4 +46,7 @@ def seed_settings(seed_site: str, tmp_path: Path) -> Settings:
         FeedSettings(name="seed-rss", url=f"{seed_site}/feeds/rss.xml"),
         FeedSettings(name="seed-atom", url=f"{seed_site}/feeds/atom.xml"),
     )
-    return settings.model_copy(update={"storage": storage, "feeds": feeds})
+    # no alerts: the demo's would write beside the project (tests/test_alerts.py sends them)
+    return settings.model_copy(
+        update={"storage": storage, "feeds": feeds, "alerts": AlertSettings()}
+    )

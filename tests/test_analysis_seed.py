@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import ingest_flow
+from pipeline.alerts import AlertSettings
 from pipeline.settings import FeedSettings, Settings, load_settings
 from tests.conftest import SEEDS
 from warehouse import search
@@ -39,7 +40,8 @@ def seed_settings_for(seed_site: str, database: Path) -> Settings:
         FeedSettings(name="seed-rss", url=f"{seed_site}/feeds/rss.xml"),
         FeedSettings(name="seed-atom", url=f"{seed_site}/feeds/atom.xml"),
     )
-    return settings.model_copy(update={"storage": storage, "feeds": feeds})
+    alerts = AlertSettings()  # the demo's would write beside the project
+    return settings.model_copy(update={"storage": storage, "feeds": feeds, "alerts": alerts})
 
 
 def seeded_settings(tmp_path_factory: pytest.TempPathFactory, seed_site: str) -> Settings:

@@ -32,6 +32,7 @@ from flows.digest import digest_flow
 from flows.ingest import ingest_flow
 from flows.seedserver import serve_site
 from pipeline.digest import Digest, DigestSettings, digest_from_dict
+from pipeline.alerts import AlertSettings
 from pipeline.settings import FeedSettings, Settings, load_settings
 from tests.conftest import ROOT, SEEDS
 from tests.test_digest_delivery import Inbox, free_port
@@ -54,7 +55,8 @@ def _seed_settings(site: str, database: Path) -> Settings:
         FeedSettings(name="seed-rss", url=f"{site}/feeds/rss.xml"),
         FeedSettings(name="seed-atom", url=f"{site}/feeds/atom.xml"),
     )
-    return settings.model_copy(update={"storage": storage, "feeds": feeds})
+    alerts = AlertSettings()  # the demo's would write beside the project
+    return settings.model_copy(update={"storage": storage, "feeds": feeds, "alerts": alerts})
 
 
 @pytest.fixture(scope="module")
