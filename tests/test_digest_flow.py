@@ -31,8 +31,8 @@ from flows.cli_digest import register
 from flows.digest import digest_flow
 from flows.ingest import ingest_flow
 from flows.seedserver import serve_site
-from pipeline.digest import Digest, DigestSettings, digest_from_dict
 from pipeline.alerts import AlertSettings
+from pipeline.digest import Digest, DigestSettings, digest_from_dict
 from pipeline.settings import FeedSettings, Settings, load_settings
 from tests.conftest import ROOT, SEEDS
 from tests.test_digest_delivery import Inbox, free_port
