@@ -105,3 +105,19 @@ def test_deals_bench_quick(tmp_path: Path) -> None:
     figures = json.loads(figures_file.read_text(encoding="utf-8"))
     assert figures["dev"]["passages"] == 10 and figures["dev"]["missing"] == 0
     assert 0.0 <= figures["dev"]["deal"][2] <= 1.0
+
+
+@pytest.mark.timeout(300)
+def test_focus_bench_quick(tmp_path: Path) -> None:
+    figures_file = tmp_path / "focus.json"
+    run_quick(
+        "bench.focus",
+        "--json",
+        str(figures_file),
+        timeout_s=280,
+        prints=("extraction_benchmark:", "seed_site:", "kept", "signature"),
+    )
+    figures = json.loads(figures_file.read_text())
+    seed = figures["seed_site"]
+    assert (seed["articles"], seed["on_topic"]) == (4, 4)  # every seed page names a focus
+    assert figures["extraction_benchmark"]["signature_ms"] > 0
