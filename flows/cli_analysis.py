@@ -59,6 +59,10 @@ SinceOption = Annotated[
     datetime | None,
     typer.Option(formats=["%Y-%m-%d"], help="only articles seen on or after this day"),
 ]
+OffTopicOption = Annotated[
+    bool,
+    typer.Option("--include-off-topic", help="count articles that name no [focus] entity too"),
+]
 SPARK_WIDTH = 28  # fits an 80-column terminal beside the other columns
 
 
@@ -104,6 +108,12 @@ def _reading(db: Database) -> Iterator[duckdb.DuckDBPyConnection]:
         raise _fail(str(exc), 3) from None
     except duckdb.Error as exc:
         raise _fail(str(exc), 1) from None
+
+
+def _scope(con: duckdb.DuckDBPyConnection, include_off_topic: bool) -> None:
+    """The views count on-topic articles unless the session asks for all."""
+    if include_off_topic:
+        analysis.include_off_topic(con)
 
 
 def _day(value: datetime | None) -> date | None:
@@ -261,10 +271,12 @@ def trends_command(
         bool, typer.Option(help="count products and subsidiaries for their parent")
     ] = False,
     png: Annotated[Path | None, typer.Option(help="also write a PNG chart here")] = None,
+    include_off_topic: OffTopicOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Articles mentioning each entity per day or week, with a sparkline."""
     with _reading(_database(config)) as con:
+        _scope(con, include_off_topic)
         names = _resolve(con, entities)
         rows = analysis.trends(con, names, by.value, _day(since), rollup)
     if not rows:
@@ -326,11 +338,13 @@ def report_command(
     out: Annotated[Path, typer.Option(help="the HTML file to write")] = Path("report.html"),
     since: SinceOption = None,
     top: Annotated[int, typer.Option(min=1, max=50, help="entities in the trend chart")] = 8,
+    include_off_topic: OffTopicOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Write a self-contained HTML report: trends, co-mentions, deal ledger and timeline."""
     db = _database(config)
     with _reading(db) as con:
+        _scope(con, include_off_topic)
         data = analysis.report_data(con, db.label, _day(since), top)
     _write(out, report.render_report(data).encode("utf-8"))
 

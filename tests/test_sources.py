@@ -245,3 +245,22 @@ def test_the_seed_manifest_names_the_official_post() -> None:
     manifest = json.loads((SEEDS / "fixtures.json").read_text())
     assert manifest["official"]["canonical_url"] == OFFICIAL
     assert manifest["official"]["confirms"] == STARGATE
+
+
+def test_trends_count_off_topic_articles_when_asked(focused: Settings, tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    site = tmp_path / "site"
+    write_site(site, "news", {"nvidia": ("Nvidia demand", NVIDIA_STORY, "2025-06-02T11:00Z")})
+    with serve_site(site) as base:
+        ingest(focused, FeedSettings(name="wire", url=f"{base}/feeds/news.xml"))
+    config = tmp_path / "newsmon.toml"
+    config.write_text(f'[storage]\ndatabase = "{focused.storage.database}"\n')
+    runner = CliRunner()
+    on_topic = runner.invoke(app, ["trends", "NVIDIA", "-c", str(config)])
+    assert on_topic.exit_code == 0 and "no mentions of NVIDIA" in on_topic.stdout
+    everything = runner.invoke(app, ["trends", "NVIDIA", "--include-off-topic", "-c", str(config)])
+    assert everything.exit_code == 0, everything.output
+    assert "no mentions" not in everything.stdout and "NVIDIA" in everything.stdout

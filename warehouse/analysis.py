@@ -52,6 +52,11 @@ def run_query(con: duckdb.DuckDBPyConnection, text: str) -> QueryResult:
     return QueryResult([d[0] for d in cursor.description], cursor.fetchall())
 
 
+def include_off_topic(con: duckdb.DuckDBPyConnection) -> None:
+    """Have this session's views count off-topic articles too (they count on-topic ones)."""
+    con.execute(sql("a_include_off_topic"))
+
+
 def resolve_entities(
     con: duckdb.DuckDBPyConnection, names: Sequence[str]
 ) -> tuple[list[str], list[str]]:
