@@ -118,7 +118,7 @@ final as (
 select * from final;
 
 -- name: articles
-insert into articles
+insert into articles by name
 with numbered as (
     select
         range as n,

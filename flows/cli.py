@@ -160,9 +160,11 @@ def demo(
     from flows.seedserver import serve_site
 
     settings = _settings(DEMO_CONFIG)
-    if database is not None:
+    if database is not None:  # the alerts go beside it too
         storage = settings.storage.model_copy(update={"database": database})
-        settings = settings.model_copy(update={"storage": storage})
+        folder = settings.digest.file.model_copy(update={"folder": database.parent / "digests"})
+        digest = settings.digest.model_copy(update={"file": folder})
+        settings = settings.model_copy(update={"storage": storage, "digest": digest})
     with serve_site() as base:
         console.print(f"serving the seed site at {base}", highlight=False)
         feeds = (

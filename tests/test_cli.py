@@ -26,8 +26,11 @@ def test_demo_twice_same_rows_and_304s(tmp_path: Path) -> None:
     second = runner.invoke(app, ["demo", "--database", str(db)])
     assert second.exit_code == 0, second.output
     table_rows = [line for line in second.stdout.splitlines() if "│" in line]
-    assert any("feeds_not_modified" in line and "│ 2 " in line for line in table_rows)
-    assert any("articles " in line and "│ 3 " in line for line in table_rows)
+    # three seed feeds: RSS, Atom and the official newsroom's
+    assert any("feeds_not_modified" in line and "│ 3 " in line for line in table_rows)
+    assert any("articles " in line and "│ 4 " in line for line in table_rows)
+    assert "deals confirmed by a primary source" in first.stdout  # the newsroom's post
+    assert "alert written:" in first.stdout and list((tmp_path / "digests").glob("alert-*.md"))
     assert str(db.resolve()) in first.stdout.replace("\n", "")
     status = runner.invoke(app, ["status", "--config", str(_config(tmp_path, ""))])
     assert status.exit_code == 3 and "no database" in status.output  # cli.duckdb: not yet
