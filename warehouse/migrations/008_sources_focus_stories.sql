@@ -1,5 +1,5 @@
--- Sources, focus, stories, confirmation and alerts (issue 19). Runs as it is on DuckLake
--- too: no primary keys, literal defaults only.
+-- Sources, focus, stories, confirmation and alerts (issue 19). DuckLake runs its twin,
+-- ducklake/migrations/008_sources_focus_stories.sql (no boolean defaults there).
 
 -- Each feed's kind (official | filing | press | search) and, for official and filing
 -- sources, the companies whose source it is: a deal one of them states is confirmed.
