@@ -67,7 +67,17 @@ def sync_feeds(db: Database, feeds: Sequence[FeedSettings], source: str = "confi
 def _write_feeds(
     con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedSettings], source: str = "config"
 ) -> None:
-    rows = [{"name": f.name, "url": f.url, "source": source, "enabled": f.enabled} for f in feeds]
+    rows = [
+        {
+            "name": f.name,
+            "url": f.url,
+            "source": source,
+            "enabled": f.enabled,
+            "kind": f.kind,
+            "entities": list(f.entities),
+        }
+        for f in feeds
+    ]
     bulk(con, "upsert_feeds", unique_by(rows, "name"))
 
 
@@ -178,6 +188,9 @@ def _entry_row(feed_name: str, entry: FeedEntry, now: datetime) -> dict:
         "title": entry.title,
         "published": entry.published,
         "first_seen": now,
+        "listed_url": entry.listed_url,
+        "outlet": entry.outlet,
+        "outlet_url": entry.outlet_url,
     }
 
 
