@@ -82,6 +82,7 @@ class Politeness:
     settings: HttpSettings
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
+    _turns: dict[str, asyncio.Lock] = field(default_factory=dict)
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
@@ -103,19 +104,29 @@ class Politeness:
 
     async def wait_turn(self, host: str) -> None:
         """Space the requests to one host (`host[:port]`) by `per_host_delay_s`, or more
-        where the host allows fewer requests a second (`http.hosts`, SEC EDGAR's 10)."""
+        where the host allows fewer requests a second (`http.hosts`, SEC EDGAR's 10).
+
+        Turns are taken one at a time per host and timed from when the last one was
+        actually given, not when it was due: a task that wakes late (the event loop was
+        busy) never brings the next one closer than the delay."""
         delay = self.settings.per_host_delay_s
         rate = self.settings.host(urlsplit(f"//{host}").hostname).max_requests_per_s
         if rate:
             delay = max(delay, 1.0 / rate)
         loop = asyncio.get_running_loop()
-        last = self._last.get(host)
-        now = loop.time()
-        if last is not None and now - last < delay:
-            self._last[host] = last + delay
-            await asyncio.sleep(last + delay - now)
-        else:
-            self._last[host] = now
+        if delay <= 0:
+            self._last[host] = loop.time()
+            return
+        async with self._turn_lock(host):
+            last = self._last.get(host)
+            if last is not None and loop.time() - last < delay:
+                await asyncio.sleep(last + delay - loop.time())
+            self._last[host] = loop.time()
+
+    def _turn_lock(self, host: str) -> asyncio.Lock:
+        if host not in self._turns:
+            self._turns[host] = asyncio.Lock()
+        return self._turns[host]
 
     async def pace(self, url: str) -> None:
         """Wait for the turn of `url`'s host: for the requests `get` makes by itself

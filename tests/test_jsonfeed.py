@@ -133,7 +133,8 @@ def test_a_json_feed_over_the_body_cap_is_refused_like_any_feed(tmp_path: Path) 
 
 
 def test_a_broken_json_feed_over_http_is_a_clear_poll_error(tmp_path: Path) -> None:
-    with serve_files(tmp_path, {"broken.json": b'{"version": "https://jsonfeed.org/version/1"'}) as b:
-        result = poll(f"{b}/broken.json")
+    broken = b'{"version": "https://jsonfeed.org/version/1"'
+    with serve_files(tmp_path, {"broken.json": broken}) as base:
+        result = poll(f"{base}/broken.json")
     assert result.status == "error"
     assert result.error.startswith("not_a_feed: not valid JSON")
