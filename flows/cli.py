@@ -83,8 +83,9 @@ def _table(
 ) -> Table:
     columns = list(columns or (rows[0].keys() if rows else ()))
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column)
+    for n, column in enumerate(columns):
+        # The first column names the row: it keeps its width, the others wrap or are cut.
+        table.add_column(column, no_wrap=n == 0)
     for row in rows:
         # Text cells: stored titles and URLs are data, never rich markup.
         table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
@@ -245,8 +246,10 @@ def feeds_list(config: ConfigOption = None) -> None:
         _table(
             "feeds",
             rows,
-            ["name", "kind", "url", "source", "enabled"]
-            + (["last_status", "consecutive_failures"] if known else []),
+            # the URL last: on a narrow terminal it is what gets cut
+            ["name", "kind", "enabled", "source"]
+            + (["last_status", "consecutive_failures"] if known else [])
+            + ["url"],
         )
     )
     console.print(_kinds_summary(rows), highlight=False)
@@ -366,12 +369,15 @@ def _write_checked(path: Path, text: str) -> Settings:
 def feeds_add(
     url: str,
     name: Annotated[str | None, typer.Option(help="a short name")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="official, filing, press or search (optional)")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Add a feed to the database (feeds in newsmon.toml are added on every run)."""
     settings = _settings(config)
     try:
-        feed = FeedSettings(name=name or _name_for(url), url=url)
+        feed = FeedSettings(name=name or _name_for(url), url=url, kind=kind)
     except ValueError as exc:
         raise _fail(f"feed: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
     db = _db(settings)
