@@ -174,7 +174,7 @@ final as (
 select * from final;
 
 -- name: entries
-insert into entries
+insert into entries by name  -- by name: later migrations add columns (007: the outlet)
 with numbered as (
     select range as n, hash(range, 'feed') % $feeds as feed, range % 10 = 9 as is_copy
     from range($articles)

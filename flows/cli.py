@@ -35,8 +35,16 @@ from rich.text import Text  # noqa: E402
 
 from flows.cli_analysis import register as register_analysis  # noqa: E402
 from flows.cli_digest import register as register_digest  # noqa: E402
+from flows.cli_settings import DEMO_CONFIG, reading_settings  # noqa: E402
 from pipeline.digest import output_folder  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
+from pipeline.sources import (  # noqa: E402
+    DEFAULT_FOCUS,
+    KINDS,
+    load_catalogue,
+    render_config,
+    search_feeds,
+)
 from warehouse import store  # noqa: E402
 from warehouse.db import Database, StoreError, open_database  # noqa: E402
 
@@ -53,7 +61,6 @@ err = Console(stderr=True)
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="newsmon.toml (default: $NEWSMON_CONFIG)")
 ]
-DEMO_CONFIG = PROJECT_ROOT / "seeds" / "demo.toml"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -77,8 +84,9 @@ def _table(
 ) -> Table:
     columns = list(columns or (rows[0].keys() if rows else ()))
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column)
+    for n, column in enumerate(columns):
+        # The first column names the row: it keeps its width, the others wrap or are cut.
+        table.add_column(column, no_wrap=n == 0)
     for row in rows:
         # Text cells: stored titles and URLs are data, never rich markup.
         table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
@@ -194,7 +202,10 @@ def status(
     config: ConfigOption = None, runs: Annotated[int, typer.Option(help="how many recent runs")] = 5
 ) -> None:
     """Recent ingest runs and the health of each feed."""
-    db = _db(_settings(config))
+    try:
+        db = _db(reading_settings(config))
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
     try:
         console.print(_table("recent runs", store.read(db, "recent_runs", [runs])))
         feeds = store.read(db, "feed_status")
@@ -231,10 +242,19 @@ def feeds_list(config: ConfigOption = None) -> None:
     """Feeds in the config and in the database, with their last status."""
     settings = _settings(config)
     db = _db(settings)
-    rows = store.read(db, "feed_status") if db.exists() else []
+    try:
+        rows = store.read(db, "feed_status") if db.exists() else []
+    except StoreError as exc:
+        raise _fail(str(exc), 3) from None
     known = {row["name"] for row in rows}
     rows += [
-        {"name": f.name, "url": f.url, "source": "config (not yet polled)", "enabled": f.enabled}
+        {
+            "name": f.name,
+            "kind": f.kind,
+            "url": f.url,
+            "source": "config (not yet polled)",
+            "enabled": f.enabled,
+        }
         for f in settings.feeds
         if f.name not in known
     ]
@@ -242,22 +262,138 @@ def feeds_list(config: ConfigOption = None) -> None:
         _table(
             "feeds",
             rows,
-            ["name", "url", "source", "enabled"]
-            + (["last_status", "consecutive_failures"] if known else []),
+            # the URL last: on a narrow terminal it is what gets cut
+            ["name", "kind", "enabled", "source"]
+            + (["last_status", "consecutive_failures"] if known else [])
+            + ["url"],
         )
     )
+    console.print(_kinds_summary(rows), highlight=False)
+
+
+def _kinds_summary(rows: Sequence[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        kind = row.get("kind") or "no kind"
+        counts[kind] = counts.get(kind, 0) + 1
+    listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return f"{len(rows)} feeds: {listed or 'none'}"
+
+
+@feeds_app.command("catalog")
+def feeds_catalog(
+    kind: Annotated[
+        str | None, typer.Option(help="only these kinds: official, filing, press, search")
+    ] = None,
+    focus: Annotated[
+        str, typer.Option(help="focus entities the search feeds are made for, comma-separated")
+    ] = ",".join(DEFAULT_FOCUS),
+) -> None:
+    """The shipped source catalogue (what `newsmon init` writes a config from)."""
+    catalogue = load_catalogue()
+    kinds = _kinds(kind)
+    rows = [
+        {
+            "kind": s.kind,
+            "name": s.name,
+            "url": s.url,
+            "entities": ", ".join(s.entities),
+            "note": s.note or ("contact required" if s.contact_required else ""),
+        }
+        for s in catalogue.sources(kinds)
+    ]
+    if "search" in kinds:
+        rows += [
+            {"kind": "search", "name": f.name, "url": f.url, "entities": ", ".join(f.entities)}
+            for f in search_feeds(catalogue, _focus(focus))
+        ]
+    console.print(_table(f"source catalogue, version {catalogue.version}", rows))
+    console.print(_kinds_summary(rows), highlight=False)
+
+
+def _kinds(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return KINDS
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise _fail(f"--kind: {', '.join(unknown) or value!r} is not one of {', '.join(KINDS)}")
+    return kinds
+
+
+def _focus(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise _fail('--focus: give at least one entity, like "Microsoft,OpenAI"')
+    return names
+
+
+@app.command()
+def init(
+    focus: Annotated[str, typer.Option(help="the companies to follow, comma-separated")] = ",".join(
+        DEFAULT_FOCUS
+    ),
+    kind: Annotated[
+        str | None, typer.Option(help="only sources of these kinds (default: all four)")
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option(help="who runs this newsmon (SEC EDGAR asks for it)")
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option(help="an e-mail address for the operator (SEC EDGAR asks)")
+    ] = None,
+    path: Annotated[Path, typer.Option("--config", "-c", help="the file to write")] = Path(
+        "newsmon.toml"
+    ),
+    force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+) -> None:
+    """Write a commented newsmon.toml from the source catalogue, for the focus entities."""
+    if path.exists() and not force:
+        raise _fail(f"{path} exists: --force overwrites it")
+    text = render_config(load_catalogue(), _focus(focus), _kinds(kind), operator, contact)
+    settings = _write_checked(path, text)
+    console.print(f"wrote [bold]{path}[/]: {_kinds_summary(_feed_rows(settings))}", highlight=False)
+    if any(not f.enabled for f in settings.feeds):
+        console.print(
+            "the SEC EDGAR feeds are off until \\[http] operator and contact are set "
+            "(or run init again with --operator and --contact)",
+            highlight=False,
+        )
+    console.print("next: `newsmon feeds list`, then `newsmon ingest`", highlight=False)
+
+
+def _feed_rows(settings: Settings) -> list[dict[str, Any]]:
+    return [{"kind": f.kind} for f in settings.feeds]
+
+
+def _write_checked(path: Path, text: str) -> Settings:
+    """Write `text` to `path` only once it loads as a config (a bad --contact, say, is
+    reported and nothing is written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.draft")
+    draft.write_text(text, encoding="utf-8")
+    try:
+        settings = load_settings(draft, env={})
+    except SettingsError as exc:
+        draft.unlink()
+        raise _fail(str(exc).replace(str(draft), str(path))) from None
+    draft.replace(path)
+    return settings
 
 
 @feeds_app.command("add")
 def feeds_add(
     url: str,
     name: Annotated[str | None, typer.Option(help="a short name")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="official, filing, press or search (optional)")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Add a feed to the database (feeds in newsmon.toml are added on every run)."""
     settings = _settings(config)
     try:
-        feed = FeedSettings(name=name or _name_for(url), url=url)
+        feed = FeedSettings(name=name or _name_for(url), url=url, kind=kind)
     except ValueError as exc:
         raise _fail(f"feed: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
     db = _db(settings)

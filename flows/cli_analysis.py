@@ -26,8 +26,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from flows.cli_settings import reading_settings
 from pipeline import charts, report
-from pipeline.settings import SettingsError, load_settings
+from pipeline.settings import SettingsError
 from warehouse import analysis, search
 from warehouse.db import Database, StoreError, open_database
 
@@ -92,7 +93,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _database(config: Path | None) -> Database:
     try:
-        settings = load_settings(config)
+        settings = reading_settings(config)
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     return open_database(settings.storage)

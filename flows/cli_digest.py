@@ -19,10 +19,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from flows.cli_settings import reading_settings
 from pipeline.delivery import DeliverySecrets, check_channels
 from pipeline.digest import DigestSettings, channels_due, digest_settings, run_settings
 from pipeline.render import render_html, render_markdown, render_text
-from pipeline.settings import Settings, SettingsError, load_settings
+from pipeline.settings import Settings, SettingsError
 from warehouse import digests
 from warehouse.db import Database, StoreError, open_database
 
@@ -96,7 +97,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _settings(config: Path | None) -> Settings:
     try:
-        return load_settings(config)
+        return reading_settings(config)
     except SettingsError as exc:
         raise _fail(str(exc)) from None
 

@@ -1,7 +1,10 @@
-"""Poll RSS/Atom feeds: conditional GET with httpx, parsing with feedparser on the bytes.
+"""Poll RSS/Atom and JSON feeds: conditional GET with httpx, parsing on the bytes.
 
 feedparser is never allowed to fetch: it gets the bytes and the response headers we
-received (so its charset detection sees the real Content-Type), and nothing else.
+received (so its charset detection sees the real Content-Type), and nothing else. A JSON
+document is read as a JSON Feed (`pipeline.jsonfeed`), which feedparser does not read.
+Links that an aggregator wrapped (news-search and alert feeds) are resolved to the
+publisher's URL here, before anything is queued (`pipeline.aggregators`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -21,7 +25,9 @@ import httpx
 import lxml.etree
 import lxml.html
 
+from pipeline.aggregators import item_outlet, resolve_link
 from pipeline.fetch import FetchError, Politeness, get, status_kind
+from pipeline.jsonfeed import JsonFeedError, is_json, parse_json_feed
 from pipeline.records import FeedEntry, FeedState, PollResult
 
 log = logging.getLogger(__name__)
@@ -52,7 +58,10 @@ def parse_feed(
     """Entries of a feed document, and the bozo reason if feedparser flagged one.
 
     A bozo feed that still yields entries is used. A document with no entries is an error.
+    A JSON document is read as a JSON Feed.
     """
+    if is_json(body):
+        return _json_entries(body, feed_url, max_items), None
     parsed = read_feed(body, feed_url, headers)
     bozo = _bozo_reason(parsed)
     if not parsed.entries:
@@ -63,12 +72,20 @@ def parse_feed(
     return entries[:max_items], bozo
 
 
+def _json_entries(body: bytes, feed_url: str, max_items: int) -> list[FeedEntry]:
+    try:
+        entries = parse_json_feed(body, feed_url, max_items)
+    except JsonFeedError as exc:
+        raise FeedError(str(exc)) from None
+    if not entries:
+        raise FeedError("JSON Feed with no item that has an http(s) link")
+    # Titles are plain text in JSON Feed too; markup in one is dropped, as for RSS.
+    entries = [replace(e, title=plain_title({"title": e.title})) for e in entries]
+    return _unique([_resolved(e, None) for e in entries])
+
+
 def _not_a_feed(parsed: feedparser.FeedParserDict, body: bytes) -> str:
-    if parsed.get("version"):
-        return "no entries"
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "JSON (JSON Feed is not read), not a feed"
-    return "not a feed"
+    return "no entries" if parsed.get("version") else "not a feed"
 
 
 def _bozo_reason(parsed: feedparser.FeedParserDict) -> str | None:
@@ -85,17 +102,32 @@ def _entries(raw_entries: list, feed_url: str) -> list[FeedEntry]:
         if url is None:
             log.info("feed %s: entry without an http(s) link skipped", feed_url)
             continue
-        entries.append(
-            FeedEntry(
-                feed_url=feed_url,
-                url=url,
-                guid=_text(raw.get("id")),
-                title=plain_title(raw),
-                published=_entry_date(raw),
-                summary=_text(raw.get("summary")),
-            )
+        entry = FeedEntry(
+            feed_url=feed_url,
+            url=url,
+            guid=_text(raw.get("id")),
+            title=plain_title(raw),
+            published=_entry_date(raw),
+            summary=_text(raw.get("summary")),
         )
+        entries.append(_resolved(entry, raw))
     return entries
+
+
+def _resolved(entry: FeedEntry, raw: Mapping | None) -> FeedEntry:
+    """The entry with an aggregator's link resolved to the publisher's, and the outlet
+    the item names (Google News' `<source>`, Bing's `<News:Source>`)."""
+    target = resolve_link(entry.url)
+    outlet = item_outlet(raw) if raw is not None else None
+    if target == entry.url and outlet is None:
+        return entry
+    return replace(
+        entry,
+        url=target,
+        listed_url=entry.url if target != entry.url else None,
+        outlet=outlet.name if outlet else None,
+        outlet_url=outlet.url if outlet else None,
+    )
 
 
 def _entry_link(raw: Mapping, feed_url: str) -> str | None:
@@ -179,7 +211,8 @@ async def poll_feed(
 ) -> PollResult:
     """Conditional GET of one feed. Never raises: errors come back as status 'error'."""
     headers = {
-        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+        "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+        "application/xml;q=0.9, application/json;q=0.9, */*;q=0.5"
     }
     if state.etag:
         headers["If-None-Match"] = state.etag
@@ -192,7 +225,7 @@ async def poll_feed(
         # (httpcore's pool does work per queued request per connection on every event).
         async with politeness.global_slot(), politeness.host_slot(host):
             await politeness.wait_turn(host)
-            resp = await get(client, state.url, politeness.settings, headers)
+            resp = await get(client, state.url, politeness.settings, headers, politeness.pace)
     except FetchError as exc:
         return PollResult(state.url, "error", exc.status, error=f"{exc.kind}: {exc}")
     # Parsing a feed at the body cap takes seconds of CPU: off the event loop, so the

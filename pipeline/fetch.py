@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import socket
-import urllib.robotparser
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+from protego import Protego
 
 from pipeline.records import FeedEntry, FetchedPage, FetchFailure
 from pipeline.settings import HttpSettings
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+# RFC 9309 §2.5: a crawler must parse at least the first 500 KiB of a robots.txt.
+ROBOTS_MAX_BYTES = 512 * 1024
+Pace = Callable[[str], Awaitable[None]]
 
 
 class FetchError(Exception):
@@ -55,6 +59,22 @@ class Response:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class RobotsRules:
+    """A host's robots.txt as RFC 9309 reads it: rules, or all allowed, or all refused."""
+
+    rules: Protego | None = None
+    refuse_all: str | None = None  # why every page is refused (robots.txt unreachable)
+
+    def allows(self, url: str, agent: str) -> bool:
+        if self.refuse_all is not None:
+            return False
+        return self.rules is None or self.rules.can_fetch(url, robots_agent(agent))
+
+
+ALLOW_ALL = RobotsRules()
+
+
 @dataclass
 class Politeness:
     """Per-run shared state: per-host semaphores, last-request times, robots.txt rules."""
@@ -62,7 +82,8 @@ class Politeness:
     settings: HttpSettings
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
-    robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    _turns: dict[str, asyncio.Lock] = field(default_factory=dict)
+    robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
 
@@ -82,16 +103,35 @@ class Politeness:
         return self._global
 
     async def wait_turn(self, host: str) -> None:
-        """Space requests to one host by `per_host_delay_s`."""
+        """Space the requests to one host (`host[:port]`) by `per_host_delay_s`, or more
+        where the host allows fewer requests a second (`http.hosts`, SEC EDGAR's 10).
+
+        Turns are taken one at a time per host and timed from when the last one was
+        actually given, not when it was due: a task that wakes late (the event loop was
+        busy) never brings the next one closer than the delay."""
         delay = self.settings.per_host_delay_s
+        rate = self.settings.host(urlsplit(f"//{host}").hostname).max_requests_per_s
+        if rate:
+            delay = max(delay, 1.0 / rate)
         loop = asyncio.get_running_loop()
-        last = self._last.get(host)
-        now = loop.time()
-        if last is not None and now - last < delay:
-            self._last[host] = last + delay
-            await asyncio.sleep(last + delay - now)
-        else:
-            self._last[host] = now
+        if delay <= 0:
+            self._last[host] = loop.time()
+            return
+        async with self._turn_lock(host):
+            last = self._last.get(host)
+            if last is not None and loop.time() - last < delay:
+                await asyncio.sleep(last + delay - loop.time())
+            self._last[host] = loop.time()
+
+    def _turn_lock(self, host: str) -> asyncio.Lock:
+        if host not in self._turns:
+            self._turns[host] = asyncio.Lock()
+        return self._turns[host]
+
+    async def pace(self, url: str) -> None:
+        """Wait for the turn of `url`'s host: for the requests `get` makes by itself
+        (redirect hops), which must keep a host's pace as much as the first request."""
+        await self.wait_turn(urlsplit(url).netloc)
 
 
 def open_client(settings: HttpSettings, resolver: Resolver | None = None) -> httpx.AsyncClient:
@@ -139,11 +179,13 @@ async def get(
     url: str,
     settings: HttpSettings,
     headers: Mapping[str, str] | None = None,
+    pace: Pace | None = None,
 ) -> Response:
-    """GET `url` within the overall deadline, following redirects by hand."""
+    """GET `url` within the overall deadline, following redirects by hand; `pace` is
+    awaited before each redirect hop (the caller paced the first request)."""
     try:
         async with asyncio.timeout(settings.deadline_s):
-            return await _follow(client, url, settings, dict(headers or {}))
+            return await _follow(client, url, settings, dict(headers or {}), pace)
     except TimeoutError:
         raise FetchError(
             "deadline", f"no complete answer within {settings.deadline_s:g} s"
@@ -151,17 +193,24 @@ async def get(
 
 
 async def _follow(
-    client: httpx.AsyncClient, url: str, settings: HttpSettings, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    url: str,
+    settings: HttpSettings,
+    headers: dict[str, str],
+    pace: Pace | None,
 ) -> Response:
     current = url
     visits: dict[str, int] = {}
-    for _hop in range(settings.max_redirects + 1):
+    for hop in range(settings.max_redirects + 1):
         check_url(current, settings)
         # A URL met twice may be a cookie round trip; a third time, it is a loop.
         visits[current] = visits.get(current, 0) + 1
         if visits[current] > 2:
             raise FetchError("redirect_loop", f"redirects loop back to {current[:200]}")
-        status, resp_headers, body = await _get_once(client, current, settings, headers)
+        hop_headers = host_headers(current, settings, headers)
+        if hop and pace is not None:
+            await pace(current)
+        status, resp_headers, body = await _get_once(client, current, settings, hop_headers)
         if status not in REDIRECT_CODES:
             return Response(url, current, status, resp_headers, body)
         location = resp_headers.get("location")
@@ -169,6 +218,22 @@ async def _follow(
             raise FetchError("bad_redirect", f"HTTP {status} without a Location", status=status)
         current = urljoin(current, location.strip())
     raise FetchError("too_many_redirects", f"more than {settings.max_redirects} redirects")
+
+
+def host_headers(url: str, settings: HttpSettings, headers: dict[str, str]) -> dict[str, str]:
+    """The request headers for `url`'s host: a host that requires the operator and a
+    contact (SEC EDGAR) gets them as the User-Agent, and is never asked without them."""
+    host = urlsplit(url).hostname
+    if not settings.host(host).contact_required:
+        return headers
+    agent = settings.contact_agent
+    if agent is None:
+        raise FetchError(
+            "contact_required",
+            f"{host} requires the operator's name and an e-mail contact in the User-Agent: "
+            "set http.operator and http.contact",
+        )
+    return {**headers, "User-Agent": agent}
 
 
 async def _get_once(
@@ -415,37 +480,53 @@ def _is_challenge(headers: Mapping[str, str], body: bytes) -> bool:
     return behind_cdn and any(marker in body[:65536] for marker in _CHALLENGE_MARKERS)
 
 
-async def robots_allows(client: httpx.AsyncClient, url: str, politeness: Politeness) -> bool:
-    """robots.txt, fetched once per host per run; an unreachable robots.txt allows all."""
-    settings = politeness.settings
-    if not settings.respect_robots_txt:
-        return True
+async def robots_rules(client: httpx.AsyncClient, url: str, politeness: Politeness) -> RobotsRules:
+    """The robots.txt rules of `url`'s origin, fetched once per origin per run."""
+    if not politeness.settings.respect_robots_txt:
+        return ALLOW_ALL
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
     # The first fetch of a host loads its rules; concurrent fetches of that host wait for it.
     async with politeness.robots_lock(origin):
         if origin not in politeness.robots:
-            politeness.robots[origin] = await _load_robots(client, origin, settings)
-    rules = politeness.robots[origin]
-    return rules is None or rules.can_fetch(settings.user_agent, url)
+            politeness.robots[origin] = await _load_robots(client, origin, politeness)
+    return politeness.robots[origin]
 
 
 async def _load_robots(
-    client: httpx.AsyncClient, origin: str, settings: HttpSettings
-) -> urllib.robotparser.RobotFileParser | None:
+    client: httpx.AsyncClient, origin: str, politeness: Politeness
+) -> RobotsRules:
+    await politeness.wait_turn(urlsplit(origin).netloc)
     try:
-        resp = await get(client, origin + "/robots.txt", settings)
+        resp = await get(client, origin + "/robots.txt", politeness.settings, pace=politeness.pace)
     except FetchError as exc:
-        log.info("robots.txt of %s unavailable (%s); treating as allow-all", origin, exc)
-        return None
-    rules = urllib.robotparser.RobotFileParser()
-    if resp.status in (401, 403):
-        rules.disallow_all = True
-    elif resp.status < 400:
-        rules.parse(resp.body.decode("utf-8", "replace").splitlines())
-    else:
-        return None
-    return rules
+        # RFC 9309 §2.3.1.4: a robots.txt that cannot be reached (network errors, server
+        # errors) means the whole site is disallowed, for this run.
+        log.info("robots.txt of %s unreachable (%s): no page of it is fetched", origin, exc)
+        return RobotsRules(refuse_all=f"robots.txt unreachable ({exc.kind})")
+    return read_robots(resp.status, resp.body)
+
+
+def read_robots(status: int, body: bytes) -> RobotsRules:
+    """The rules a robots.txt answer gives, as RFC 9309 §2.3.1 reads its status: a success
+    is parsed (its first 512 KiB); 4xx ("unavailable", 401 and 403 too) allows all; a
+    server error disallows all."""
+    if 200 <= status < 300:
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        return RobotsRules(rules=Protego.parse(text))
+    if 400 <= status < 500:
+        return ALLOW_ALL
+    return RobotsRules(refuse_all=f"robots.txt answered HTTP {status}")
+
+
+_PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]+")
+
+
+def robots_agent(user_agent: str) -> str:
+    """The product token robots.txt groups are matched on (RFC 9309 §2.2.1): "newsmon"
+    of "newsmon/0.1 (news monitoring; +https://…)", not words of the comment."""
+    match = _PRODUCT_TOKEN.match(user_agent.strip())
+    return match.group(0) if match else user_agent
 
 
 async def fetch_pages(
@@ -477,10 +558,15 @@ async def fetch_page(
     settings = politeness.settings
     host = urlsplit(entry.url).netloc
     async with politeness.global_slot(), politeness.host_slot(host):
-        if not await robots_allows(client, entry.url, politeness):
+        robots = await robots_rules(client, entry.url, politeness)
+        if robots.refuse_all is not None:
+            raise FetchError("robots_unreachable", f"not fetched: {robots.refuse_all}")
+        if not robots.allows(entry.url, settings.user_agent):
             raise FetchError("robots", "disallowed by robots.txt")
         await politeness.wait_turn(host)
-        resp = await get(client, entry.url, settings, {"Accept": "text/html,*/*;q=0.5"})
+        resp = await get(
+            client, entry.url, settings, {"Accept": "text/html,*/*;q=0.5"}, politeness.pace
+        )
     if resp.status != 200:
         raise FetchError(
             status_kind(resp.status, resp.headers, resp.body),

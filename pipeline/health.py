@@ -34,6 +34,7 @@ HARD_KINDS = frozenset(
         "redirect_loop",
         "too_many_redirects",
         "bad_redirect",
+        "contact_required",
     }
 )
 # Client errors that retrying does not cure; 408 and 429 are the server's state, not ours.

@@ -29,6 +29,11 @@ class FeedEntry:
     title: str | None
     published: datetime | None
     summary: str | None = None
+    # For a search or alert feed's item: the link as the feed listed it (an aggregator's
+    # redirect; `url` is the publisher's URL behind it), and the outlet the item names.
+    listed_url: str | None = None
+    outlet: str | None = None
+    outlet_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

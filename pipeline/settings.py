@@ -109,8 +109,37 @@ class StorageSettings(_Section):
         return self
 
 
+class HostSettings(_Section):
+    """`[http.hosts."<host name>"]`: what one host asks of its clients, beyond the defaults."""
+
+    # At most this many requests a second to the host (their starts are spaced evenly).
+    max_requests_per_s: float | None = Field(None, gt=0, le=1000)
+    # The host asks each client to name its operator and a contact (`http.operator`,
+    # `http.contact`): requests to it carry them as the User-Agent, and without them the
+    # host is never asked.
+    contact_required: bool = False
+
+
+# What hosts require of every client, whatever the config says; a config may ask for less
+# (a lower rate) but not more. SEC EDGAR asks for a User-Agent naming the operator and an
+# e-mail contact, and at most 10 requests a second from one client (its "fair access"
+# policy); it blocks clients that do not comply.
+_EDGAR = HostSettings(max_requests_per_s=10, contact_required=True)
+HOST_REQUIREMENTS: dict[str, HostSettings] = {
+    "www.sec.gov": _EDGAR,
+    "sec.gov": _EDGAR,
+    "data.sec.gov": _EDGAR,
+    "efts.sec.gov": _EDGAR,
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 class HttpSettings(_Section):
     user_agent: str = "newsmon/0.1 (news monitoring; +https://github.com/newsmon/newsmon)"
+    # Who runs this newsmon and how to reach them; required by hosts that ask for it.
+    operator: str | None = Field(None, min_length=1, max_length=200)
+    contact: str | None = None  # an e-mail address
+    hosts: dict[str, HostSettings] = Field(default_factory=dict)
     connect_timeout_s: float = Field(10.0, gt=0, le=300)
     read_timeout_s: float = Field(20.0, gt=0, le=300)
     deadline_s: float = Field(45.0, gt=0, le=600)
@@ -134,6 +163,51 @@ class HttpSettings(_Section):
             except ValueError as exc:
                 raise ValueError(f"{net!r} is not an IP network like '127.0.0.0/8'") from exc
         return value
+
+    @field_validator("contact")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value.strip()):
+            raise ValueError(f"{value!r} is not an e-mail address like 'news-ops@example.com'")
+        return value.strip() if value else value
+
+    @field_validator("hosts")
+    @classmethod
+    def _within_requirements(cls, value: dict[str, HostSettings]) -> dict[str, HostSettings]:
+        for host, asked in value.items():
+            if host != host.strip().lower() or not host or "/" in host or ":" in host:
+                raise ValueError(f"{host!r}: give a lower-case host name, like 'www.sec.gov'")
+            required = HOST_REQUIREMENTS.get(host)
+            if required is None:
+                continue
+            limit = required.max_requests_per_s
+            if limit and (asked.max_requests_per_s or 0) > limit:
+                raise ValueError(f"{host} allows at most {limit:g} requests a second")
+            turned_off = "contact_required" in asked.model_fields_set and not asked.contact_required
+            if required.contact_required and turned_off:
+                raise ValueError(f"{host} requires a contact: contact_required cannot be off")
+        return value
+
+    def host(self, name: str | None) -> HostSettings:
+        """What requests to host `name` must respect: the config's setting for it within
+        the host's own requirements (the lower rate; a contact if either asks for one)."""
+        name = (name or "").lower()
+        asked, required = self.hosts.get(name), HOST_REQUIREMENTS.get(name)
+        if asked is None or required is None:
+            return asked or required or HostSettings()
+        rates = [r for r in (asked.max_requests_per_s, required.max_requests_per_s) if r]
+        return HostSettings(
+            max_requests_per_s=min(rates) if rates else None,
+            contact_required=asked.contact_required or required.contact_required,
+        )
+
+    @property
+    def contact_agent(self) -> str | None:
+        """The User-Agent for hosts that require a contact: operator and e-mail, the form
+        SEC EDGAR documents ("Sample Company Name AdminContact@example.com")."""
+        if not (self.operator and self.contact):
+            return None
+        return f"{self.operator.strip()} {self.contact}"
 
 
 class IngestSettings(_Section):
@@ -216,9 +290,9 @@ class FeedSettings(_Section):
     url: str = Field(min_length=1)
     enabled: bool = True
     # official: a company's newsroom or blog; filing: regulatory filings (SEC 8-K);
-    # press: an outlet; search: a news-search or alert feed.
+    # press: an outlet; search: a news-search or alert feed (the catalogue's kinds).
     kind: SourceKind = "press"
-    # For official and filing sources: the companies whose source it is. A deal that such a
+    # The companies the source speaks for or covers. A deal that an official or filing
     # source states, with one of these (or their children) among its parties, is confirmed.
     entities: tuple[str, ...] = ()
 
@@ -266,10 +340,14 @@ class Settings(_Section):
     @classmethod
     def _unique_urls(cls, value: tuple[FeedSettings, ...]) -> tuple[FeedSettings, ...]:
         seen: set[str] = set()
+        names: set[str] = set()
         for feed in value:
             if feed.url in seen:
                 raise ValueError(f"feed URL listed twice: {feed.url}")
+            if feed.name in names:
+                raise ValueError(f"feed name listed twice: {feed.name}")
             seen.add(feed.url)
+            names.add(feed.name)
         return value
 
     @model_validator(mode="after")
@@ -278,6 +356,22 @@ class Settings(_Section):
             email = self.digest.email
             if not (email.host and email.sender and email.to):
                 raise ValueError("alerts by email need digest.email.host, from and to")
+        return self
+
+    @model_validator(mode="after")
+    def _contacts_given(self) -> Settings:
+        """A feed on a host that requires a contact fails at start, not at every poll."""
+        if self.http.contact_agent:
+            return self
+        for feed in self.feeds:
+            host = urlsplit(feed.url.strip()).hostname
+            if feed.enabled and self.http.host(host).contact_required:
+                raise ValueError(
+                    f"feed {feed.name!r} is on {host}, which requires every client to name "
+                    'its operator and an e-mail contact: set [http] operator = "Your '
+                    'Organisation" and contact = "you@example.com" (or enabled = false on '
+                    "the feed)"
+                )
         return self
 
 
@@ -342,6 +436,9 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
+        if not key:  # a check across sections: its message names the keys
+            lines.append(f"{where}{message}")
+            continue
         got = repr(err.get("input"))
         lines.append(f"{where}{key}: {message} (got {got[:80]}{'…' if len(got) > 80 else ''})")
     return "invalid config:\n  " + "\n  ".join(lines)

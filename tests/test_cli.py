@@ -46,6 +46,16 @@ def test_feeds_add_list_remove(tmp_path: Path) -> None:
     assert "extra" in listed.stdout and "from-config" in listed.stdout
     refused = runner.invoke(app, ["feeds", "add", "ftp://b.example/rss", "--config", str(config)])
     assert refused.exit_code == 2 and "http" in refused.output
+    kinded = runner.invoke(
+        app, ["feeds", "add", "https://c.example/rss", "--kind", "official", "-c", str(config)]
+    )
+    assert kinded.exit_code == 0, kinded.output
+    listed = runner.invoke(app, ["feeds", "list", "--config", str(config)])
+    assert "1 official" in listed.stdout and "2 no kind" in listed.stdout
+    bad_kind = runner.invoke(
+        app, ["feeds", "add", "https://d.example/rss", "--kind", "blog", "-c", str(config)]
+    )
+    assert bad_kind.exit_code == 2 and "'official'" in bad_kind.output
     removed = runner.invoke(app, ["feeds", "remove", "extra", "--config", str(config)])
     assert removed.exit_code == 0
     missing = runner.invoke(app, ["feeds", "remove", "extra", "--config", str(config)])

@@ -310,12 +310,24 @@ def test_robots_txt_can_be_ignored_by_config() -> None:
     assert "/robots.txt" not in requests
 
 
-def test_robots_txt_forbidden_disallows_all() -> None:
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        # RFC 9309 §2.3.1.3: 4xx is "unavailable", 401 and 403 included: everything allowed.
+        (403, "fetched"),
+        (401, "fetched"),
+        (404, "fetched"),
+        # §2.3.1.4: a server error is "unreachable": the whole site is disallowed.
+        (500, "robots_unreachable"),
+        (503, "robots_unreachable"),
+    ],
+)
+def test_robots_txt_status_as_rfc_9309_reads_it(status: int, outcome: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(403) if request.url.path == "/robots.txt" else _html(request)
+        return httpx.Response(status) if request.url.path == "/robots.txt" else _html(request)
 
     pages, failures = _fetch_all(handler, ["http://127.0.0.1/a"])
-    assert (pages, [f.kind for f in failures]) == ([], ["robots"])
+    assert ["fetched" for _ in pages] + [f.kind for f in failures] == [outcome]
 
 
 def test_per_host_and_global_concurrency() -> None:

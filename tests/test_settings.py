@@ -196,3 +196,11 @@ def test_cli_reports_a_bad_config_without_a_traceback(tmp_path: Path) -> None:
     assert "http.connect_timeout_s" in result.output
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, SettingsError)  # handled, not escaped
+
+
+def test_a_feed_name_listed_twice_is_refused(tmp_path: Path) -> None:
+    # feeds are keyed by name in the database: a second one would overwrite the first
+    twice = '[[feeds]]\nname = "A"\nurl = "https://a.example/1"\n'
+    twice += '[[feeds]]\nname = "A"\nurl = "https://a.example/2"\n'
+    with pytest.raises(SettingsError, match="feed name listed twice: A"):
+        load_settings(_write(tmp_path, twice), env={})

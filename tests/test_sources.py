@@ -1,266 +1,228 @@
-"""Focus, near-duplicate stories and primary-source confirmation, end to end: sites served
-on 127.0.0.1, the real ingest flow under Prefect's test harness, a real DuckDB file."""
+"""The source catalogue, `newsmon init` and `newsmon feeds catalog`: the catalogue loads
+and states what its hosts require, init writes a commented config that validates, and
+`feeds list` then shows the sources of the four kinds. Each kind's documents are read over
+HTTP: official and press feeds of the corpus, a filing feed in EDGAR's form (written by
+us), and the search feeds (tests/test_aggregators.py)."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
+import re
+import tomllib
+from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
+from typer.testing import CliRunner
 
-from flows.ingest import ingest_flow
-from flows.seedserver import serve_site
-from pipeline.settings import FeedSettings, FocusSettings, Settings
-from tests.conftest import SEEDS
-
-pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-STARGATE = "joint_venture|OpenAI+Oracle+SoftBank|$100B+"
-OFFICIAL = "https://newsroom.openai.example/newsroom/2025/03/12/stargate-next-step.html"
-
-# Our own prose: one story, told three ways, and two unrelated ones.
-STORY = [
-    "OpenAI has signed a multi-year agreement to rent computing capacity from Amazon Web "
-    "Services, the two companies said on Monday, ending a period in which Microsoft was "
-    "the only cloud provider for its largest training runs.",
-    "Under the agreement OpenAI will use clusters of Nvidia accelerators in AWS data "
-    "centres in the United States, starting with sites in Ohio and Oregon, and it expects "
-    "to add capacity in stages over the coming years as new buildings are finished.",
-    "People who follow the market say the agreement reflects how hard it has become to "
-    "find enough chips and power in one place. Large buyers now spread their orders "
-    "across several providers, and the providers compete on delivery dates as much as "
-    "on price.",
-    "Microsoft remains a large shareholder in OpenAI and keeps its rights to the company's "
-    "models. Analysts expect both firms to keep working together on products such as "
-    "Copilot, even as OpenAI buys capacity from more than one cloud.",
-]
-UPDATE_PARAGRAPH = (
-    "Updated on Tuesday: an AWS spokesperson said the first clusters were already running "
-    "customer workloads and that more would be switched on before the end of the quarter."
+from flows.cli import app
+from pipeline.settings import HOST_REQUIREMENTS, TaggingSettings, load_settings
+from pipeline.sources import (
+    KINDS,
+    CatalogueError,
+    load_catalogue,
+    render_config,
+    search_feeds,
 )
-BOILERPLATE = "This story was distributed by a news agency. Copyright the agency, all rights kept."
-OTHER = [
-    "The city council approved a new bakery district on Thursday, with twelve shops set to "
-    "open along the riverside promenade by the spring, according to the planning office.",
-    "Bakers said the district would bring sourdough, rye and pastry makers together in one "
-    "place, and the council expects weekend markets to draw visitors from nearby towns.",
-    "The plan includes a training kitchen where apprentices learn to run ovens, keep "
-    "starters alive and price their bread, and a small museum about the history of flour.",
-]
-NVIDIA_STORY = [
-    "Nvidia said on Wednesday that demand for its data centre chips remained strong, and "
-    "that new systems built on its latest accelerators would ship to cloud customers in "
-    "larger numbers during the second half of the year.",
-    "The company told investors that supply of advanced packaging had improved, and that "
-    "it was working with memory makers to secure enough high-bandwidth memory for 2026.",
-    "Analysts said the figures showed how much of the industry's spending on artificial "
-    "intelligence still flows to one supplier, even as rivals prepare chips of their own.",
-]
+from pipeline.tagging.tagger import load_tagging_watchlist
+from tests.feedsite import poll, real_feed, serve_files
+
+runner = CliRunner()
+CATALOGUE = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "sources.toml"
 
 
-def page(title: str, paragraphs: list[str], canonical: str, published: str) -> str:
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title><link rel="canonical" href="{canonical}">
-<meta property="og:site_name" content="Test Wire">
-<meta property="article:published_time" content="{published}">
-</head><body><nav>Home News Markets</nav><article><h1>{title}</h1>{body}</article>
-<footer>Contact us</footer></body></html>"""
+def test_the_catalogue_loads_with_every_kind() -> None:
+    catalogue = load_catalogue()
+    kinds = Counter(s.kind for s in catalogue.source)
+    assert set(kinds) == {"official", "filing", "press"}  # search: built from the focus
+    assert min(kinds.values()) >= 10
+    assert catalogue.version >= 1
+    assert {t.engine for t in catalogue.search} == {"Google News", "Bing News", "Google Alerts"}
+    for source in catalogue.source:
+        parts = urlsplit(source.url)
+        assert parts.scheme == "https" and parts.hostname, source.name
 
 
-def write_site(root: Path, feed: str, pages: dict[str, tuple[str, list[str], str]]) -> None:
-    """Pages at /p/<slug>.html (title, paragraphs, ISO time) and an RSS feed listing them."""
-    items = []
-    for slug, (title, paragraphs, published) in pages.items():
-        path = root / "p" / f"{slug}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        canonical = f"https://www.testwire.example/p/{slug}.html"
-        path.write_text(page(title, paragraphs, canonical, published), encoding="utf-8")
-        items.append(f"<item><title>{title}</title><link>/p/{slug}.html</link></item>")
-    target = root / "feeds" / f"{feed}.xml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>/</link>'
-        f"<description>d</description>{''.join(items)}</channel></rss>",
-        encoding="utf-8",
+def test_every_entity_the_catalogue_names_is_on_the_watchlist() -> None:
+    watchlist = load_tagging_watchlist(TaggingSettings())
+    known = {entity.name for entity in watchlist.entities}
+    named = {e for s in load_catalogue().source for e in s.entities}
+    assert named and named <= known, named - known
+
+
+def test_edgar_entries_say_what_edgar_requires() -> None:
+    filings = load_catalogue().sources(["filing"])
+    assert len(filings) >= 10
+    for source in filings:
+        parts = urlsplit(source.url)
+        assert parts.hostname in HOST_REQUIREMENTS
+        assert (source.contact_required, source.max_requests_per_s) == (True, 10)
+        query = parse_qs(parts.query)
+        assert query["type"] == ["8-K"] and query["output"] == ["atom"]
+        assert re.fullmatch(r"\d{10}", query["CIK"][0])
+
+
+def test_a_catalogue_entry_that_hides_a_hosts_requirement_is_refused(tmp_path: Path) -> None:
+    text = CATALOGUE.read_text(encoding="utf-8")
+    broken = text.replace("contact_required = true\nmax_requests_per_s = 10\n", "", 1)
+    (tmp_path / "sources.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"www\.sec\.gov requires contact_required = true"):
+        load_catalogue(tmp_path / "sources.toml")
+    twice = text + '\n[[source]]\nkind = "press"\nname = "TechCrunch"\nurl = "https://x.test/"\n'
+    (tmp_path / "sources.toml").write_text(twice, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="source name listed twice: TechCrunch"):
+        load_catalogue(tmp_path / "sources.toml")
+
+
+def test_search_feeds_are_made_per_entity_and_pair() -> None:
+    feeds = search_feeds(load_catalogue(), ["Microsoft", "OpenAI", "NVIDIA"])
+    names = [f.name for f in feeds]
+    assert len(feeds) == 2 * 3 + 2 * 3  # two engines, three entities and three pairs
+    assert "Bing News: OpenAI + NVIDIA" in names and "Google News: NVIDIA" in names
+    google = next(f for f in feeds if f.name == "Google News: Microsoft + OpenAI")
+    query = parse_qs(urlsplit(google.url).query)
+    assert query["q"] == ['"Microsoft" "OpenAI"'] and query["ceid"] == ["US:en"]
+    assert google.entities == ("Microsoft", "OpenAI") and google.kind == "search"
+
+
+def test_the_rendered_config_validates_with_every_feed(tmp_path: Path) -> None:
+    text = render_config(load_catalogue(), ["Microsoft", "OpenAI"])
+    path = tmp_path / "newsmon.toml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_settings(path, env={})
+    kinds = Counter(f.kind for f in settings.feeds)
+    assert set(kinds) == set(KINDS) and sum(kinds.values()) >= 40
+    # without an operator and a contact, the EDGAR feeds are written switched off
+    assert {f.enabled for f in settings.feeds if f.kind == "filing"} == {False}
+    assert all(f.enabled for f in settings.feeds if f.kind != "filing")
+    assert "# operator = " in text and "Google Alerts" in text
+    assert tomllib.loads(text)["storage"]["database"] == "data/newsmon.duckdb"
+
+
+def _counts(output: str) -> dict[str, int]:
+    """`65 feeds: 12 filing, 26 official, …` -> {"filing": 12, "official": 26, …}."""
+    line = next(line for line in output.splitlines() if re.match(r"\d+ feeds: ", line))
+    return {kind: int(n) for n, kind in re.findall(r"(\d+) (\w+)", line.split(":", 1)[1])}
+
+
+def test_init_then_feeds_list_shows_forty_sources_of_four_kinds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a fresh folder: no newsmon.toml, no database
+    monkeypatch.delenv("NEWSMON_CONFIG", raising=False)
+    monkeypatch.delenv("NEWSMON_DB", raising=False)
+    written = runner.invoke(app, ["init", "--focus", "Microsoft,OpenAI"])
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "newsmon.toml").is_file()
+    listed = runner.invoke(app, ["feeds", "list"])
+    assert listed.exit_code == 0, listed.output
+    counts = _counts(listed.output)
+    assert set(counts) == set(KINDS) and sum(counts.values()) >= 40
+    again = runner.invoke(app, ["init"])
+    assert again.exit_code == 2 and "exists: --force overwrites it" in again.output
+
+
+def test_init_with_a_contact_switches_edgar_on(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "newsmon.toml"
+    args = ["init", "-c", str(path), "--operator", "Example Research Ltd"]
+    written = runner.invoke(app, [*args, "--contact", "news-ops@example.com", "--kind", "filing"])
+    assert written.exit_code == 0, written.output
+    settings = load_settings(path, env={})
+    assert {f.kind for f in settings.feeds} == {"filing"}
+    assert all(f.enabled for f in settings.feeds)
+    assert settings.http.contact_agent == "Example Research Ltd news-ops@example.com"
+
+
+def test_init_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "newsmon.toml"
+    bad_contact = runner.invoke(
+        app, ["init", "-c", str(path), "--operator", "X", "--contact", "nobody"]
     )
+    assert bad_contact.exit_code == 2 and "http.contact" in bad_contact.output
+    bad_kind = runner.invoke(app, ["init", "-c", str(path), "--kind", "blogs"])
+    assert bad_kind.exit_code == 2 and "is not one of official" in bad_kind.output
+    no_focus = runner.invoke(app, ["init", "-c", str(path), "--focus", " , "])
+    assert no_focus.exit_code == 2 and "at least one entity" in no_focus.output
+    assert list(tmp_path.iterdir()) == []
 
 
-def ingest(settings: Settings, *feeds: FeedSettings):
-    return asyncio.run(ingest_flow(settings=settings.model_copy(update={"feeds": feeds}))).counts
-
-
-def rows(settings: Settings, sql: str, params: list | None = None, everything: bool = False):
-    with duckdb.connect(str(settings.storage.database), read_only=True) as con:
-        if everything:
-            con.execute("set variable include_off_topic = true")
-        return con.execute(sql, params or []).fetchall()
-
-
-@pytest.fixture
-def focused(seed_settings: Settings) -> Settings:
-    focus = FocusSettings(entities=("Microsoft", "OpenAI"))
-    return seed_settings.model_copy(update={"focus": focus})
-
-
-def test_an_off_topic_page_is_kept_marked_and_not_counted(focused: Settings, tmp_path: Path):
-    site = tmp_path / "site"
-    write_site(
-        site,
-        "news",
-        {
-            "aws": ("OpenAI rents AWS capacity", STORY, "2025-06-02T09:00:00+00:00"),
-            "bakery": ("A bakery district", OTHER, "2025-06-02T10:00:00+00:00"),
-            "nvidia": ("Nvidia demand", NVIDIA_STORY, "2025-06-02T11:00:00+00:00"),
-        },
-    )
-    with serve_site(site) as base:
-        counts = ingest(focused, FeedSettings(name="wire", url=f"{base}/feeds/news.xml"))
-    assert (counts.articles_stored, counts.off_topic) == (3, 2)
-
-    stored = rows(focused, "select title, off_topic, text is not null from articles order by 1")
-    assert stored == [
-        ("A bakery district", True, False),
-        ("Nvidia demand", True, False),
-        ("OpenAI rents AWS capacity", False, True),
-    ]
-    states = rows(focused, "select state, count(*) from entries group by 1 order by 1")
-    assert states == [("off_topic", 2), ("stored", 1)]
-    assert rows(focused, "select off_topic from ingest_runs") == [(2,)]
-
-    nvidia = "select coalesce(sum(articles), 0) from entity_mentions_daily where entity = 'NVIDIA'"
-    assert rows(focused, nvidia) == [(1,)]  # named in the on-topic story
-    assert rows(focused, nvidia, everything=True) == [(2,)]  # asked for every article
-    assert rows(focused, "select count(*) from article_dates") == [(1,)]
-    assert rows(focused, "select count(*) from article_dates", everything=True) == [(3,)]
-
-
-def test_without_a_focus_every_article_is_on_topic(seed_settings: Settings, tmp_path: Path):
-    seed_settings = seed_settings.model_copy(update={"focus": FocusSettings()})
-    site = tmp_path / "site"
-    write_site(site, "news", {"bakery": ("A bakery district", OTHER, "2025-06-02T10:00:00Z")})
-    with serve_site(site) as base:
-        counts = ingest(seed_settings, FeedSettings(name="wire", url=f"{base}/feeds/news.xml"))
-    assert counts.off_topic == 0
-    assert rows(seed_settings, "select off_topic, text is not null from articles") == [
-        (False, True)
-    ]
-
-
-def test_keep_off_topic_text(focused: Settings, tmp_path: Path):
-    keep = focused.model_copy(
-        update={"focus": focused.focus.model_copy(update={"keep_off_topic_text": True})}
-    )
-    site = tmp_path / "site"
-    write_site(site, "news", {"bakery": ("A bakery district", OTHER, "2025-06-02T10:00:00Z")})
-    with serve_site(site) as base:
-        ingest(keep, FeedSettings(name="wire", url=f"{base}/feeds/news.xml"))
-    assert rows(keep, "select off_topic, text is not null from articles") == [(True, True)]
-
-
-def test_edited_copies_of_one_story_are_one_story(seed_settings: Settings, tmp_path: Path):
-    """A wire copy (new headline, boilerplate) in one run; an update (a paragraph added, one
-    rewritten) in the next: one story, looked up against the stored signatures."""
-    site = tmp_path / "site"
-    first = {"aws": ("OpenAI rents AWS capacity", STORY, "2025-06-02T09:00:00+00:00")}
-    copy = [*STORY, BOILERPLATE]
-    first["wire"] = ("OpenAI turns to Amazon for computing", copy, "2025-06-02T12:00:00+00:00")
-    first["other"] = ("Nvidia demand", NVIDIA_STORY, "2025-06-02T11:00:00+00:00")
-    write_site(site, "first", first)
-    edited = [*STORY[:2], STORY[2].replace("People who follow", "Those who track"), *STORY[3:]]
-    update = {"upd": ("OpenAI and AWS: update", [*edited, UPDATE_PARAGRAPH], "2025-06-03T08:00Z")}
-    write_site(site, "second", update)
-    with serve_site(site) as base:
-        ingest(seed_settings, FeedSettings(name="first", url=f"{base}/feeds/first.xml"))
-        ingest(seed_settings, FeedSettings(name="second", url=f"{base}/feeds/second.xml"))
-
-    stories = dict(
-        rows(
-            seed_settings, "select canonical_url, story_id from articles where duplicate_of is null"
-        )
-    )
-    by_slug = {url.rsplit("/", 1)[1].removesuffix(".html"): s for url, s in stories.items()}
-    assert len(by_slug) == 4  # no exact copies: four original articles
-    assert by_slug["aws"] == by_slug["wire"] == by_slug["upd"]
-    assert by_slug["other"] != by_slug["aws"]
-    aws_day = rows(
-        seed_settings,
-        "select articles, stories from entity_mentions_daily "
-        "where entity = 'Amazon Web Services' and day = date '2025-06-02'",
-    )
-    assert aws_day == [(2, 1)]
-    weekly = rows(
-        seed_settings,
-        "select sum(articles), sum(stories) from entity_trends_weekly where entity = 'OpenAI'",
-    )
-    assert weekly == [(3, 1)]  # three articles, one story (counted on the day it started)
-
-
-def test_a_press_report_then_an_official_post_confirms_the_deal(
-    seed_settings: Settings, seed_site: str
-):
-    press = FeedSettings(name="press", url=f"{seed_site}/feeds/rss.xml")
-    official = FeedSettings(
-        name="newsroom",
-        url=f"{seed_site}/feeds/official.xml",
-        kind="official",
-        entities=("OpenAI",),
-    )
-    ledger = "select confirmed_by, confirmed_at, confirmed_url from deal_ledger where deal_key = ?"
-    ingest(seed_settings, press)
-    assert rows(seed_settings, ledger, [STARGATE]) == [(None, None, None)]
-
-    ingest(seed_settings, press, official)
-    [(by, at, url)] = rows(seed_settings, ledger, [STARGATE])
-    assert (by, url) == ("newsroom", OFFICIAL)
-    assert at == datetime.fromisoformat("2025-03-12T14:00:00+00:00")
-    confirmed = rows(
-        seed_settings, "select deal_key from deal_ledger where confirmed_at is not null"
-    )
-    assert confirmed == [(STARGATE,)]  # the newsroom's other mentions confirm nothing else
-    kinds = rows(seed_settings, "select name, kind, entities from feeds order by name")
-    assert kinds == [("newsroom", "official", ["OpenAI"]), ("press", "press", [])]
-
-
-def test_an_official_source_of_another_company_confirms_nothing(
-    seed_settings: Settings, seed_site: str
-):
-    others = FeedSettings(
-        name="nvidia-news",
-        url=f"{seed_site}/feeds/official.xml",
-        kind="official",
-        entities=("Nvidia",),
-    )
-    ingest(seed_settings, FeedSettings(name="press", url=f"{seed_site}/feeds/rss.xml"), others)
-    assert rows(
-        seed_settings, "select count(*) from deal_ledger where confirmed_at is not null"
-    ) == [(0,)]
-
-
-def test_the_seed_manifest_names_the_official_post() -> None:
-    import json
-
-    manifest = json.loads((SEEDS / "fixtures.json").read_text())
-    assert manifest["official"]["canonical_url"] == OFFICIAL
-    assert manifest["official"]["confirms"] == STARGATE
-
-
-def test_trends_count_off_topic_articles_when_asked(focused: Settings, tmp_path: Path):
-    from typer.testing import CliRunner
-
-    from flows.cli import app
-
-    site = tmp_path / "site"
-    write_site(site, "news", {"nvidia": ("Nvidia demand", NVIDIA_STORY, "2025-06-02T11:00Z")})
-    with serve_site(site) as base:
-        ingest(focused, FeedSettings(name="wire", url=f"{base}/feeds/news.xml"))
-    config = tmp_path / "newsmon.toml"
-    config.write_text(f'[storage]\ndatabase = "{focused.storage.database}"\n')
-    runner = CliRunner()
-    on_topic = runner.invoke(app, ["trends", "NVIDIA", "-c", str(config)])
-    assert on_topic.exit_code == 0 and "no mentions of NVIDIA" in on_topic.stdout
-    everything = runner.invoke(app, ["trends", "NVIDIA", "--include-off-topic", "-c", str(config)])
+def test_feeds_catalog_lists_and_filters_by_kind() -> None:
+    everything = runner.invoke(app, ["feeds", "catalog"])
     assert everything.exit_code == 0, everything.output
-    assert "no mentions" not in everything.stdout and "NVIDIA" in everything.stdout
+    counts = _counts(everything.output)
+    assert set(counts) == set(KINDS)
+    filings = runner.invoke(app, ["feeds", "catalog", "--kind", "filing"])
+    assert _counts(filings.output) == {"filing": counts["filing"]}
+    searches = runner.invoke(app, ["feeds", "catalog", "--kind", "search", "--focus", "Meta"])
+    assert _counts(searches.output) == {"search": 2}  # one entity: no pairs
+
+
+# ---- each kind's documents, over HTTP -------------------------------------------------------
+
+EDGAR_FORM = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<author><email>webmaster@example.test</email><name>Webmaster</name></author>
+<id>{base}/cgi-bin/browse-edgar?action=getcompany&amp;CIK=0000000042&amp;type=8-K</id>
+<link href="{base}/cgi-bin/browse-edgar?action=getcompany&amp;CIK=0000000042" rel="alternate"
+ type="text/html"/>
+<title>EXAMPLE CLOUD CORP  (0000000042)</title>
+<updated>2025-01-22T09:14:03-05:00</updated>
+<entry>
+<category label="form type" scheme="{base}/" term="8-K"/>
+<content type="text/xml"><accession-number>0000000042-25-000007</accession-number>
+<filing-date>2025-01-21</filing-date><filing-type>8-K</filing-type>
+<items-desc>items 1.01 and 9.01</items-desc></content>
+<id>urn:tag:example.test,2008:accession-number=0000000042-25-000007</id>
+<link href="{base}/Archives/edgar/data/42/000000004225000007/0000000042-25-000007-index.htm"
+ rel="alternate" type="text/html"/>
+<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; 2025-01-21 &lt;b&gt;AccNo:&lt;/b&gt;
+0000000042-25-000007 &lt;b&gt;Size:&lt;/b&gt; 312 KB&lt;br&gt;Item 1.01: Entry into a
+Material Definitive Agreement</summary>
+<title>8-K  - Current report</title>
+<updated>2025-01-21T16:05:12-05:00</updated>
+</entry>
+<entry>
+<category label="form type" scheme="{base}/" term="8-K"/>
+<id>urn:tag:example.test,2008:accession-number=0000000042-24-000031</id>
+<link href="{base}/Archives/edgar/data/42/000000004224000031/0000000042-24-000031-index.htm"
+ rel="alternate" type="text/html"/>
+<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; 2024-11-04 Item 2.02: Results of Operations
+</summary>
+<title>8-K  - Current report</title>
+<updated>2024-11-04T16:01:40-05:00</updated>
+</entry>
+</feed>
+"""
+OFFICIAL = {
+    "prof18__RSS-Parser/rssparser__src__commonTest__resources__feed-google-blog.xml": 2,
+    "feedjira__feedjira/spec__sample_feeds__AmazonWebServicesBlog.xml": 10,
+    "Ranchero-Software__RSParser/Tests__RSParserTests__Resources__cloudblog.rss": 20,
+}
+PRESS = {
+    "feedjira__feedjira/spec__sample_feeds__TechCrunch.xml": 20,
+    "feed-rs__feed-rs/feed-rs__fixture__atom__atom_example_2.xml": 2,  # The Register
+    "prof18__RSS-Parser/rssparser__src__commonTest__resources__feed-atom-test.xml": 1,  # Verge
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("relative", "items"), sorted((OFFICIAL | PRESS).items()))
+def test_official_and_press_documents_over_http(tmp_path: Path, relative: str, items: int) -> None:
+    with serve_files(tmp_path, {"feed.xml": real_feed(relative)}) as base:
+        result = poll(f"{base}/feed.xml")
+    assert (result.status, len(result.entries)) == ("ok", items)
+    assert all(urlsplit(e.url).scheme in ("http", "https") for e in result.entries)
+
+
+def test_a_filing_feed_in_edgars_form_over_http(tmp_path: Path) -> None:
+    with serve_files(tmp_path, {"edgar.atom": b""}) as base:
+        (tmp_path / "edgar.atom").write_bytes(EDGAR_FORM.replace("{base}", base).encode("latin-1"))
+        result = poll(f"{base}/edgar.atom")
+    assert result.status == "ok"
+    first, second = result.entries
+    assert first.url.endswith("/0000000042-25-000007-index.htm")
+    assert first.guid == "urn:tag:example.test,2008:accession-number=0000000042-25-000007"
+    assert first.title == "8-K  - Current report"  # as EDGAR spaces it
+    assert first.published.isoformat() == "2025-01-21T21:05:12+00:00"
+    assert "Material Definitive Agreement" in first.summary
+    assert second.published.year == 2024

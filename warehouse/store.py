@@ -191,6 +191,9 @@ def _entry_row(feed_name: str, entry: FeedEntry, now: datetime) -> dict:
         "title": entry.title,
         "published": entry.published,
         "first_seen": now,
+        "listed_url": entry.listed_url,
+        "outlet": entry.outlet,
+        "outlet_url": entry.outlet_url,
     }
 
 

@@ -360,10 +360,11 @@ def pdf(req: Request) -> None:
 
 @case("json-feed")
 def json_feed(req: Request) -> None:
+    """A JSON Feed: read as a feed at a feed URL, refused as not HTML at an article URL."""
     body = (
         b'{"version": "https://jsonfeed.org/version/1.1", "title": "JSON",'
-        b' "items": [{"id": "1", "url": "http://127.0.0.1/article/json", "title": "J"}]}'
-    )
+        b' "items": [{"id": "1", "url": "%s/article/json-feed", "title": "J"}]}'
+    ) % req.base.encode()
     req.send(200, body, [("Content-Type", "application/feed+json")])
 
 

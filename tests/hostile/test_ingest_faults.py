@@ -58,7 +58,6 @@ POLL_ERRORS = {
     "challenge": "challenge",
     "html": "not_a_feed",
     "pdf": "not_a_feed",
-    "json-feed": "not_a_feed",
     "empty": "not_a_feed",
     "not-modified": "unexpected_304",
 }
@@ -76,6 +75,8 @@ PAGE_ERRORS = {
     "page-rowspan": ("extract", "timeout"),
 }
 PAGES_STORED = {"html", "page-charset-conflict", "page-invalid-utf8", "page-hostile"}
+# Cases that are no fault at a feed URL: read as feeds, their items stored.
+FEEDS_READ = {"json-feed"}
 
 # seconds from the poll to the next one (before jitter, which adds up to 10 %)
 TEMPORARY = {"status-429-seconds": 120, "status-503-seconds": 120}
@@ -130,7 +131,7 @@ def test_the_seed_feeds_are_ingested(run: Run) -> None:
 
 def test_every_feed_case_is_covered() -> None:
     content = {n for n in FEED_CASES if n.startswith("feed-")}
-    assert set(FEED_CASES) - content == set(POLL_ERRORS)
+    assert set(FEED_CASES) - content == set(POLL_ERRORS) | FEEDS_READ
     assert set(PAGE_CASES) == set(PAGE_ERRORS) | PAGES_STORED
 
 
@@ -227,6 +228,13 @@ def test_feed_in_an_odd_encoding_is_read(run: Run, case: str) -> None:
     slug = case.removeprefix("feed-")
     stored = run.query("select title from articles where url like ?", [f"%/article/{slug}"])
     assert stored == [(f"Story {slug}",)]
+
+
+def test_a_json_feed_is_read_and_its_item_stored(run: Run, hostile: HostileServer) -> None:
+    assert _entries(run, "json-feed") == [(f"{hostile.base}/article/json-feed", "J")]
+    stored = run.query("select title from articles where url like '%/article/json-feed'")
+    assert stored == [("Story json-feed",)]
+    assert run.query("select last_status from feeds where name = 'hostile-json-feed'") == [("ok",)]
 
 
 def test_billion_laughs_is_not_expanded(run: Run) -> None:

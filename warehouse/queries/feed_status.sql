@@ -16,6 +16,7 @@ with feeds_now as (
 final as (
     select
         name,
+        kind,
         url,
         source,
         enabled,

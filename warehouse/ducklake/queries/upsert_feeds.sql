@@ -21,5 +21,5 @@ when matched and (
     enabled = f.enabled,
     kind = f.kind,
     entities = f.entities
-when not matched then insert (name, url, source, enabled, added_at, kind, entities)
-values (f.name, f.url, f.source, f.enabled, now(), f.kind, f.entities);
+when not matched then insert (name, url, source, enabled, kind, entities, added_at)
+values (f.name, f.url, f.source, f.enabled, f.kind, f.entities, now());
