@@ -385,9 +385,7 @@ def _write_checked(path: Path, text: str) -> Settings:
 def feeds_add(
     url: str,
     name: Annotated[str | None, typer.Option(help="a short name")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="official, filing, press or search (optional)")
-    ] = None,
+    kind: Annotated[str, typer.Option(help="official, filing, press or search")] = "press",
     config: ConfigOption = None,
 ) -> None:
     """Add a feed to the database (feeds in newsmon.toml are added on every run)."""

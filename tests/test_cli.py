@@ -51,7 +51,7 @@ def test_feeds_add_list_remove(tmp_path: Path) -> None:
     )
     assert kinded.exit_code == 0, kinded.output
     listed = runner.invoke(app, ["feeds", "list", "--config", str(config)])
-    assert "1 official" in listed.stdout and "2 no kind" in listed.stdout
+    assert "1 official" in listed.stdout and "2 press" in listed.stdout  # press by default
     bad_kind = runner.invoke(
         app, ["feeds", "add", "https://d.example/rss", "--kind", "blog", "-c", str(config)]
     )
