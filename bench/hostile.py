@@ -18,8 +18,9 @@ concurrency (4) stay at newsmon's defaults: they are what makes a dead host's li
 `--breaker N` sets `http.host_failures_before_skip` (0: off; default: newsmon's default).
 
 Printed per run: the process wall and the flow's span, entries by state and attempts,
-articles, `fetch_errors` rows by kind, and digests of the rows (each entry's key, state and
-attempts; the article ids), so that runs with and without the breaker can be compared.
+articles, `fetch_errors` rows by kind, and digests of the rows (each entry's URL, state and
+attempts; the articles' URLs; the servers' ports left out), so that runs with and without
+the breaker can be compared.
 """
 
 from __future__ import annotations
@@ -124,11 +125,13 @@ def rows(database: Path) -> dict[str, Any]:
             "select run_id, epoch(finished_at - started_at) from ingest_runs "
             "order by started_at desc limit 1"
         ).fetchone()
+        # The servers' ports change from one bench to the next: URLs are compared without.
+        here = r"regexp_replace(url, '^http://127\.0\.0\.1:[0-9]+', 'http://loopback')"
         entries = con.execute(
-            "select entry_key, state, attempts from entries order by entry_key"
+            f"select {here} as u, state, attempts from entries order by u"
         ).fetchall()
         articles = [
-            r[0] for r in con.execute("select article_id from articles order by 1").fetchall()
+            r[0] for r in con.execute(f"select {here} as u from articles order by u").fetchall()
         ]
         offsite = "url not like 'http://127.0.0.1%'"
         return {

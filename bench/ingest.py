@@ -9,14 +9,18 @@ in one run, on the same pages, each repetition measures in turn:
 - limit: raw `trafilatura.extract()` with its default options over the same HTML bytes,
   built in memory, in a warm process pool over all cores: the CPU ceiling. Beside it, the
   same pool running newsmon's own `extract()` (trafilatura with newsmon's options and its
-  metadata): the ceiling for the extraction newsmon does;
+  metadata): the ceiling for the extraction newsmon does; and the same pool running a
+  newsmon worker's whole job (`process_page`: that extraction, tagging, gzip of the raw
+  page): the work limit, the ceiling for everything newsmon's workers do (no fetch, no
+  Prefect, no store);
 - newsmon: `newsmon ingest --config <generated>` as a subprocess, from an empty database
   (poll, fetch, extract, tag, store; Prefect on, its ephemeral server and imports
   included): "process wall"; and the flow's own span from `ingest_runs`: "flow wall";
 - peer: newspaper4k's documented multi-threaded download, `fetch_news(articles,
   threads=...)`, over the same URLs, in a process of its own (skipped when not installed).
 
-Medians of the repetitions are printed, with the ratios newsmon/limit and newsmon/peer
+Medians of the repetitions are printed, with the ratios newsmon/limit, newsmon/work limit
+(`ratio_work`) and newsmon/peer
 and the peak memory of the newsmon process tree. Then, once: where the time goes (the
 library stages timed in-process, batch by batch as the flow runs them, without
 Prefect), a re-poll of 500 unchanged feeds (all 304), `newsmon retag --force` on the
@@ -172,9 +176,13 @@ def write_config(folder: Path, feeds: Sequence[str], pages: int, extra: Sequence
 _site: Site | None = None  # a limit worker's site, handed over at fork
 
 
-def _limit_init(site: Site) -> None:
+def _limit_init(site: Site, tagging=None) -> None:  # tagging: pipeline.extract.WorkerTagging
     global _site
     _site = site
+    if tagging is not None:  # as an extraction worker's initializer sets it
+        import pipeline.extract
+
+        pipeline.extract._worker_tagging = tagging
 
 
 def _warm(_: int) -> None:
@@ -195,14 +203,34 @@ def _options_one(i: int) -> bool:
     return _newsmon_text(_site.page(i), _site.page_url(i)) is not None
 
 
+def _work_one(i: int) -> bool:
+    """A newsmon worker's whole job for one page (`process_page`): newsmon's `extract()`
+    with metadata, tagging of the article, gzip of the raw page."""
+    from pipeline.extract import process_page
+
+    assert _site is not None
+    return process_page(_fetched(_site.page(i), _site.page_url(i)), 200).article is not None
+
+
+def worker_tagging():  # -> pipeline.extract.WorkerTagging, imported late
+    """What newsmon's extraction workers tag with under the bench's config (the default
+    watchlist)."""
+    from pipeline.extract import WorkerTagging
+    from pipeline.settings import Settings
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
+
+    watchlist = load_tagging_watchlist(Settings().tagging)
+    return WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist))
+
+
 def measure_limit(
-    site: Site, plan: Plan, one: Callable[[int], bool] = _raw_one
+    site: Site, plan: Plan, one: Callable[[int], bool] = _raw_one, tagging=None
 ) -> tuple[float, int]:
-    """Seconds to extract every page over all cores, and how many gave an article."""
+    """Seconds to run `one` on every page over all cores, and how many gave an article."""
     fork = multiprocessing.get_context("fork")
     chunksize = max(1, min(4, plan.pages // (plan.cores * 16)))
     with ProcessPoolExecutor(
-        plan.cores, mp_context=fork, initializer=_limit_init, initargs=(site,)
+        plan.cores, mp_context=fork, initializer=_limit_init, initargs=(site, tagging)
     ) as pool:
         list(pool.map(_warm, range(plan.cores * 2)))
         start = time.perf_counter()
@@ -733,11 +761,10 @@ def measure_page_costs(site: Site, plan: Plan) -> dict[str, float]:
     of each part of what a newsmon worker does with a page, over the first copy of each
     corpus page: the account of how close the whole ingest can get to the limit."""
     import pipeline.extract as px
-    from pipeline.settings import Settings
-    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
+    from pipeline.tagging.tagger import tag
 
-    watchlist = load_tagging_watchlist(Settings().tagging)
-    job = px.WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist))
+    job = worker_tagging()
+    watchlist = job.watchlist
     count = min(plan.pages, len(site.templates), plan.quality_pages or len(site.templates))
     spent: dict[str, float] = defaultdict(float)
 
@@ -778,6 +805,7 @@ def measure(plan: Plan) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "limit": [],
         "limit_options": [],
+        "work_limit": [],
         "newsmon": [],
         "peer": [],
         "dask": [],
@@ -829,13 +857,16 @@ def _repetition(
     figures["limit"].append({"s": seconds, "articles": found})
     options_s, options_found = measure_limit(site, plan, _options_one)
     figures["limit_options"].append({"s": options_s, "articles": options_found})
+    work_s, work_found = measure_limit(site, plan, _work_one, worker_tagging())
+    figures["work_limit"].append({"s": work_s, "articles": work_found})
     run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api)
     figures["newsmon"].append(run)
     if rep > 0:  # the last run's database is kept for retag; the others only cost disk
         shutil.rmtree(work / f"newsmon-{rep - 1}", ignore_errors=True)
     line = (
         f"  rep {rep + 1}: limit {n / seconds:.1f}/s ({found} articles), with newsmon's "
-        f"options {n / options_s:.1f}/s ({options_found}); newsmon "
+        f"options {n / options_s:.1f}/s ({options_found}), a worker's whole job "
+        f"{n / work_s:.1f}/s ({work_found}); newsmon "
         f"{n / run['process_s']:.1f}/s process, {n / run['flow_s']:.1f}/s flow ({run['stored']} "
         f"stored, {run['duplicates']} duplicates, {run['errors']} errors)"
     )
@@ -882,6 +913,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "repeats": plan.repeats,
         "limit_aps": n / limit_s,
         "limit_options_aps": n / med(figures["limit_options"], "s"),
+        "work_limit_aps": n / med(figures["work_limit"], "s"),
         "newsmon_aps": n / process_s,
         "newsmon_flow_aps": n / flow_s,
         "peer_aps": n / peer_s if peer_s else None,
@@ -911,6 +943,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "samples": {
             "limit_s": [r["s"] for r in figures["limit"]],
             "limit_options_s": [r["s"] for r in figures["limit_options"]],
+            "work_limit_s": [r["s"] for r in figures["work_limit"]],
             "newsmon_process_s": [r["process_s"] for r in figures["newsmon"]],
             "newsmon_flow_s": [r["flow_s"] for r in figures["newsmon"]],
             "peer_process_s": [r["process_s"] for r in figures["peer"]],
@@ -926,6 +959,8 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
     out["ratio_limit"] = out["newsmon_aps"] / out["limit_aps"]
     out["ratio_limit_flow"] = out["newsmon_flow_aps"] / out["limit_aps"]
     out["ratio_limit_options"] = out["newsmon_aps"] / out["limit_options_aps"]
+    out["ratio_work"] = out["newsmon_aps"] / out["work_limit_aps"]
+    out["ratio_work_flow"] = out["newsmon_flow_aps"] / out["work_limit_aps"]
     out["ratio_peer"] = out["newsmon_aps"] / out["peer_aps"] if out["peer_aps"] else None
     out["ratio_peer_flow"] = (
         out["newsmon_flow_aps"] / out["peer_call_aps"] if out["peer_call_aps"] else None
@@ -946,16 +981,21 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
         f"{out['limit_options_aps']:.1f}",
         f"{out['limit_options_aps'] / out['limit_aps']:.2f} x limit",
     )
+    _row(
+        "work limit: the same pool running a worker's whole job (process_page)",
+        f"{out['work_limit_aps']:.1f}",
+        f"{out['work_limit_aps'] / out['limit_aps']:.2f} x limit",
+    )
     prefect = "a running Prefect server" if plan.server else "Prefect's temporary server"
     _row(
         f"newsmon ingest, process wall (Prefect on: {prefect})",
         f"{out['newsmon_aps']:.1f}",
-        f"{out['ratio_limit']:.2f} x limit",
+        f"{out['ratio_limit']:.2f} x limit, {out['ratio_work']:.2f} x work limit",
     )
     _row(
         "newsmon ingest, flow wall (ingest_runs)",
         f"{out['newsmon_flow_aps']:.1f}",
-        f"{out['ratio_limit_flow']:.2f} x limit",
+        f"{out['ratio_limit_flow']:.2f} x limit, {out['ratio_work_flow']:.2f} x work limit",
     )
     if out.get("ephemeral_aps"):
         _row(
