@@ -1,6 +1,6 @@
 """The hostile-feed run, twice: what an ingest costs when many links are on failing hosts.
 
-    python -m bench.hostile [--quick] [--json FILE] [--breaker N]
+    python -m bench.hostile [--quick] [--json FILE] [--breaker N] [--skip CASE ...]
 
 One configuration, ingested twice from an empty database: every fault feed of the hostile
 server (tests/hostile/server.py) and its page list, the two seed feeds, and the 79 feeds of
@@ -15,7 +15,9 @@ bench starts. The config is newsmon's defaults except: loopback allowed, and the
 suite's short timeouts (connect and read 3 s, deadline 6 s, extraction 5 s), so that the
 faults' deadlines do not hide what the failing hosts cost. The per-host delay (0.5 s) and
 concurrency (4) stay at newsmon's defaults: they are what makes a dead host's links cost.
-`--breaker N` sets `http.host_failures_before_skip` (0: off; default: newsmon's default).
+`--breaker N` sets `http.host_failures_before_skip` (0: off; default: newsmon's default);
+`--skip CASE` leaves a fault feed out (`feed-5000-items`: its 500 links answer 410 from a
+live host, and their retries behind the per-host delay dominate both runs).
 
 Printed per run: the process wall and the flow's span, entries by state and attempts,
 articles, `fetch_errors` rows by kind, and digests of the rows (each entry's URL, state and
@@ -62,12 +64,17 @@ def real_feeds(limit: int | None = None) -> list[tuple[str, str]]:
 
 
 def write_config(
-    folder: Path, seed_site: str, hostile_base: str, quick: bool, breaker: int | None
+    folder: Path,
+    seed_site: str,
+    hostile_base: str,
+    quick: bool,
+    breaker: int | None,
+    skip: tuple[str, ...] = (),
 ) -> Path:
     from tests.hostile.conftest import FEED_CASES, seed_feeds
     from tests.hostile.conftest import write_config as write
 
-    faults = QUICK_FAULTS if quick else FEED_CASES
+    faults = [n for n in (QUICK_FAULTS if quick else FEED_CASES) if n not in skip]
     feeds = seed_feeds(seed_site) | {f"hostile-{n}": f"{hostile_base}/f/{n}" for n in faults}
     if not quick:
         feeds["hostile-pages"] = f"{hostile_base}/feeds/pages.xml"
@@ -169,7 +176,7 @@ def _digest(values: list) -> str:
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:16]
 
 
-def measure(quick: bool, breaker: int | None) -> dict[str, Any]:
+def measure(quick: bool, breaker: int | None, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     from bench.ingest import prefect_server
     from flows.seedserver import serve_site
     from tests.hostile.server import spawn_hostile
@@ -180,7 +187,7 @@ def measure(quick: bool, breaker: int | None) -> dict[str, Any]:
         api = stack.enter_context(prefect_server(folder / "prefect"))
         seed_site = stack.enter_context(serve_site())
         hostile = stack.enter_context(spawn_hostile())
-        config = write_config(folder, seed_site, hostile.base, quick, breaker)
+        config = write_config(folder, seed_site, hostile.base, quick, breaker, skip)
         feeds = config.read_text(encoding="utf-8").count("[[feeds]]")
         print(f"hostile-feed run: {feeds} feeds; breaker {_breaker_label(breaker)}", flush=True)
         for number in (1, 2):
@@ -188,7 +195,7 @@ def measure(quick: bool, breaker: int | None) -> dict[str, Any]:
             found = rows(config.with_name("newsmon.duckdb")) | {"process_s": seconds}
             runs.append(found)
             _print_run(number, found)
-    return {"feeds": feeds, "breaker": breaker, "quick": quick, "runs": runs}
+    return {"feeds": feeds, "breaker": breaker, "quick": quick, "skipped": skip, "runs": runs}
 
 
 def _breaker_label(breaker: int | None) -> str:
@@ -220,6 +227,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--breaker", type=int, help="http.host_failures_before_skip (0: off)")
+    parser.add_argument("--skip", action="append", default=[], help="leave this fault feed out")
     parser.add_argument("--ingest", help=argparse.SUPPRESS)  # the child process's own mode
     args = parser.parse_args()
     if args.ingest:
@@ -227,7 +235,7 @@ def main() -> None:
         return
     if not (REAL_FEEDS / "MANIFEST.tsv").is_file():
         sys.exit(f"corpus not found at {REAL_FEEDS}: the benchmarks need ../shared/corpora")
-    figures = measure(args.quick, args.breaker)
+    figures = measure(args.quick, args.breaker, tuple(args.skip))
     first, second = (run["process_s"] for run in figures["runs"])
     figures["second_over_first"] = second / first
     print(f"second run / first run: {second / first:.2f} (process walls)")
