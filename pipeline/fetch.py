@@ -546,10 +546,14 @@ async def fetch_page(
     if breaker.is_open(host):
         raise breaker.skip(host)
     async with politeness.global_slot(), politeness.host_slot(host):
+        # Checked again: the host failed while this link waited for a slot (before it takes
+        # a turn behind the per-host delay), or while it waited for that turn.
+        if breaker.is_open(host):
+            raise breaker.skip(host)
         if not await robots_allows(client, entry.url, politeness):
             raise FetchError("robots", "disallowed by robots.txt")
         await politeness.wait_turn(host)
-        if breaker.is_open(host):  # it failed while this link waited for its turn
+        if breaker.is_open(host):
             raise breaker.skip(host)
         resp = await _get_watched(client, entry.url, settings, breaker)
     if resp.status != 200:

@@ -157,6 +157,24 @@ def test_concurrent_links_of_a_host_stop_at_the_breaker() -> None:
     assert Counter(f.kind for f in failures)["host_skipped"] == 40 - lookups["news.invalid"]
 
 
+def test_links_skipped_take_no_turn_behind_the_per_host_delay() -> None:
+    # Links queued for a slot of a host that has failed are skipped when they get the slot,
+    # before taking a turn behind the delay: the host's turns end with its last real tries
+    # (at most threshold + slots - 1 of them), not with its last link.
+    settings = _settings(per_host_connections=4, per_host_delay_s=0.5)
+    urls = [f"http://news.invalid/a/{n}" for n in range(30)]
+
+    async def run() -> float:
+        async with open_client(settings) as client:
+            politeness = Politeness(settings)
+            started = asyncio.get_running_loop().time()
+            await fetch_pages(client, [_entry(u) for u in urls], politeness)
+            return politeness._last["news.invalid"] - started
+
+    last_turn = asyncio.run(run())
+    assert last_turn <= (3 + 4 - 1) * 0.5  # without the check: 29 turns, 14.5 s
+
+
 def test_a_redirect_to_a_dead_host_blames_that_host(live: str) -> None:
     urls = [f"{live}/r/http://gone.invalid/story/{n}" for n in range(6)]
     lookups: Counter[str] = Counter()
