@@ -9,14 +9,18 @@ in one run, on the same pages, each repetition measures in turn:
 - limit: raw `trafilatura.extract()` with its default options over the same HTML bytes,
   built in memory, in a warm process pool over all cores: the CPU ceiling. Beside it, the
   same pool running newsmon's own `extract()` (trafilatura with newsmon's options and its
-  metadata): the ceiling for the extraction newsmon does;
+  metadata): the ceiling for the extraction newsmon does; and the same pool running a
+  newsmon worker's whole job (`process_page`: that extraction, tagging, gzip of the raw
+  page): the work limit, the ceiling for everything newsmon's workers do (no fetch, no
+  Prefect, no store);
 - newsmon: `newsmon ingest --config <generated>` as a subprocess, from an empty database
   (poll, fetch, extract, tag, store; Prefect on, its ephemeral server and imports
   included): "process wall"; and the flow's own span from `ingest_runs`: "flow wall";
 - peer: newspaper4k's documented multi-threaded download, `fetch_news(articles,
   threads=...)`, over the same URLs, in a process of its own (skipped when not installed).
 
-Medians of the repetitions are printed, with the ratios newsmon/limit and newsmon/peer
+Medians of the repetitions are printed, with the ratios newsmon/limit, newsmon/work limit
+(`ratio_work`) and newsmon/peer
 and the peak memory of the newsmon process tree. Then, once: where the time goes (the
 library stages timed in-process, batch by batch as the flow runs them, without
 Prefect), a re-poll of 500 unchanged feeds (all 304), `newsmon retag --force` on the
@@ -172,9 +176,13 @@ def write_config(folder: Path, feeds: Sequence[str], pages: int, extra: Sequence
 _site: Site | None = None  # a limit worker's site, handed over at fork
 
 
-def _limit_init(site: Site) -> None:
+def _limit_init(site: Site, tagging=None) -> None:  # tagging: pipeline.extract.WorkerTagging
     global _site
     _site = site
+    if tagging is not None:  # as an extraction worker's initializer sets it
+        import pipeline.extract
+
+        pipeline.extract._worker_tagging = tagging
 
 
 def _warm(_: int) -> None:
@@ -195,19 +203,43 @@ def _options_one(i: int) -> bool:
     return _newsmon_text(_site.page(i), _site.page_url(i)) is not None
 
 
+def _work_one(i: int) -> bool:
+    """A newsmon worker's whole job for one page (`process_page`): newsmon's `extract()`
+    with metadata, tagging of the article, gzip of the raw page."""
+    from pipeline.extract import process_page
+
+    assert _site is not None
+    return process_page(_fetched(_site.page(i), _site.page_url(i)), 200).article is not None
+
+
+def worker_tagging():  # -> pipeline.extract.WorkerTagging, imported late
+    """What newsmon's extraction workers tag with under the bench's config (the default
+    watchlist)."""
+    from pipeline.extract import WorkerTagging
+    from pipeline.settings import Settings
+    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
+
+    watchlist = load_tagging_watchlist(Settings().tagging)
+    return WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist))
+
+
 def measure_limit(
-    site: Site, plan: Plan, one: Callable[[int], bool] = _raw_one
-) -> tuple[float, int]:
-    """Seconds to extract every page over all cores, and how many gave an article."""
+    site: Site, plan: Plan, one: Callable[[int], bool] = _raw_one, tagging=None
+) -> tuple[float, int, float]:
+    """Seconds to run `one` on every page over all cores, how many gave an article, and the
+    CPU seconds the pool's processes spent on it."""
     fork = multiprocessing.get_context("fork")
     chunksize = max(1, min(4, plan.pages // (plan.cores * 16)))
     with ProcessPoolExecutor(
-        plan.cores, mp_context=fork, initializer=_limit_init, initargs=(site,)
+        plan.cores, mp_context=fork, initializer=_limit_init, initargs=(site, tagging)
     ) as pool:
         list(pool.map(_warm, range(plan.cores * 2)))
+        workers = list(pool._processes)  # started by the warm-up; none is replaced
+        cpu = sum(_cpu_seconds(pid) for pid in workers)
         start = time.perf_counter()
         found = sum(pool.map(one, range(plan.pages), chunksize=chunksize, timeout=plan.timeout_s))
-        return time.perf_counter() - start, found
+        seconds = time.perf_counter() - start
+        return seconds, found, sum(_cpu_seconds(pid) for pid in workers) - cpu
 
 
 # ---- newsmon, as a subprocess --------------------------------------------------------------
@@ -216,12 +248,19 @@ def measure_limit(
 class TreeMemory:
     """Peak memory of a process and all its descendants, sampled from /proc: the sum of
     RSS (shared pages counted in every process), the sum of PSS (shared pages split), and
-    the largest single RSS."""
+    the largest single RSS. Also the CPU seconds of each process of the tree, by role (the
+    last sample of each: a process's last 0.2 s may be missed), and of `others` (processes
+    outside the tree that the run keeps busy: the Prefect server, the bench's web)."""
 
-    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+    def __init__(
+        self, pid: int, interval_s: float = 0.2, others: dict[str, int] | None = None
+    ) -> None:
         self.pid = pid
         self.interval_s = interval_s
         self.rss = self.pss = self.largest = 0
+        self._cpu: dict[int, tuple[str, float]] = {}
+        self._others = {name: (pid, _cpu_seconds(pid)) for name, pid in (others or {}).items()}
+        self.others_cpu: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
 
@@ -232,13 +271,43 @@ class TreeMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        self.others_cpu = {
+            name: _cpu_seconds(pid) - start for name, (pid, start) in self._others.items()
+        }
+
+    @property
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds by role: the ingest process, its extraction workers, the rest."""
+        by_role: dict[str, float] = defaultdict(float)
+        for role, seconds in self._cpu.values():
+            by_role[role] += seconds
+        return dict(by_role) | self.others_cpu
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
-            sizes = [_memory(pid) for pid in _tree(self.pid)]
+            tree = _tree(self.pid)
+            sizes = [_memory(pid) for pid in tree]
             self.rss = max(self.rss, sum(rss for rss, _ in sizes))
             self.pss = max(self.pss, sum(pss for _, pss in sizes))
             self.largest = max([self.largest, *(rss for rss, _ in sizes)])
+            for pid in tree:
+                seconds = _cpu_seconds(pid)
+                if seconds:
+                    role = self._cpu[pid][0] if pid in self._cpu else self._role(pid)
+                    self._cpu[pid] = (role, seconds)
+
+    def _role(self, pid: int) -> str:
+        if pid == self.pid:
+            return "ingest process"
+        parent = _parent(pid)
+        if parent in self._cpu and self._cpu[parent][0] == "fork server":
+            return "extraction workers"  # (forked: their command line is the server's)
+        command = b""
+        with suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            command = cmdline.read()
+        if b"forkserver" in command and parent == self.pid:
+            return "fork server"
+        return "other processes of the run"
 
 
 def _tree(root: int) -> list[int]:
@@ -251,6 +320,29 @@ def _tree(root: int) -> list[int]:
                 with suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as children:
                     todo += [int(child) for child in children.read().split()]
     return found
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name; empty when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (its own, not its children's)."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / _TICK if len(fields) > 12 else 0.0
+
+
+def _parent(pid: int) -> int:
+    fields = _stat(pid)
+    return int(fields[1]) if len(fields) > 1 else 0
 
 
 def _memory(pid: int) -> tuple[int, int]:
@@ -266,7 +358,9 @@ def _memory(pid: int) -> tuple[int, int]:
 
 
 @contextmanager
-def prefect_server(folder: Path, timeout_s: float = 180) -> Iterator[str]:
+def prefect_server(
+    folder: Path, timeout_s: float = 180, watch: dict[str, int] | None = None
+) -> Iterator[str]:
     """A Prefect API server on 127.0.0.1, as `make server` runs one for scheduled ingests:
     newsmon's runs report to it instead of each starting a temporary server of its own."""
     with socket.socket() as probe:
@@ -283,6 +377,8 @@ def prefect_server(folder: Path, timeout_s: float = 180) -> Iterator[str]:
             env=env,
         )
     url = f"http://127.0.0.1:{port}/api"
+    if watch is not None:  # its CPU is counted beside the runs that report to it
+        watch["Prefect server"] = server.pid
     try:
         _wait_healthy(url, server, timeout_s)
         yield url
@@ -310,9 +406,14 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout_s: float) -> None:
 
 
 def run_newsmon(
-    args: Sequence[str], log: Path, timeout_s: float, api_url: str | None = None
+    args: Sequence[str],
+    log: Path,
+    timeout_s: float,
+    api_url: str | None = None,
+    watch: dict[str, int] | None = None,
 ) -> tuple[float, TreeMemory]:
-    """Wall seconds of one `newsmon ...` run, and its process tree's peak memory."""
+    """Wall seconds of one `newsmon ...` run, and its process tree's peak memory and CPU
+    (and the CPU the run costs the processes in `watch`)."""
     with open(log, "wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -322,7 +423,7 @@ def run_newsmon(
             env=newsmon_env(api_url),
             cwd=ROOT,
         )
-        with TreeMemory(process.pid) as memory:
+        with TreeMemory(process.pid, others=watch) as memory:
             try:
                 code = process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
@@ -349,19 +450,25 @@ def last_run(database: Path) -> dict[str, Any]:
 
 
 def _ingest_once(
-    config: Path, plan: Plan, api_url: str | None
+    config: Path, plan: Plan, api_url: str | None, watch: dict[str, int] | None = None
 ) -> tuple[float, TreeMemory, dict[str, Any]]:
     """`newsmon ingest` with this config: wall seconds, peak memory, its `ingest_runs` row."""
     args = ["ingest", "--config", str(config)]
-    seconds, memory = run_newsmon(args, config.with_name("ingest.log"), plan.timeout_s, api_url)
+    log = config.with_name("ingest.log")
+    seconds, memory = run_newsmon(args, log, plan.timeout_s, api_url, watch)
     return seconds, memory, last_run(config.with_name("newsmon.duckdb"))
 
 
 def measure_newsmon(
-    site: Site, plan: Plan, folder: Path, api_url: str | None, extra: Sequence[str] = ()
+    site: Site,
+    plan: Plan,
+    folder: Path,
+    api_url: str | None,
+    extra: Sequence[str] = (),
+    watch: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     config = write_config(folder, site.feed_urls(), plan.pages, extra)
-    seconds, memory, run = _ingest_once(config, plan, api_url)
+    seconds, memory, run = _ingest_once(config, plan, api_url, watch)
     return {
         "process_s": seconds,
         "flow_s": run["flow_s"],
@@ -371,6 +478,7 @@ def measure_newsmon(
         "rss": memory.rss,
         "pss": memory.pss,
         "largest": memory.largest,
+        "cpu": memory.cpu,
         "config": config,
     }
 
@@ -733,11 +841,10 @@ def measure_page_costs(site: Site, plan: Plan) -> dict[str, float]:
     of each part of what a newsmon worker does with a page, over the first copy of each
     corpus page: the account of how close the whole ingest can get to the limit."""
     import pipeline.extract as px
-    from pipeline.settings import Settings
-    from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
+    from pipeline.tagging.tagger import tag
 
-    watchlist = load_tagging_watchlist(Settings().tagging)
-    job = px.WorkerTagging(watchlist, tagger_version(watchlist), parents_of(watchlist))
+    job = worker_tagging()
+    watchlist = job.watchlist
     count = min(plan.pages, len(site.templates), plan.quality_pages or len(site.templates))
     spent: dict[str, float] = defaultdict(float)
 
@@ -778,16 +885,18 @@ def measure(plan: Plan) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "limit": [],
         "limit_options": [],
+        "work_limit": [],
         "newsmon": [],
         "peer": [],
         "dask": [],
     }
     work = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
-        with serve_site(spec) as site, _api(plan, work) as api:
+        with serve_site(spec) as site, _api(plan, work, watch := {}) as api:
+            watch["bench web server"] = site.server_pid
             _header(site, plan)
             for rep in range(plan.repeats):
-                _repetition(site, plan, work, rep, figures, api)
+                _repetition(site, plan, work, rep, figures, api, watch)
             figures["stages"], figures["stages_stored"] = _breakdown(site, plan, work)
             last = figures["newsmon"][-1]
             figures["retag"] = measure_retag(last["config"], last["stored"], plan, api)
@@ -802,11 +911,11 @@ def measure(plan: Plan) -> dict[str, Any]:
 
 
 @contextmanager
-def _api(plan: Plan, work: Path) -> Iterator[str | None]:
+def _api(plan: Plan, work: Path, watch: dict[str, int]) -> Iterator[str | None]:
     if not plan.server:
         yield None
         return
-    with prefect_server(work / "prefect") as url:
+    with prefect_server(work / "prefect", watch=watch) as url:
         yield url
 
 
@@ -822,20 +931,29 @@ def _header(site: Site, plan: Plan) -> None:
 
 
 def _repetition(
-    site: Site, plan: Plan, work: Path, rep: int, figures: dict[str, Any], api: str | None
+    site: Site,
+    plan: Plan,
+    work: Path,
+    rep: int,
+    figures: dict[str, Any],
+    api: str | None,
+    watch: dict[str, int],
 ) -> None:
     n = plan.pages
-    seconds, found = measure_limit(site, plan, _raw_one)
+    seconds, found, _ = measure_limit(site, plan, _raw_one)
     figures["limit"].append({"s": seconds, "articles": found})
-    options_s, options_found = measure_limit(site, plan, _options_one)
+    options_s, options_found, _ = measure_limit(site, plan, _options_one)
     figures["limit_options"].append({"s": options_s, "articles": options_found})
-    run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api)
+    work_s, work_found, work_cpu = measure_limit(site, plan, _work_one, worker_tagging())
+    figures["work_limit"].append({"s": work_s, "articles": work_found, "cpu_s": work_cpu})
+    run = measure_newsmon(site, plan, work / f"newsmon-{rep}", api, watch=watch)
     figures["newsmon"].append(run)
     if rep > 0:  # the last run's database is kept for retag; the others only cost disk
         shutil.rmtree(work / f"newsmon-{rep - 1}", ignore_errors=True)
     line = (
         f"  rep {rep + 1}: limit {n / seconds:.1f}/s ({found} articles), with newsmon's "
-        f"options {n / options_s:.1f}/s ({options_found}); newsmon "
+        f"options {n / options_s:.1f}/s ({options_found}), a worker's whole job "
+        f"{n / work_s:.1f}/s ({work_found}); newsmon "
         f"{n / run['process_s']:.1f}/s process, {n / run['flow_s']:.1f}/s flow ({run['stored']} "
         f"stored, {run['duplicates']} duplicates, {run['errors']} errors)"
     )
@@ -882,6 +1000,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "repeats": plan.repeats,
         "limit_aps": n / limit_s,
         "limit_options_aps": n / med(figures["limit_options"], "s"),
+        "work_limit_aps": n / med(figures["work_limit"], "s"),
         "newsmon_aps": n / process_s,
         "newsmon_flow_aps": n / flow_s,
         "peer_aps": n / peer_s if peer_s else None,
@@ -911,6 +1030,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "samples": {
             "limit_s": [r["s"] for r in figures["limit"]],
             "limit_options_s": [r["s"] for r in figures["limit_options"]],
+            "work_limit_s": [r["s"] for r in figures["work_limit"]],
             "newsmon_process_s": [r["process_s"] for r in figures["newsmon"]],
             "newsmon_flow_s": [r["flow_s"] for r in figures["newsmon"]],
             "peer_process_s": [r["process_s"] for r in figures["peer"]],
@@ -926,6 +1046,12 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
     out["ratio_limit"] = out["newsmon_aps"] / out["limit_aps"]
     out["ratio_limit_flow"] = out["newsmon_flow_aps"] / out["limit_aps"]
     out["ratio_limit_options"] = out["newsmon_aps"] / out["limit_options_aps"]
+    out["ratio_work"] = out["newsmon_aps"] / out["work_limit_aps"]
+    # CPU seconds of the last repetition: the work limit's pool, and newsmon's run by process
+    out["cpu_s"] = {"work limit pool": figures["work_limit"][-1]["cpu_s"]} | {
+        f"newsmon run: {role}": seconds for role, seconds in figures["newsmon"][-1]["cpu"].items()
+    }
+    out["ratio_work_flow"] = out["newsmon_flow_aps"] / out["work_limit_aps"]
     out["ratio_peer"] = out["newsmon_aps"] / out["peer_aps"] if out["peer_aps"] else None
     out["ratio_peer_flow"] = (
         out["newsmon_flow_aps"] / out["peer_call_aps"] if out["peer_call_aps"] else None
@@ -946,16 +1072,21 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
         f"{out['limit_options_aps']:.1f}",
         f"{out['limit_options_aps'] / out['limit_aps']:.2f} x limit",
     )
+    _row(
+        "work limit: the same pool running a worker's whole job (process_page)",
+        f"{out['work_limit_aps']:.1f}",
+        f"{out['work_limit_aps'] / out['limit_aps']:.2f} x limit",
+    )
     prefect = "a running Prefect server" if plan.server else "Prefect's temporary server"
     _row(
         f"newsmon ingest, process wall (Prefect on: {prefect})",
         f"{out['newsmon_aps']:.1f}",
-        f"{out['ratio_limit']:.2f} x limit",
+        f"{out['ratio_limit']:.2f} x limit, {out['ratio_work']:.2f} x work limit",
     )
     _row(
         "newsmon ingest, flow wall (ingest_runs)",
         f"{out['newsmon_flow_aps']:.1f}",
-        f"{out['ratio_limit_flow']:.2f} x limit",
+        f"{out['ratio_limit_flow']:.2f} x limit, {out['ratio_work_flow']:.2f} x work limit",
     )
     if out.get("ephemeral_aps"):
         _row(
@@ -996,6 +1127,7 @@ def report(plan: Plan, out: dict[str, Any], peer_note: str) -> None:
     )
     _report_quality(out["quality"])
     _report_costs(out)
+    _report_run_cpu(out)
 
 
 def _report_costs(out: dict[str, Any]) -> None:
@@ -1013,6 +1145,23 @@ def _report_costs(out: dict[str, Any]) -> None:
         f"  so newsmon's CPU per page is about {(worker + main_ms) / limit:.2f} x the limit's: "
         f"its best ratio, every core busy and no Prefect, is about "
         f"{limit / (worker + main_ms):.2f} x limit"
+    )
+
+
+def _report_run_cpu(out: dict[str, Any]) -> None:
+    cpu, pages = out["cpu_s"], out["pages"]
+    work = cpu["work limit pool"]
+    print(
+        "\nCPU of the last repetition by process (user + system s, ms per page, and against "
+        "the work limit pool's):"
+    )
+    for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        per_page = 1000 * seconds / pages
+        print(f"  {name:<48} {seconds:8.2f} s  {per_page:6.2f} ms  {seconds / work:5.2f} x")
+    run = sum(v for k, v in cpu.items() if k.startswith("newsmon run"))
+    print(
+        f"  {'newsmon run, all of it':<48} {run:8.2f} s  {1000 * run / pages:6.2f} ms  "
+        f"{run / work:5.2f} x: at best, every core busy, {work / run:.2f} x the work limit"
     )
 
 

@@ -42,12 +42,20 @@ class FetchError(Exception):
     """A failed request, with a short machine-readable `kind` for `fetch_errors`."""
 
     def __init__(
-        self, kind: str, message: str, *, status: int | None = None, retry_after: str | None = None
+        self,
+        kind: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: str | None = None,
+        recorded: bool = True,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
         self.retry_after = retry_after
+        self.recorded = recorded  # False: its entry keeps the reason, `fetch_errors` does not
+        self.unreachable: str | None = None  # the host that did not resolve or connect
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +84,48 @@ ALLOW_ALL = RobotsRules()
 
 
 @dataclass
+class HostBreaker:
+    """Per-run circuit breaker: a host that failed to resolve or connect `threshold` times
+    in a row is not tried again in this run (0: never). Any answer from the host, even an
+    HTTP error, resets its count: the host is there.
+
+    Without it, each link on a dead host costs a lookup or a connect timeout, spaced by the
+    per-host delay, in every run until `max_attempts`: thousands of links, minutes a run.
+    """
+
+    threshold: int
+    _failures: dict[str, int] = field(default_factory=dict)
+    _last: dict[str, FetchError] = field(default_factory=dict)
+    _reported: set[str] = field(default_factory=set)
+
+    def is_open(self, host: str) -> bool:
+        return self.threshold > 0 and self._failures.get(host, 0) >= self.threshold
+
+    def failed(self, host: str, error: FetchError) -> None:
+        self._failures[host] = self._failures.get(host, 0) + 1
+        self._last[host] = error
+
+    def answered(self, host: str) -> None:
+        self._failures.pop(host, None)
+
+    def skip(self, host: str) -> FetchError:
+        """The error for a link not tried; the first of a host in this run is the one
+        recorded in `fetch_errors` (`recorded`), the others only mark their entries."""
+        last = self._last[host]
+        error = FetchError(
+            "host_skipped",
+            f"not tried: {host} failed to resolve or connect {self._failures[host]} times in "
+            f"a row in this run (last: {last.kind}: {last}); left for the next run",
+            recorded=host not in self._reported,
+        )
+        self._reported.add(host)
+        return error
+
+
+@dataclass
 class Politeness:
-    """Per-run shared state: per-host semaphores, last-request times, robots.txt rules."""
+    """Per-run shared state: per-host semaphores, last-request times, robots.txt rules, and
+    the hosts that keep failing (`breaker`)."""
 
     settings: HttpSettings
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
@@ -86,6 +134,10 @@ class Politeness:
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
+    breaker: HostBreaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.breaker = HostBreaker(self.settings.host_failures_before_skip)
 
     def host_slot(self, host: str) -> asyncio.Semaphore:
         if host not in self._hosts:
@@ -245,6 +297,15 @@ async def _get_once(
                 return resp.status_code, resp.headers, b""  # a redirect's body is never used
             body = await _read_capped(resp, settings.max_body_bytes)
             return resp.status_code, resp.headers, body
+    except FetchError as exc:
+        if exc.kind == "dns":  # raised by the guarded backend, resolving this hop's host
+            exc.unreachable = urlsplit(url).netloc
+        raise
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        kind = "timeout" if isinstance(exc, httpx.ConnectTimeout) else "network"
+        error = FetchError(kind, f"{type(exc).__name__}: {exc}")
+        error.unreachable = urlsplit(url).netloc
+        raise error from None
     except httpx.TimeoutException as exc:
         raise FetchError("timeout", f"{type(exc).__name__}: {exc}") from None
     except httpx.DecodingError as exc:
@@ -546,9 +607,14 @@ async def fetch_one(
     try:
         return await fetch_page(client, entry, politeness)
     except FetchError as exc:
-        log.warning("fetch %s failed: %s", entry.url, exc)
+        log.log(
+            logging.WARNING if exc.recorded else logging.DEBUG,
+            "fetch %s failed: %s",
+            entry.url,
+            exc,
+        )
         return FetchFailure(
-            entry.url, "fetch", exc.kind, str(exc), datetime.now(UTC), entry.feed_url
+            entry.url, "fetch", exc.kind, str(exc), datetime.now(UTC), entry.feed_url, exc.recorded
         )
 
 
@@ -557,16 +623,23 @@ async def fetch_page(
 ) -> FetchedPage:
     settings = politeness.settings
     host = urlsplit(entry.url).netloc
+    breaker = politeness.breaker
+    if breaker.is_open(host):
+        raise breaker.skip(host)
     async with politeness.global_slot(), politeness.host_slot(host):
+        # Checked again: the host failed while this link waited for a slot (before it takes
+        # a turn behind the per-host delay), or while it waited for that turn.
+        if breaker.is_open(host):
+            raise breaker.skip(host)
         robots = await robots_rules(client, entry.url, politeness)
         if robots.refuse_all is not None:
             raise FetchError("robots_unreachable", f"not fetched: {robots.refuse_all}")
         if not robots.allows(entry.url, settings.user_agent):
             raise FetchError("robots", "disallowed by robots.txt")
         await politeness.wait_turn(host)
-        resp = await get(
-            client, entry.url, settings, {"Accept": "text/html,*/*;q=0.5"}, politeness.pace
-        )
+        if breaker.is_open(host):
+            raise breaker.skip(host)
+        resp = await _get_watched(client, entry.url, settings, breaker, politeness.pace)
     if resp.status != 200:
         raise FetchError(
             status_kind(resp.status, resp.headers, resp.body),
@@ -591,6 +664,24 @@ async def fetch_page(
         entry.published,
         charset,
     )
+
+
+async def _get_watched(
+    client: httpx.AsyncClient,
+    url: str,
+    settings: HttpSettings,
+    breaker: HostBreaker,
+    pace: Pace | None = None,
+) -> Response:
+    """`get`, telling the breaker which host failed to resolve or connect, or answered."""
+    try:
+        resp = await get(client, url, settings, {"Accept": "text/html,*/*;q=0.5"}, pace)
+    except FetchError as exc:
+        if exc.unreachable:  # a redirect's target, maybe: that host is the one to blame
+            breaker.failed(exc.unreachable, exc)
+        raise
+    breaker.answered(urlsplit(url).netloc)
+    return resp
 
 
 def _media_type(header: str) -> tuple[str, str | None]:

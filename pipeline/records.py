@@ -77,6 +77,9 @@ class FetchFailure:
     message: str
     at: datetime
     feed_url: str | None = None
+    # False: the entry keeps this reason, but `fetch_errors` gets no row of its own (a link
+    # skipped on a failing host: one row says it for the host, once per run)
+    recorded: bool = True
 
 
 @dataclass(frozen=True, slots=True)

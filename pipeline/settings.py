@@ -150,6 +150,9 @@ class HttpSettings(_Section):
     max_redirects: int = Field(5, ge=0, le=30)
     max_url_length: int = Field(2048, ge=64, le=65536)
     respect_robots_txt: bool = True
+    # A host that fails to resolve or connect this many times in a row is not tried again
+    # in the run; its links wait for the next one (0: always try every link).
+    host_failures_before_skip: int = Field(3, ge=0, le=1000)
     # Loopback, private, link-local, CGNAT, multicast and unspecified addresses are refused
     # unless listed here (the demo and the tests list 127.0.0.0/8).
     allow_private_networks: tuple[str, ...] = ()

@@ -1,4 +1,5 @@
-"""The benchmarks still run: `--quick` smoke runs of bench.ingest and bench.tagging.
+"""The benchmarks still run: `--quick` smoke runs of bench.ingest, bench.tagging and
+bench.hostile.
 
 Benchmarks print figures; they are not timed tests. These only check that each runs to
 the end and prints the figures BENCHMARKS.md quotes, so that neither can rot.
@@ -50,6 +51,8 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
     printed = (
         "limit: raw trafilatura.extract()",
         "the same pool running newsmon's extract()",
+        "work limit: the same pool running a worker's whole job (process_page)",
+        "x work limit",
         "newsmon ingest, process wall",
         "newsmon ingest, flow wall",
         "newsmon peak memory",
@@ -66,9 +69,11 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
     for key in (
         "limit_aps",
         "limit_options_aps",
+        "work_limit_aps",
         "newsmon_aps",
         "peer_aps",
         "ratio_limit",
+        "ratio_work",
         "ratio_peer",
         "extraction_f1",
         "repoll_500_s",
@@ -76,7 +81,8 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
     ):
         assert key in figures, key
     assert figures["limit_aps"] > 0 and figures["newsmon_aps"] > 0
-    assert figures["limit_options_aps"] > 0
+    assert figures["limit_options_aps"] > 0 and figures["work_limit_aps"] > 0
+    assert figures["ratio_work"] == figures["newsmon_aps"] / figures["work_limit_aps"]
     costs = figures["cpu_ms_per_page"]
     assert costs["raw trafilatura.extract() (the limit)"] > 0
     # A worker's whole job includes gzipping the page: it cannot cost less than that part.
@@ -121,3 +127,18 @@ def test_focus_bench_quick(tmp_path: Path) -> None:
     seed = figures["seed_site"]
     assert (seed["articles"], seed["on_topic"]) == (4, 4)  # every seed page names a focus
     assert figures["extraction_benchmark"]["signature_ms"] > 0
+
+
+@pytest.mark.timeout(400)
+def test_hostile_bench_quick(tmp_path: Path) -> None:
+    figures_file = tmp_path / "figures.json"
+    printed = ("run 1:", "run 2:", "off-loopback links", "second run / first run")
+    run_quick("bench.hostile", "--json", str(figures_file), timeout_s=360, prints=printed)
+    figures = json.loads(figures_file.read_text())
+    first, second = figures["runs"]
+    # The real feeds' links never left loopback: each failed to resolve, none is lost.
+    assert first["offsite_entries"] and set(first["offsite_entries"]) == {"failed"}
+    assert first["failed_without_reason"] == second["failed_without_reason"] == 0
+    assert first["entries"] == second["entries"]
+    assert "fetch:host_skipped" in first["errors_by_kind"]
+    assert first["errors_by_kind"]["fetch:host_skipped"] <= first["offsite_hosts"]

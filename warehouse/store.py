@@ -264,7 +264,8 @@ def store_batch(
         bulk(con, "insert_articles", articles)
         _write_signatures(con, signed, story_of)
         bulk(con, "update_entries", _entry_updates(batch))
-        bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
+        errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
+        bulk(con, "insert_errors", errors)
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
         write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
         summaries.refresh(con)

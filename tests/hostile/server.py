@@ -4,7 +4,8 @@ Raw sockets, one thread per connection, `Connection: close` on every answer, so 
 controls every byte (and every pause) it sends. `/f/<case>` serves a case at a feed URL,
 `/p/<case>` at an article URL; most cases answer the same at both. `/feeds/pages.xml` is an
 RSS feed listing every page case, `/article/<slug>` a valid article with its own text,
-`/gone/<n>` a 410. Every request path is counted in `server.hits`.
+`/gone/<n>` a 410, `/corpus/<file>` a file of feedparser's test corpus and `/real/<file>`
+a feed of the real-feeds corpus. Every request path is counted in `server.hits`.
 
 `serve_hostile` runs it in a thread (requests are counted in `hits`), `spawn_hostile` in a
 process of its own; by hand, `python -m tests.hostile.server` prints its URL.
@@ -595,12 +596,41 @@ def _corpus(req: Request) -> None:
     req.send(200, data, headers)
 
 
+REAL_FEEDS = ROOT.parent / "shared" / "corpora" / "real-feeds"
+_REAL_TYPES = {
+    "rss2": "application/rss+xml",
+    "rss0.91": "application/rss+xml",
+    "rdf": "application/rdf+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
+
+
+def _real_feed(req: Request) -> None:
+    """A feed of the real-feeds corpus as its site served it: the document untouched (its
+    links point at the live web, unreachable offline), an ETag, and 304 when it matches."""
+    relative = unquote(req.path.removeprefix("/real/"))
+    path = (REAL_FEEDS / relative).resolve()
+    if not path.is_relative_to(REAL_FEEDS.resolve()) or not path.is_file():
+        req.send(404, b"not in the corpus", [HTML_TYPE])
+        return
+    data = path.read_bytes()
+    etag = f'"{zlib.crc32(data):08x}"'
+    if req.headers.get("if-none-match") == etag:
+        req.send(304, b"", [("ETag", etag)], length=False)
+        return
+    kind = _REAL_TYPES.get(req.query.removeprefix("format="), "application/xml")
+    req.send(200, data, [("Content-Type", kind), ("ETag", etag)])
+
+
 def _static(req: Request) -> bool:
     """Routes that are not cases: the page list, articles, gone items, robots.txt."""
     if req.path.startswith("/slow/"):
         _slow(req)
     elif req.path.startswith("/corpus/"):
         _corpus(req)
+    elif req.path.startswith("/real/"):
+        _real_feed(req)
     elif req.path == "/feeds/pages.xml":
         # ?fresh=1: new URLs at every request, so a soak meets every page fault every run
         fresh = f"?r={next(req.server.rounds)}" if req.query == "fresh=1" else ""
