@@ -73,6 +73,8 @@ class RobotsRules:
 
     rules: Protego | None = None
     refuse_all: str | None = None  # why every page is refused (robots.txt unreachable)
+    # the host itself did not resolve or connect: each link fails as that, for the breaker
+    unreachable: FetchError | None = None
 
     def allows(self, url: str, agent: str) -> bool:
         if self.refuse_all is not None:
@@ -564,7 +566,10 @@ async def _load_robots(
         # RFC 9309 §2.3.1.4: a robots.txt that cannot be reached (network errors, server
         # errors) means the whole site is disallowed, for this run.
         log.info("robots.txt of %s unreachable (%s): no page of it is fetched", origin, exc)
-        return RobotsRules(refuse_all=f"robots.txt unreachable ({exc.kind})")
+        unreachable = exc if exc.unreachable else None
+        return RobotsRules(
+            refuse_all=f"robots.txt unreachable ({exc.kind})", unreachable=unreachable
+        )
     return read_robots(resp.status, resp.body)
 
 
@@ -632,6 +637,11 @@ async def fetch_page(
         if breaker.is_open(host):
             raise breaker.skip(host)
         robots = await robots_rules(client, entry.url, politeness)
+        if robots.unreachable is not None:
+            # the host is down, not its robots.txt alone: each link fails as the host did,
+            # and the breaker skips the host after a few
+            breaker.failed(robots.unreachable.unreachable or host, robots.unreachable)
+            raise robots.unreachable
         if robots.refuse_all is not None:
             raise FetchError("robots_unreachable", f"not fetched: {robots.refuse_all}")
         if not robots.allows(entry.url, settings.user_agent):
