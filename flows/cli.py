@@ -37,7 +37,8 @@ from flows.cli_analysis import register as register_analysis  # noqa: E402
 from flows.cli_digest import register as register_digest  # noqa: E402
 from pipeline.settings import FeedSettings, Settings, SettingsError, load_settings  # noqa: E402
 from warehouse import store  # noqa: E402
-from warehouse.db import Database, StoreError, open_database  # noqa: E402
+from warehouse.backend import open_database  # noqa: E402
+from warehouse.db import Database, StoreError  # noqa: E402
 
 app = typer.Typer(
     help="newsmon: news monitoring for AI-industry deals.",

@@ -35,7 +35,8 @@ from flows.cli import app
 from flows.ingest import ingest_flow
 from pipeline.settings import Settings, StorageSettings, load_settings
 from tests.conftest import ROOT
-from warehouse.db import Database, StoreBusy, StoreError, StoreMissing, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database, StoreBusy, StoreError, StoreMissing
 from warehouse.lake import LakeDatabase
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

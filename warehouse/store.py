@@ -28,8 +28,9 @@ from pipeline.records import (
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
-from warehouse import summaries
+from warehouse import search, summaries
 from warehouse.db import Database, apply_migrations, bulk, query, rows_as_dicts, sql, unique_by
+from warehouse.sqlfiles import bulk_returning
 from warehouse.tags import write_entities, write_tags
 
 
@@ -235,7 +236,8 @@ def store_batch(
         "article_id",
     )
     with db.transaction() as con:
-        bulk(con, "insert_articles", articles)
+        stored = {row[0] for row in bulk_returning(con, "insert_articles", articles)}
+        search.add_articles(con, [a for a in articles if a["article_id"] in stored])
         bulk(con, "update_entries", _entry_updates(batch))
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals

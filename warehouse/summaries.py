@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from warehouse.db import Database, query
+from warehouse.sqlfiles import query
+
+if TYPE_CHECKING:
+    from warehouse.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -1,27 +1,46 @@
 -- Original articles ranked by BM25 for a query (any term may match), optionally only
 -- those seen on or after a day ($2), and only those naming an entity or anything under
 -- it ($3: `Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
--- The score is the fts extension's `match_bm25` (title and text), computed from the
--- term-ordered postings (a_search_postings.sql): the idf of each query term times its
--- weight in the article, summed. `match_bm25` itself reads every token of the corpus and
--- is evaluated per article. Filters are constants ($2, $3), not a join with a params
--- row, which DuckDB would run as a nested loop over every posting.
+-- The score is the fts extension's `match_bm25` over title and text (k = 1.2, b = 0.75),
+-- from newsmon's own postings (warehouse/search.py): per query term, its idf from the
+-- number of documents holding it (the postings read) and the document count; per
+-- posting, the term's count against the document's length and the average length.
+-- Filters are constants ($2, $3), not a join with a params row, which DuckDB would run
+-- as a nested loop over every posting.
 with tokens as (
-    select distinct stem(unnest(fts_main_search_documents.tokenize($1::varchar)), 'porter') as term
+    select distinct stem(unnest(string_split_regex(regexp_replace(
+        lower(strip_accents($1::varchar)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
+    ), '\s+')), 'porter') as term
 ),
 
-query_terms as (
-    select d.termid, log((s.num_docs - d.df + 0.5) / (d.df + 0.5) + 1) as idf
-    from fts_main_search_documents.dict as d
-    cross join fts_main_search_documents.stats as s
-    where d.term in (select term from tokens)
+state as (
+    select num_docs, total_len / num_docs as avgdl
+    from search_state
+    where num_docs > 0
+),
+
+-- Each query term's postings: a handful of row groups per sorted run (zone maps on term).
+hits as materialized (
+    select p.term, p.docid, p.tf, p.len
+    from search_postings as p
+    where p.term in (select term from tokens)
+),
+
+idf as (
+    select h.term, log((s.num_docs - count(*) + 0.5) / (count(*) + 0.5) + 1) as idf
+    from hits as h
+    cross join state as s
+    group by h.term, s.num_docs
 ),
 
 scores as (
-    select p.docid, sum(q.idf * p.weight) as score
-    from fts_main_search_documents.postings as p
-    inner join query_terms as q on q.termid = p.termid
-    group by p.docid
+    select
+        h.docid,
+        sum(i.idf * (h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * (h.len / s.avgdl))))) as score
+    from hits as h
+    inner join idf as i on i.term = h.term
+    cross join state as s
+    group by h.docid
 ),
 
 -- With no entity ($3 null) the filter below is constant false and DuckDB drops this
@@ -33,9 +52,9 @@ named as (
 ),
 
 naming as (
-    select dd.docid
-    from fts_main_search_documents.doc_dates as dd
-    where dd.article_id in (
+    select d.docid
+    from search_docs as d
+    where d.article_id in (
         select m.article_id
         from mentions as m
         where m.entity in (select name from named)
@@ -44,7 +63,7 @@ naming as (
 
 dated as (
     select docid
-    from fts_main_search_documents.doc_dates
+    from search_docs
     where $2::date is not null and day >= $2::date
 ),
 
@@ -64,11 +83,11 @@ cutoff as (
 ),
 
 best as (
-    select dd.article_id, dd.seen_at, e.score
+    select d.article_id, d.seen_at, e.score
     from eligible as e
-    inner join fts_main_search_documents.doc_dates as dd on dd.docid = e.docid
+    inner join search_docs as d on d.docid = e.docid
     where e.score >= (select score from cutoff)
-    order by e.score desc, dd.seen_at desc, dd.article_id
+    order by e.score desc, d.seen_at desc, d.article_id
     limit $4
 ),
 

@@ -1,7 +1,9 @@
 -- The index terms of a query: tokenized and stemmed as the index does it, and only those
--- in the index's dictionary (stopwords and unknown words cannot match).
+-- some article holds (stopwords and unknown words cannot match).
 with tokens as (
-    select unnest(fts_main_search_documents.tokenize(?)) as token
+    select unnest(string_split_regex(regexp_replace(
+        lower(strip_accents(?::varchar)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
+    ), '\s+')) as token
 ),
 
 stems as (
@@ -13,7 +15,7 @@ stems as (
 final as (
     select s.term
     from stems as s
-    inner join fts_main_search_documents.dict as d on d.term = s.term
+    where exists (select 1 from search_postings as p where p.term = s.term)
 )
 
 select * from final
