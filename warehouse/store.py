@@ -29,7 +29,16 @@ from pipeline.records import (
 )
 from pipeline.settings import FeedSettings, HealthSettings
 from warehouse import search, summaries
-from warehouse.db import Database, apply_migrations, bulk, query, rows_as_dicts, sql, unique_by
+from warehouse.db import (
+    Database,
+    apply_migrations,
+    bulk,
+    dialect,
+    query,
+    rows_as_dicts,
+    sql,
+    unique_by,
+)
 from warehouse.sqlfiles import bulk_returning
 from warehouse.tags import write_entities, write_tags
 
@@ -236,13 +245,23 @@ def store_batch(
         "article_id",
     )
     with db.transaction() as con:
-        stored = {row[0] for row in bulk_returning(con, "insert_articles", articles)}
+        stored = _insert_articles(con, articles)
         search.add_articles(con, [a for a in articles if a["article_id"] in stored])
         bulk(con, "update_entries", _entry_updates(batch))
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
         write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
         summaries.refresh(con)
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict]) -> set[str]:
+    """Insert the batch's articles; the ids of those stored now (not stored before)."""
+    if dialect(con) == "duckdb":
+        return {row[0] for row in bulk_returning(con, "insert_articles", articles)}
+    ids = [a["article_id"] for a in articles]
+    before = {row[0] for row in con.execute(sql("articles_present"), [ids]).fetchall()}
+    bulk(con, "insert_articles", articles)
+    return set(ids) - before
 
 
 def _article_row(

@@ -1,6 +1,6 @@
 -- Articles of one batch. The first stored version of an article wins: a re-run changes
 -- nothing. (DuckLake: MERGE on the key, in place of insert ... on conflict do nothing.)
--- Returns the ids it stored, so the search index takes exactly those.
+-- (DuckLake has no RETURNING: `articles_present` tells beforehand which are stored.)
 merge into articles
 using (
     select * from read_json(?, format = 'newline_delimited', columns = {
@@ -12,5 +12,4 @@ using (
     })
 ) as batch
 on articles.article_id = batch.article_id
-when not matched then insert
-returning article_id;
+when not matched then insert;
