@@ -47,7 +47,8 @@ _FLATTEN = str.maketrans("\n\r\t", "   ")
 # Postings appended since the last sort, at most: past this a batch sorts them into a run.
 # About 5,000 articles' worth; sorting that many takes well under a second.
 RUN_POSTINGS = 1_000_000
-# Articles tokenized per statement in a rebuild (by rowid), to bound its memory.
+# Articles tokenized at once in a rebuild (by rowid), to bound its memory; each slice's
+# postings are one run sorted by term (ten runs at a million articles).
 REBUILD_SLICE = 100_000
 
 
@@ -151,10 +152,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     load_fts(con)
     _script(con, "search_clear")
     rows = con.execute(sql("search_article_range")).fetchone()[0]
-    for start in range(0, rows, REBUILD_SLICE):
+    for start in range(0, rows, REBUILD_SLICE):  # each slice a run sorted by term
         con.execute(sql("search_stage_stored"), [start, start + REBUILD_SLICE])
         _add_incoming(con)
-    _script(con, "search_sort_tail")
     _script(con, "search_built")
     indexed = con.execute(sql("search_state")).fetchone()[2]
     log.info("full-text index built over %d articles", indexed)

@@ -83,9 +83,11 @@ with final as (
 
 select * from final;
 
+-- in term order: the slices of a rebuild are each a sorted run
 insert into search_postings
 select term, docid, tf, len
-from search_incoming_postings;
+from search_incoming_postings
+order by term, docid;
 
 update search_state set
     num_docs = num_docs + (select count(*) from search_incoming_docs),
