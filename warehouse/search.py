@@ -201,11 +201,12 @@ def search(
 ) -> list[SearchHit]:
     """The best `limit` articles for `query`, with a snippet around the first match."""
     load_fts(con)
-    if not con.execute(sql("search_state")).fetchone()[0]:
+    built, found = con.execute(sql("a_search_terms"), [query]).fetchone()
+    if not built:
         raise SearchUnavailable(
             "the search index has not been built: run `newsmon search --rebuild`"
         )
-    terms = {row[0] for row in con.execute(sql("a_search_terms"), [query]).fetchall()}
+    terms = set(found)
     rows = rows_as_dicts(con.execute(sql("a_search"), [query, since, entity, limit]))
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
