@@ -37,6 +37,16 @@ def sql(name: str, dialect: Dialect = "duckdb") -> str:
     return sql_file("queries", f"{name}.sql", dialect).read_text("utf-8")
 
 
+KEYS = "(?keys)"  # in a .sql file: the place of a list of key placeholders
+
+
+def with_keys(text: str, count: int) -> str:
+    """`text` with its `(?keys)` made `(?, ?, ...)`, one placeholder per key (at least
+    one). DuckDB looks up a key list written that way in the table's ART index, where
+    `in (select unnest(?))` scans the whole column."""
+    return text.replace(KEYS, "(" + ", ".join(["?"] * max(count, 1)) + ")")
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """`sql(name)` in the dialect of the database `con` is using."""
     return sql(name, dialect(con))

@@ -39,7 +39,7 @@ from warehouse.db import (
     sql,
     unique_by,
 )
-from warehouse.sqlfiles import bulk_returning
+from warehouse.sqlfiles import bulk_returning, with_keys
 from warehouse.tags import write_entities, write_tags
 
 
@@ -216,8 +216,11 @@ def pending_entries(db: Database, limit: int, max_attempts: int = 3) -> list[Fee
 
 def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
     """content hash -> article_id of the stored original with that text."""
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return {}
     with db.transaction() as con:
-        rows = con.execute(sql("originals_by_hash"), [sorted(set(hashes))]).fetchall()
+        rows = con.execute(with_keys(sql("originals_by_hash"), len(wanted)), wanted).fetchall()
     return dict(rows)
 
 

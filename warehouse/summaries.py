@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from warehouse.sqlfiles import query
+from warehouse.sqlfiles import query, with_keys
 
 if TYPE_CHECKING:
     from warehouse.db import Database
@@ -44,8 +44,8 @@ def mark(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     if not article_ids:
         return
     ids = list(article_ids)
-    con.execute(query(con, "s_mark_days"), [ids])
-    con.execute(query(con, "s_mark_deals"), [ids])
+    con.execute(with_keys(query(con, "s_mark_days"), len(ids)), ids)
+    con.execute(with_keys(query(con, "s_mark_deals"), len(ids)), ids)
 
 
 def mark_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,8 @@
 -- Mark for the next summary refresh the days of the original articles among $1 (the day
 -- as article_dates makes it, from `articles` itself: the view computes it for every row
--- before filtering, three times slower).
+-- before filtering, three times slower). One placeholder per id (`(?keys)`): a look-up in
+-- the primary key's index, not a read of every article.
 insert into summary_dirty_days
 select distinct cast(timezone('UTC', coalesce(published, fetched_at)) as date) as day
 from articles
-where duplicate_of is null and article_id in (select unnest(?::varchar[]))
+where duplicate_of is null and article_id in (?keys)
