@@ -89,29 +89,46 @@ def view_files() -> list[tuple[str, str]]:
     )
 
 
-def bulk(con: duckdb.DuckDBPyConnection, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Run a `read_json(?)` query over `rows`, written to a temporary JSON-lines file."""
+def bulk(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[object] = (),
+) -> None:
+    """Run a `read_json(?)` query over `rows`, written to a temporary JSON-lines file; a
+    query with `(?keys)` gets `keys` bound there (the rows' keys, for index look-ups)."""
     if rows:
-        _over_file(con, query, rows)
+        _over_file(con, query, rows, keys)
 
 
 def bulk_returning(
-    con: duckdb.DuckDBPyConnection, query: str, rows: Sequence[Mapping[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[object] = (),
 ) -> list[tuple]:
     """`bulk` for a query with a RETURNING clause: the rows it returned."""
-    return _over_file(con, query, rows).fetchall() if rows else []
+    return _over_file(con, query, rows, keys).fetchall() if rows else []
 
 
 def _over_file(
-    con: duckdb.DuckDBPyConnection, query: str, rows: Sequence[Mapping[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[object],
 ) -> duckdb.DuckDBPyConnection:
+    text = sql(query, dialect(con))
+    extra: list[object] = []
+    if KEYS in text:
+        extra = list(keys) or [None]
+        text = with_keys(text, len(extra))
     fd, path = tempfile.mkstemp(prefix="newsmon-", suffix=".jsonl")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             for row in rows:
                 out.write(json.dumps(row, default=_json_default, ensure_ascii=False))
                 out.write("\n")
-        return con.execute(sql(query, dialect(con)), [path])
+        return con.execute(text, [path, *extra])
     finally:
         os.unlink(path)
 

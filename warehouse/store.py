@@ -133,7 +133,7 @@ def record_polls(
             for name, p in polls
         ]
         count = con.execute(sql("count_entries")).fetchone()[0]
-        bulk(con, "insert_entries", entries)
+        bulk(con, "insert_entries", entries, [e["entry_key"] for e in entries])
         bulk(con, "record_polls", outcomes)
         bulk(con, "insert_errors", errors)
         return con.execute(sql("count_entries")).fetchone()[0] - count
@@ -149,7 +149,7 @@ def add_entries(db: Database, feed_name: str, entries: Sequence[FeedEntry], now:
     rows = unique_by((_entry_row(feed_name, e, now) for e in entries), "entry_key")
     with db.transaction() as con:
         before = con.execute(sql("count_entries")).fetchone()[0]
-        bulk(con, "insert_entries", rows)
+        bulk(con, "insert_entries", rows, [r["entry_key"] for r in rows])
         return con.execute(sql("count_entries")).fetchone()[0] - before
 
 
@@ -250,18 +250,20 @@ def store_batch(
     with db.transaction() as con:
         stored = _insert_articles(con, articles)
         search.add_articles(con, [a for a in articles if a["article_id"] in stored])
-        bulk(con, "update_entries", _entry_updates(batch))
+        updates = _entry_updates(batch)
+        bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         bulk(con, "insert_errors", [_error_row(run_id, f, feed_names) for f in batch.failures])
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
-        write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
+        originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
+        write_tags(con, originals, fresh=stored)
         summaries.refresh(con)
 
 
 def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict]) -> set[str]:
     """Insert the batch's articles; the ids of those stored now (not stored before)."""
-    if dialect(con) == "duckdb":
-        return {row[0] for row in bulk_returning(con, "insert_articles", articles)}
     ids = [a["article_id"] for a in articles]
+    if dialect(con) == "duckdb":
+        return {row[0] for row in bulk_returning(con, "insert_articles", articles, ids)}
     before = {row[0] for row in con.execute(sql("articles_present"), [ids]).fetchall()}
     bulk(con, "insert_articles", articles)
     return set(ids) - before
