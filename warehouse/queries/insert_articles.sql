@@ -1,5 +1,5 @@
 -- Articles of one batch. The first stored version of an article wins: a re-run changes
--- nothing. The ids already stored are looked up in the primary key's index (`(?keys)`:
+-- nothing. The ids already stored are looked up in the primary key's index (`?keys`:
 -- one placeholder per id of the batch), and only the others are inserted: DuckDB runs
 -- `on conflict` as a join with a scan of the whole table. Returns the ids it stored, so
 -- the search index takes exactly those.

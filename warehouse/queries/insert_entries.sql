@@ -1,5 +1,5 @@
 -- Entries of a poll. An entry seen before keeps its row: the keys already stored are
--- looked up in the primary key's index (`(?keys)`: one placeholder per key of the
+-- looked up in the primary key's index (`?keys`: one placeholder per key of the
 -- batch) and only the others are inserted (DuckDB runs `on conflict` as a join with a
 -- scan of the whole table).
 insert into entries (entry_key, feed_name, url, guid, title, published, first_seen)

@@ -1,5 +1,5 @@
 -- What became of each entry this batch: stored, duplicate, or failed (attempts counted).
--- The batch's keys (`(?keys)`, one placeholder each) find the rows in the primary key's
+-- The batch's keys (`?keys`, one placeholder each) find the rows in the primary key's
 -- index; joining on the key alone would read every entry.
 update entries set
     state = u.state,
