@@ -59,7 +59,7 @@ class Statement:
     call: str
     sql: str
     seconds: float
-    scans: list[tuple[str, int, int]]  # table, rows read, rows in the table
+    scans: list[tuple[str, int, int]]  # table, rows read, -1 when by an index look-up
 
 
 @dataclass
@@ -108,10 +108,13 @@ class _Profiled:
 
 
 def _scans(node: dict) -> Iterator[tuple[str, int, int]]:
+    """(table, rows read, -1 for an index look-up); the profiler counts an index scan's
+    rows as the whole table's, so it is marked instead."""
     if node.get("operator_type") == "TABLE_SCAN":
         info = node.get("extra_info") or {}
         table = info.get("Table") or info.get("Function") or "?"
-        yield str(table), int(node.get("operator_rows_scanned") or 0), 0
+        by_index = info.get("Type") == "Index Scan"
+        yield str(table), int(node.get("operator_rows_scanned") or 0), -1 if by_index else 0
     for child in node.get("children") or ():
         yield from _scans(child)
 
@@ -227,10 +230,15 @@ def _report(profile: Profile, sizes: dict[str, int]) -> dict:
         figures["calls_ms"][call] = round(seconds * 1000, 1)
         lines.append(f"{call}: {seconds * 1000:.0f} ms (connect, statements, commit, close)")
         for s in (s for s in profile.statements if s.call == call):
-            scans = [(t, read, sizes.get(t.split(".")[-1], 0)) for t, read, _ in s.scans]
+            scans = [
+                (t, 0 if index else read, sizes.get(t.split(".")[-1], 0), bool(index))
+                for t, read, index in s.scans
+            ]
             flagged = [x for x in scans if x[2] >= LARGE and x[1] >= x[2] // 2]
             first = " ".join(_first_line(s.sql).split())[:56]
-            shown = ", ".join(f"{t} {r:,}/{n:,}" for t, r, n in scans if n)
+            shown = ", ".join(
+                f"{t} by index" if index else f"{t} {r:,}/{n:,}" for t, r, n, index in scans if n
+            )
             mark = "  << reads most of a large table" if flagged else ""
             lines.append(f"    {first:<56} {s.seconds * 1000:7.1f}  {shown}{mark}")
             figures["statements"].append(
