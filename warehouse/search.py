@@ -207,7 +207,9 @@ def search(
             "the search index has not been built: run `newsmon search --rebuild`"
         )
     terms = set(found)
-    rows = rows_as_dicts(con.execute(sql("a_search"), [query, since, entity, limit]))
+    if not terms:
+        return []
+    rows = rows_as_dicts(con.execute(sql("a_search"), [sorted(terms), since, entity, limit]))
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
 

@@ -1,4 +1,5 @@
--- Original articles ranked by BM25 for a query (any term may match), optionally only
+-- Original articles ranked by BM25 for the terms of a query ($1: stemmed, stopwords out, as
+-- a_search_terms.sql makes them; any may match), optionally only
 -- those seen on or after a day ($2), and only those naming an entity or anything under
 -- it ($3: `Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
 -- The score is the fts extension's `match_bm25` over title and text (k = 1.2, b = 0.75),
@@ -7,40 +8,43 @@
 -- posting, the term's count against the document's length and the average length.
 -- Filters are constants ($2, $3), not a join with a params row, which DuckDB would run
 -- as a nested loop over every posting.
-with tokens as (
-    select distinct stem(unnest(string_split_regex(regexp_replace(
-        lower(strip_accents($1::varchar)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
-    ), '\s+')), 'porter') as term
-),
-
-state as (
+with state as (
     select num_docs, total_len / num_docs as avgdl
     from search_state
     where num_docs > 0
 ),
 
--- Each query term's postings: a handful of row groups per sorted run (zone maps on term).
-hits as materialized (
-    select p.term, p.docid, p.tf, p.len
-    from search_postings as p
-    where p.term in (select term from tokens)
+-- Each query term's idf, from the number of articles holding it: its postings, counted
+-- from a handful of row groups per sorted run (zone maps on term).
+frequencies as (
+    select term, count(*) as df
+    from search_postings
+    where term in (select unnest($1::varchar[]))
+    group by term
 ),
 
-idf as (
-    select h.term, log((s.num_docs - count(*) + 0.5) / (count(*) + 0.5) + 1) as idf
-    from hits as h
+query_terms as (
+    select
+        list(f.term order by f.term) as terms,
+        list(log((s.num_docs - f.df + 0.5) / (f.df + 0.5) + 1) order by f.term) as idfs
+    from frequencies as f
     cross join state as s
-    group by h.term, s.num_docs
 ),
 
+-- The same postings again, each weighted in one pass: the term's idf is looked up in the
+-- few query terms by position (a join on the term string costs more than the scan).
 scores as (
     select
-        h.docid,
-        sum(i.idf * (h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * (h.len / s.avgdl))))) as score
-    from hits as h
-    inner join idf as i on i.term = h.term
+        p.docid,
+        sum(
+            q.idfs[list_position(q.terms, p.term)]
+            * (p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * (p.len / s.avgdl))))
+        ) as score
+    from search_postings as p
+    cross join query_terms as q
     cross join state as s
-    group by h.docid
+    where p.term in (select unnest($1::varchar[]))
+    group by p.docid
 ),
 
 -- With no entity ($3 null) the filter below is constant false and DuckDB drops this
