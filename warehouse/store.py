@@ -39,7 +39,7 @@ from warehouse.db import (
     sql,
     unique_by,
 )
-from warehouse.sqlfiles import bulk_returning, with_keys
+from warehouse.sqlfiles import bulk_returning
 from warehouse.tags import write_entities, write_tags
 
 
@@ -220,7 +220,7 @@ def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     with db.transaction() as con:
-        rows = con.execute(with_keys(sql("originals_by_hash"), len(wanted)), wanted).fetchall()
+        rows = con.execute(sql("originals_by_hash"), [wanted]).fetchall()
     return dict(rows)
 
 

@@ -47,6 +47,3 @@ create table search_state (
 
 insert into search_state values (0, 0, 0, 0, 0, false);
 
--- The dedup look-up of a batch (originals_by_hash.sql) finds its content hashes here
--- instead of reading every article's hash.
-create index if not exists articles_content_hash on articles (content_hash);
