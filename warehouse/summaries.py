@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import duckdb
 
 from warehouse.sqlfiles import query, with_keys
-
-if TYPE_CHECKING:
-    from warehouse.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +70,14 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return days, deals
 
 
-def refresh_database(db: Database) -> tuple[int, int]:
+class Transactional(Protocol):
+    """A store that opens write transactions (`warehouse.db.Database`, which imports this
+    module, so it is named here by what it does)."""
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+
+
+def refresh_database(db: Transactional) -> tuple[int, int]:
     """`refresh` in a write transaction of its own."""
     with db.transaction() as con:
         return refresh(con)
