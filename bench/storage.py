@@ -138,7 +138,7 @@ def time_store(
     storage: StorageSettings, articles: list[Article], tagged: list[TaggedArticle]
 ) -> float:
     from warehouse import store, tags
-    from warehouse.db import open_database
+    from warehouse.backend import open_database
     from warehouse.store import Batch
 
     db = open_database(storage)
@@ -162,7 +162,7 @@ def time_store(
 def time_seed_ingest(storage: StorageSettings, base: str) -> float:
     from flows.ingest import ingest_flow
     from warehouse import store
-    from warehouse.db import open_database
+    from warehouse.backend import open_database
 
     settings = seed_settings(storage, base)
     asyncio.run(ingest_flow(settings=settings))

@@ -15,7 +15,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
-from flows.ingest import STORE_TASK, IngestResult, finish, open_stages, process, reindex
+from flows.ingest import STORE_TASK, IngestResult, finish, open_stages, process
 from pipeline.fetch import FetchError, get, open_client
 from pipeline.records import FeedEntry, FetchedPage
 from pipeline.settings import Settings, load_settings
@@ -23,7 +23,8 @@ from pipeline.sitemaps import SitemapError, parse_sitemap
 from pipeline.tagging.tagger import load_tagging_watchlist
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import store, tags
-from warehouse.db import Database, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database
 from warehouse.store import RunCounts
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,6 @@ async def backfill_flow(
                 await process(
                     stages, [e for e in entries if e.url.startswith("file:")], counts, pages
                 )
-        reindex(db)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise

@@ -46,7 +46,8 @@ from pipeline.sources import (  # noqa: E402
     search_feeds,
 )
 from warehouse import store  # noqa: E402
-from warehouse.db import Database, StoreError, open_database  # noqa: E402
+from warehouse.backend import open_database  # noqa: E402
+from warehouse.db import Database, StoreError  # noqa: E402
 
 app = typer.Typer(
     help="newsmon: news monitoring for AI-industry deals.",

@@ -2,7 +2,7 @@
 
 `register(app)` adds them to the `newsmon` app. They read through read-only connections
 (`Database.reader()`, which waits a bounded time while an ingest holds the file), except
-`search --reindex`, which builds the full-text index in a write transaction.
+`search --rebuild`, which builds the full-text index anew in a write transaction.
 
 Exit codes: 1 the SQL failed (DuckDB's message is printed), 2 bad usage or config,
 3 the database cannot be read (missing, locked for too long, no search index).
@@ -30,7 +30,8 @@ from flows.cli_settings import reading_settings
 from pipeline import charts, report
 from pipeline.settings import SettingsError
 from warehouse import analysis, search
-from warehouse.db import Database, StoreError, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database, StoreError
 
 console = Console()
 err = Console(stderr=True)
@@ -139,7 +140,7 @@ def sql_command(
     text = _query_text(query, file)
     with _reading(_database(config)) as con:
         with contextlib.suppress(search.SearchUnavailable):
-            search.load_fts(con)  # so match_bm25 and stem work in ad-hoc SQL too
+            search.load_fts(con)  # so stem() works in ad-hoc SQL too
         result = analysis.run_query(con, text)
     _print_result(result, fmt or (OutputFormat.table if console.is_terminal else OutputFormat.csv))
 
@@ -194,17 +195,20 @@ def search_command(
         str | None, typer.Option(help="only articles naming this entity or its products")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="how many articles")] = 10,
-    reindex: Annotated[
-        bool, typer.Option("--reindex", help="rebuild the full-text index first")
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild", help="build the full-text index anew first (a repair: ingest keeps it)"
+        ),
     ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Full-text search (BM25) over article titles and texts, best matches first."""
-    if reindex:
-        _reindex(config)
+    if rebuild:
+        _rebuild(config)
     if query is None:
-        if not reindex:
-            raise _fail("give words to search for (or --reindex)")
+        if not rebuild:
+            raise _fail("give words to search for (or --rebuild)")
         return
     with _reading(_database(config)) as con:
         name = _resolve(con, [entity])[0] if entity else None
@@ -215,15 +219,12 @@ def search_command(
         console.print(_hit_text(rank, hit))
 
 
-def _reindex(config: Path | None) -> None:
+def _rebuild(config: Path | None) -> None:
     try:
         with _database(config).transaction() as con:
-            indexed = search.refresh_index(con, force=True)
+            indexed = search.rebuild(con)
     except StoreError as exc:
         raise _fail(str(exc), 3) from None
-    if indexed is None:
-        err.print("no index is kept on DuckLake: each search indexes the articles in memory")
-        return
     err.print(f"indexed {indexed} articles")
 
 

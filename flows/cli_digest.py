@@ -25,7 +25,8 @@ from pipeline.digest import DigestSettings, channels_due, digest_settings, run_s
 from pipeline.render import render_html, render_markdown, render_text
 from pipeline.settings import Settings, SettingsError
 from warehouse import digests
-from warehouse.db import Database, StoreError, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database, StoreError
 
 if TYPE_CHECKING:
     from flows.digest import DigestOutcome

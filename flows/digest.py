@@ -43,7 +43,8 @@ from pipeline.digest import (
 from pipeline.render import counts_label, render_markdown
 from pipeline.settings import Settings, SettingsError, load_settings
 from warehouse import digests
-from warehouse.db import Database, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database
 from warehouse.digests import Pending
 
 

@@ -43,8 +43,9 @@ from pipeline.records import Crawl, FeedEntry, FeedState, FetchedPage, PollResul
 from pipeline.settings import ComputeSettings, Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 from pipeline.tagging.watchlist import Watchlist
-from warehouse import search, store
-from warehouse.db import Database, open_database
+from warehouse import store
+from warehouse.backend import open_database
+from warehouse.db import Database
 from warehouse.store import Batch, RunCounts
 
 log = logging.getLogger(__name__)
@@ -149,13 +150,6 @@ def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Batch:
 
 
 @task(**STORE_TASK)
-def reindex(db: Database) -> int | None:
-    """Rebuild the full-text index when new articles arrived (its own short transaction)."""
-    with db.transaction() as con:
-        return search.refresh_index(con)
-
-
-@task(**STORE_TASK)
 def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
     store.finish_run(db, run_id, counts, status)
 
@@ -175,7 +169,6 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     feed_names = {state.url: name for name, state in feeds}
     try:
         await _run(db, settings, run_id, feeds, feed_names, counts, watchlist, focus)
-        reindex(db)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise

@@ -17,7 +17,8 @@ from pipeline.settings import Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tag, tagger_version
 from pipeline.tagging.watchlist import Watchlist
 from warehouse import summaries, tags
-from warehouse.db import Database, open_database
+from warehouse.backend import open_database
+from warehouse.db import Database
 
 CHUNK = 1000
 

@@ -133,13 +133,14 @@ def test_search_prints_ranked_hits_with_snippets(seeded: Settings) -> None:
     assert unknown.exit_code == 2 and "did you mean Microsoft" in unknown.stderr
 
 
-def test_search_reindex_then_search(seeded: Settings, tmp_path: Path) -> None:
+def test_search_rebuild_repairs_the_index(seeded: Settings, tmp_path: Path) -> None:
     db = copy_database(seeded, tmp_path / "copy.duckdb")
-    with Database(db).transaction() as con:
-        con.execute("drop schema fts_main_search_documents cascade")
+    with Database(db).transaction() as con:  # an index left half-built
+        con.execute("delete from search_postings")
+        con.execute("update search_state set built = false")
     missing = _run(db, "search", "stargate")
-    assert missing.exit_code == 3 and "newsmon search --reindex" in missing.stderr
-    result = _run(db, "search", "stargate", "--reindex")
+    assert missing.exit_code == 3 and "newsmon search --rebuild" in missing.stderr
+    result = _run(db, "search", "stargate", "--rebuild")
     assert result.exit_code == 0, result.output
     assert "indexed 2 articles" in result.stderr
     assert result.stdout.startswith("1. Microsoft and OpenAI Redraw")

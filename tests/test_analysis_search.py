@@ -1,4 +1,5 @@
-"""Full-text search with DuckDB's fts extension, loaded from its wheel, offline."""
+"""Full-text search: BM25 from newsmon's postings, with the fts extension's stemmer and
+stopwords (loaded from its wheel, offline), and the same scores as its `match_bm25`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,6 +23,7 @@ from tests.test_analysis_seed import (
 )
 from warehouse import search
 from warehouse.db import Database, extension_directory
+from warehouse.sqlfiles import bulk_returning
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -63,7 +65,7 @@ def test_stemmed_terms_match_and_snippets_mark_them(con: duckdb.DuckDBPyConnecti
 
 
 def test_duplicates_are_not_indexed(con: duckdb.DuckDBPyConnection) -> None:
-    docs = con.execute("select name from fts_main_search_documents.docs").fetchall()
+    docs = con.execute("select article_id from search_docs").fetchall()
     originals = con.execute("select article_id from articles where duplicate_of is null")
     indexed, originals = {r[0] for r in docs}, {r[0] for r in originals.fetchall()}
     assert indexed == originals and len(indexed) == 2
@@ -88,33 +90,22 @@ def test_stopwords_and_unknown_words_find_nothing(con: duckdb.DuckDBPyConnection
     assert search.search(con, "zyxwvut") == []
 
 
-def test_refresh_index_skips_a_current_index_and_rebuilds_on_new_articles(
-    seeded: Settings, tmp_path: Path
-) -> None:
-    db = Database(copy_database(seeded, tmp_path / "copy.duckdb"))
-    with db.transaction() as con:
-        assert search.refresh_index(con) is None  # nothing new since the last build
-        con.execute(
-            "insert into articles (article_id, url, canonical_url, title, published, text, "
-            "content_hash, extractor_version, fetched_at, stored_at) "
-            "select 'new1', 'https://example.com/x', 'https://example.com/x', "
-            "'Anthropic opens a Tokyo office', now(), 'Anthropic will open an office in Tokyo.', "
-            "'h', 'test', now(), now()"
-        )
-        assert search.refresh_index(con) == 3
-    with db.reader() as con:
-        assert _urls(search.search(con, "tokyo")) == ["https://example.com/x"]
-
-
-def test_searching_without_an_index_says_how_to_build_it(tmp_path: Path) -> None:
+def test_an_empty_warehouse_has_an_index_that_finds_nothing(tmp_path: Path) -> None:
     db = Database(tmp_path / "empty.duckdb")
     db.migrate()
-    with db.reader() as con, pytest.raises(search.SearchUnavailable, match="--reindex"):
-        search.search(con, "openai")
-    with db.transaction() as con:
-        assert search.refresh_index(con) == 0  # an empty warehouse indexes fine
     with db.reader() as con:
         assert search.search(con, "openai") == []
+    with db.transaction() as con:
+        assert search.rebuild(con) == 0
+
+
+def test_searching_an_unbuilt_index_says_how_to_build_it(tmp_path: Path) -> None:
+    db = Database(tmp_path / "unbuilt.duckdb")
+    db.migrate()
+    with db.transaction() as con:
+        con.execute("update search_state set built = false")
+    with db.reader() as con, pytest.raises(search.SearchUnavailable, match="--rebuild"):
+        search.search(con, "openai")
 
 
 def test_snippet_window_is_cut_at_spaces_around_the_first_match() -> None:
@@ -166,53 +157,98 @@ def test_fts_loads_from_the_wheel_with_no_network(seeded: Settings, tmp_path: Pa
     assert install_path.startswith(extension_directory() or "not found")
 
 
+# Texts that exercise the tokenizer: case, accents, digits and punctuation as separators,
+# apostrophes, stopwords, stems shared by several words, and a text of stopwords only.
+BM25_TEXTS = [
+    ("Nvidia chips", "Nvidia's new chips ship in 2025; chip exports to China face rules."),
+    ("Café chips", "The café sold 3,000 chips. Exports rose: export-led growth, said analysts."),
+    (None, "Rules, rules and more rules: regulators ruled on chip export licences."),
+    ("Quiet day", "It was the of and to a in that is for on it."),
+    ("Oracle and OpenAI", "Oracle will supply OpenAI with data-centre capacity (Stargate)."),
+    ("Stargate grows", "STARGATE grows; OpenAI, Oracle and SoftBank invest $500bn in Texas."),
+    ("Naïve résumé", "A naïve résumé of the exporting rules for exporters and chipmakers."),
+]
+
+
 def test_scores_are_the_extensions_bm25(tmp_path: Path) -> None:
-    """search() scores from the term-ordered postings; match_bm25 over the extension's own
-    tables must give every article the same score."""
+    """search() scores from newsmon's postings; the fts extension's `match_bm25`, over an
+    index it builds from the same articles, must give every article the same score."""
     db = Database(tmp_path / "bm25.duckdb")
     db.migrate()
-    words = [
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "zeta",
-        "theta",
-        "kappa",
-        "lambda",
-        "sigma",
-        "omega",
-    ]
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "sigma"]
+    texts = [*BM25_TEXTS]
+    for n in range(40):
+        text = " ".join(words[(n * k + k * k) % len(words)] for k in range(1, 8 + n % 13))
+        texts.append((words[n % len(words)], text))
+    rows = [_article_row(f"a{n}", title, text) for n, (title, text) in enumerate(texts)]
     with db.transaction() as con:
-        for n in range(60):
-            text = " ".join(words[(n * k + k * k) % len(words)] for k in range(1, 8 + n % 13))
-            con.execute(
-                "insert into articles (article_id, url, canonical_url, title, text, "
-                "content_hash, extractor_version, fetched_at, stored_at) "
-                "values (?, ?, ?, ?, ?, ?, 'test', now(), now())",
-                [
-                    f"a{n}",
-                    f"https://x.example/{n}",
-                    f"https://x.example/{n}",
-                    words[n % 11],
-                    text,
-                    f"h{n}",
-                ],
-            )
-        search.refresh_index(con)
+        store_rows(con, rows)
+    queries = ("alpha beta", "gamma", "delta delta epsilon", "chip export rules", "Café")
+    queries += ("oracle openai stargate", "naive resume exporter", "the of and", "nothing")
     with db.reader() as con:
-        search.load_fts(con)
-        for query in ("alpha beta", "gamma", "delta delta epsilon", "omega kappa sigma", "nothing"):
-            ours = {h.article_id: h.score for h in search.search(con, query, limit=100)}
-            theirs = dict(
-                con.execute(
-                    "select article_id, score from (select article_id, "
-                    "fts_main_search_documents.match_bm25(article_id, ?) as score "
-                    "from articles) where score is not null",
-                    [query],
-                ).fetchall()
-            )
-            assert ours.keys() == theirs.keys(), query
-            assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours), query
-            assert query == "nothing" or len(ours) > 3
+        ours = {
+            q: {h.article_id: h.score for h in search.search(con, q, limit=100)} for q in queries
+        }
+    theirs = _extension_scores(db, queries)
+    for query in queries:
+        assert ours[query].keys() == theirs[query].keys(), query
+        assert all(abs(ours[query][k] - theirs[query][k]) < 1e-9 for k in ours[query]), query
+    assert len(ours["chip export rules"]) >= 4 and len(ours["gamma"]) > 3
+    assert ours["the of and"] == {} and ours["nothing"] == {}
+
+
+def _article_row(article_id: str, title: str | None, text: str) -> dict:
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    return {
+        "article_id": article_id,
+        "url": f"https://x.example/{article_id}",
+        "canonical_url": f"https://x.example/{article_id}",
+        "feed_name": None,
+        "title": title,
+        "author": None,
+        "published": at,
+        "sitename": None,
+        "language": "en",
+        "text": text,
+        "content_hash": f"h-{article_id}",
+        "raw_hash": None,
+        "duplicate_of": None,
+        "extractor_version": "test",
+        "fetched_at": at,
+        "stored_at": at,
+        "run_id": "test",
+    }
+
+
+def store_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Articles stored as a batch stores them, index included."""
+    stored = {r[0] for r in bulk_returning(con, "insert_articles", rows)}
+    search.add_articles(con, [r for r in rows if r["article_id"] in stored])
+
+
+def _extension_scores(db: Database, queries: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """`match_bm25` of the fts extension's own index over the stored originals, built in
+    an in-memory database."""
+    with db.reader() as con:
+        originals = con.execute(
+            "select article_id, title, text from articles "
+            "where duplicate_of is null and text is not null"
+        ).fetchall()
+    scratch = duckdb.connect(config={"extension_directory": extension_directory() or ""})
+    try:
+        scratch.execute("load fts")
+        scratch.execute("create table documents (article_id varchar, title varchar, text varchar)")
+        scratch.executemany("insert into documents values (?, ?, ?)", originals)
+        scratch.execute("pragma create_fts_index('documents', 'article_id', 'title', 'text')")
+        scores = {}
+        for query in queries:
+            found = scratch.execute(
+                "select article_id, score from (select article_id, "
+                "fts_main_documents.match_bm25(article_id, ?) as score from documents) "
+                "where score is not null",
+                [query],
+            ).fetchall()
+            scores[query] = dict(found)
+        return scores
+    finally:
+        scratch.close()

@@ -1,35 +1,55 @@
-"""Full-text search over articles: a BM25 index from DuckDB's `fts` extension.
+"""Full-text search over articles: BM25 from postings newsmon keeps itself.
 
-The extension is loaded from the `duckdb-ext-fts` wheel (see `warehouse.db`), never
-installed at run time, so search works offline. The index is a snapshot: DuckDB's fts
-index is not updated when `articles` changes, so `refresh_index` rebuilds it after each
-ingest when new articles arrived. Building needs a write transaction; searching works on
-a read-only connection over an index built earlier.
+Every batch that stores new original articles adds them to the index in the same
+transaction (`add_articles`), so the index is never behind the articles and no run
+rebuilds it: a batch costs what it adds. The tables (migration 006) hold raw counts only
+— per term and article the term's count and the article's length, per article its
+length and day, and in one row the number of articles and their total length — because
+BM25's idf and length normalisation depend on every article stored: a query computes
+them from those counts (`a_search.sql`), so its scores are exactly those of the fts
+extension's `match_bm25` over an index built at once from the same articles
+(tests/test_search_incremental.py). `rebuild` builds the index whole, for repairs
+(`newsmon search --rebuild`) and the first migration of an older warehouse.
 
-On the DuckLake backend no index is kept (DuckLake cannot store the index's macros):
-each search builds one in memory from the articles in the lake (here 1.4 s for 1,000
-articles, 13 s for 5,000).
+Postings are kept in runs sorted by term, so a query reads only its own terms' row
+groups (zone maps). A batch appends its postings unsorted at the end; once the unsorted
+tail passes `RUN_POSTINGS` it is sorted into a run of its own, in that batch's
+transaction: bounded work, whatever the size of the warehouse.
+
+The same tables and SQL serve the DuckLake backend, where they are Parquet files in the
+lake, so search there reads persistent postings too. DuckDB's `fts` extension (from the
+`duckdb-ext-fts` wheel, never installed at run time) still provides the Porter stemmer
+and the stopword list, so terms are exactly those its index would hold.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 
-from warehouse.db import StoreError, dialect, rows_as_dicts, sql
+from warehouse.errors import StoreError
+from warehouse.extensions import duckdb_config
+from warehouse.sqlfiles import bulk, query, rows_as_dicts, sql
 
 log = logging.getLogger(__name__)
 
-# The characters the fts tokenizer turns into spaces (its `tokenize` macro): a "word" here
-# is what the index saw as one token, so snippets highlight what actually matched.
+# The characters the tokenizer turns into spaces (as the fts extension's `tokenize`): a
+# "word" here is what the index saw as one token, so snippets highlight what matched.
 _WORD = re.compile(r"[^\s0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/|'\"`-]+")
 SNIPPET_CHARS = 240
 _FLATTEN = str.maketrans("\n\r\t", "   ")
+# Postings appended since the last sort, at most: past this a batch sorts them into a run.
+# About 5,000 articles' worth; sorting that many takes well under a second.
+RUN_POSTINGS = 1_000_000
+# Articles tokenized at once in a rebuild (by rowid), to bound its memory; each slice's
+# postings are one run sorted by term (ten runs at a million articles).
+REBUILD_SLICE = 100_000
 
 
 class SearchUnavailable(StoreError):
@@ -69,25 +89,107 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
         ) from None
 
 
-def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute(sql("a_search_index_exists")).fetchone()[0])
+# ---- keeping the index -------------------------------------------------------------
 
 
-def refresh_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> int | None:
-    """Rebuild the index if articles were added since it was built (call inside a write
-    transaction). Returns the number of articles indexed, or None when it was current
-    (or, on DuckLake, kept by no one: searches there index in memory)."""
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """After the migrations (inside their transaction): the stopword list, once, and a
+    first build when the index has never been built (a warehouse from before it)."""
     load_fts(con)
-    if dialect(con) == "ducklake":
-        return None
-    if not force and index_exists(con):
-        indexed, originals = con.execute(sql("a_search_index_state")).fetchone()
-        if indexed == originals:
-            return None
-    _build(con)
-    indexed = con.execute(sql("a_search_index_state")).fetchone()[0]
-    log.info("full-text index rebuilt over %d articles", indexed)
+    if not con.execute(sql("search_stopwords_count")).fetchone()[0]:
+        con.execute(sql("search_insert_stopwords"), [english_stopwords()])
+    built = con.execute(sql("search_state")).fetchone()[0]
+    if not built:
+        rebuild(con)
+
+
+def english_stopwords() -> list[str]:
+    """The fts extension's English stopword list, read from the extension itself (an
+    index over an empty table, in a throw-away in-memory database)."""
+    scratch = duckdb.connect(config=duckdb_config(read_only=False))
+    try:
+        load_fts(scratch)
+        _script(scratch, "search_scratch_index")
+        return [row[0] for row in scratch.execute(sql("search_scratch_stopwords")).fetchall()]
+    finally:
+        scratch.close()
+
+
+def add_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Mapping[str, Any]]) -> int:
+    """Index articles the caller has just stored, in its write transaction (`articles`
+    rows: originals with text are indexed, syndicated copies are not). Returns how many
+    were indexed."""
+    docs = [
+        {
+            "article_id": a["article_id"],
+            "title": a["title"],
+            "text": a["text"],
+            "seen_at": a["published"] or a["fetched_at"],
+        }
+        for a in articles
+        if a["duplicate_of"] is None and a["text"] is not None
+    ]
+    if not docs:
+        return 0
+    load_fts(con)
+    bulk(con, "search_stage_batch", docs)
+    _add_incoming(con)
+    _sort_tail_when_long(con)
+    return len(docs)
+
+
+def remove_articles(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    """Take articles out of the index, in the write transaction that removes them (or turns
+    them into copies): their postings go, and their share of the document count and
+    length. Reads the runs holding their postings."""
+    if article_ids:
+        _script(con, "search_remove", [list(article_ids)])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> int:
+    """Build the index whole from `articles` (inside a write transaction); returns the
+    number of articles indexed."""
+    load_fts(con)
+    _script(con, "search_clear")
+    rows = con.execute(sql("search_article_range")).fetchone()[0]
+    for start in range(0, rows, REBUILD_SLICE):  # each slice a run sorted by term
+        con.execute(sql("search_stage_stored"), [start, start + REBUILD_SLICE])
+        _add_incoming(con)
+    _script(con, "search_built")
+    indexed = con.execute(sql("search_state")).fetchone()[2]
+    log.info("full-text index built over %d articles", indexed)
     return indexed
+
+
+def _add_incoming(con: duckdb.DuckDBPyConnection) -> None:
+    _script(con, "search_add_incoming")
+
+
+def _sort_tail_when_long(con: duckdb.DuckDBPyConnection) -> None:
+    tail = con.execute(sql("search_state")).fetchone()[1]
+    if tail > RUN_POSTINGS:
+        _script(con, "search_sort_tail")
+        log.info("sorted %d postings into a run of their own", tail)
+
+
+def _script(con: duckdb.DuckDBPyConnection, name: str, params: Sequence[object] = ()) -> None:
+    """Run a file of several statements; parameters go to the statements that use them
+    (DuckDB binds them for one statement at a time)."""
+    for statement in _statements(query(con, name)):
+        con.execute(statement, list(params) if "$" in statement else [])
+
+
+def _statements(text: str) -> list[str]:
+    # a statement ends with a semicolon at the end of a line (none does inside one here)
+    parts = re.split(r";[ \t]*\n", text + "\n")
+    return [p for p in (part.strip() for part in parts) if p and not _only_comments(p)]
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("--") for line in text.splitlines())
+
+
+# ---- searching ---------------------------------------------------------------------
 
 
 def search(
@@ -99,30 +201,17 @@ def search(
 ) -> list[SearchHit]:
     """The best `limit` articles for `query`, with a snippet around the first match."""
     load_fts(con)
-    if dialect(con) == "ducklake":
-        _index_in_memory(con)
-    elif not index_exists(con):
+    built, found = con.execute(sql("a_search_terms"), [query]).fetchone()
+    if not built:
         raise SearchUnavailable(
-            "no search index yet: run `newsmon search --reindex` (each ingest refreshes it)"
+            "the search index has not been built: run `newsmon search --rebuild`"
         )
-    terms = {row[0] for row in con.execute(sql("a_search_terms"), [query]).fetchall()}
-    rows = rows_as_dicts(con.execute(sql("a_search"), [query, since, entity, limit]))
+    terms = set(found)
+    if not terms:
+        return []
+    rows = rows_as_dicts(con.execute(sql("a_search"), [sorted(terms), since, entity, limit]))
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
-
-
-def _index_in_memory(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the index in memory over the lake's articles (for this connection's search)."""
-    con.execute(sql("a_search_scratch", "ducklake"))
-    _build(con)
-
-
-def _build(con: duckdb.DuckDBPyConnection) -> None:
-    """The extension's index over the original articles, and its term-ordered postings."""
-    con.execute(sql("a_search_documents"))
-    con.execute(sql("a_search_build"))
-    con.execute(sql("a_search_postings"))
-    con.execute(sql("a_search_drop_documents"))
 
 
 def _hit(row: dict, terms: set[str], stems: dict[str, str]) -> SearchHit:

@@ -30,8 +30,18 @@ from pipeline.records import (
     TaggedArticle,
 )
 from pipeline.settings import FeedSettings, HealthSettings
-from warehouse import summaries
-from warehouse.db import Database, apply_migrations, bulk, query, rows_as_dicts, sql, unique_by
+from warehouse import search, summaries
+from warehouse.db import (
+    Database,
+    apply_migrations,
+    bulk,
+    dialect,
+    query,
+    rows_as_dicts,
+    sql,
+    unique_by,
+)
+from warehouse.sqlfiles import bulk_returning
 from warehouse.tags import write_entities, write_tags
 
 
@@ -136,7 +146,7 @@ def record_polls(
             for name, p in polls
         ]
         count = con.execute(sql("count_entries")).fetchone()[0]
-        bulk(con, "insert_entries", entries)
+        bulk(con, "insert_entries", entries, [e["entry_key"] for e in entries])
         bulk(con, "record_polls", outcomes)
         bulk(con, "insert_errors", errors)
         return con.execute(sql("count_entries")).fetchone()[0] - count
@@ -152,7 +162,7 @@ def add_entries(db: Database, feed_name: str, entries: Sequence[FeedEntry], now:
     rows = unique_by((_entry_row(feed_name, e, now) for e in entries), "entry_key")
     with db.transaction() as con:
         before = con.execute(sql("count_entries")).fetchone()[0]
-        bulk(con, "insert_entries", rows)
+        bulk(con, "insert_entries", rows, [r["entry_key"] for r in rows])
         return con.execute(sql("count_entries")).fetchone()[0] - before
 
 
@@ -227,8 +237,11 @@ def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
 
 def known_originals(db: Database, hashes: Iterable[str]) -> dict[str, tuple[str, str]]:
     """content hash -> (article_id, story_id) of the stored original with that text."""
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return {}
     with db.transaction() as con:
-        rows = con.execute(sql("originals_by_hash"), [sorted(set(hashes))]).fetchall()
+        rows = con.execute(sql("originals_by_hash"), [wanted]).fetchall()
     return {h: (original, story) for h, original, story in rows}
 
 
@@ -261,13 +274,16 @@ def store_batch(
             (_article_row(a, batch, story_of, feed_names, run_id, now) for a in batch.articles),
             "article_id",
         )
-        bulk(con, "insert_articles", articles)
+        stored = _insert_articles(con, articles)
+        search.add_articles(con, [a for a in articles if a["article_id"] in stored])
         _write_signatures(con, signed, story_of)
-        bulk(con, "update_entries", _entry_updates(batch))
+        updates = _entry_updates(batch)
+        bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
         bulk(con, "insert_errors", errors)
         summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
-        write_tags(con, [t for t in batch.tagged if t.article_id not in batch.duplicates])
+        originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
+        write_tags(con, originals, fresh=stored)
         summaries.refresh(con)
 
 
@@ -329,6 +345,16 @@ def _write_signatures(
 
 def _seen_at(article: Article) -> datetime:
     return article.published or article.fetched_at
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict]) -> set[str]:
+    """Insert the batch's articles; the ids of those stored now (not stored before)."""
+    ids = [a["article_id"] for a in articles]
+    if dialect(con) == "duckdb":
+        return {row[0] for row in bulk_returning(con, "insert_articles", articles, ids)}
+    before = {row[0] for row in con.execute(sql("articles_present"), [ids]).fetchall()}
+    bulk(con, "insert_articles", articles)
+    return set(ids) - before
 
 
 def _article_row(

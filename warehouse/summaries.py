@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import duckdb
 
-from warehouse.db import Database, query
+from warehouse.sqlfiles import query, with_keys
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,8 @@ def mark(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     if not article_ids:
         return
     ids = list(article_ids)
-    con.execute(query(con, "s_mark_days"), [ids])
-    con.execute(query(con, "s_mark_deals"), [ids])
+    con.execute(with_keys(query(con, "s_mark_days"), len(ids)), ids)
+    con.execute(with_keys(query(con, "s_mark_deals"), len(ids)), ids)
 
 
 def mark_all(con: duckdb.DuckDBPyConnection) -> None:
@@ -74,7 +76,14 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return days, deals
 
 
-def refresh_database(db: Database) -> tuple[int, int]:
+class Transactional(Protocol):
+    """A store that opens write transactions (`warehouse.db.Database`, which imports this
+    module, so it is named here by what it does)."""
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+
+
+def refresh_database(db: Transactional) -> tuple[int, int]:
     """`refresh` in a write transaction of its own."""
     with db.transaction() as con:
         return refresh(con)

@@ -6,7 +6,7 @@ the same transaction, so a retag or a re-run never leaves two versions side by s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 import duckdb
@@ -16,22 +16,44 @@ from warehouse import summaries
 from warehouse.db import Database, bulk, sql, unique_by
 
 
-def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
+def write_tags(
+    con: duckdb.DuckDBPyConnection,
+    tagged: Sequence[TaggedArticle],
+    fresh: Collection[str] = frozenset(),
+) -> None:
     """Replace the tags of these articles (call inside a transaction, then
-    `summaries.refresh`)."""
+    `summaries.refresh`). Articles in `fresh` were stored in this transaction and have no
+    tags yet: nothing is deleted for them (a delete reads every mention's article id)."""
+    tagged = list({t.article_id: t for t in tagged}.values())  # one tagging per article
     if not tagged:
         return
     now = datetime.now(UTC)
     ids = [t.article_id for t in tagged]
-    summaries.mark(con, ids)  # the deals they reported until now
-    con.execute(sql("retag_ids"), [ids])
-    con.execute(sql("delete_tags"))
+    old = [i for i in ids if i not in fresh]
+    if old:
+        summaries.mark(con, old)  # the deals they reported until now
+        con.execute(sql("retag_ids"), [old])
+        con.execute(sql("delete_tags"))
     bulk(con, "upsert_entities", _discovered_rows(tagged, now))
-    bulk(con, "insert_mentions", [row for t in tagged for row in _mention_rows(t)])
+    bulk(con, "insert_mentions", _first_per_key(_mention_rows, tagged, ("start_offset",)))
     bulk(con, "insert_deal_mentions", [row for t in tagged for row in _deal_rows(t)])
     bulk(con, "insert_deal_parties", [row for t in tagged for row in _party_rows(t)])
     bulk(con, "insert_article_tags", [_article_tag_row(t, now) for t in tagged])
     summaries.mark(con, ids)  # the deals they report now
+
+
+def _first_per_key(
+    make: Callable[[TaggedArticle], Iterator[dict]],
+    tagged: Sequence[TaggedArticle],
+    key: tuple[str, ...],
+) -> list[dict]:
+    """The rows of every article, the first per (article, key): the inserts are plain
+    (the old rows are deleted first), so a key must not come twice."""
+    rows: dict[tuple, dict] = {}
+    for t in tagged:
+        for row in make(t):
+            rows.setdefault((row["article_id"], *(row[k] for k in key)), row)
+    return list(rows.values())
 
 
 def sync_entities(db: Database, entities: Iterable[Entity]) -> None:

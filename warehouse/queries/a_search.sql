@@ -1,26 +1,49 @@
--- Original articles ranked by BM25 for a query (any term may match), optionally only
+-- Original articles ranked by BM25 for the terms of a query ($1: stemmed, stopwords out, as
+-- a_search_terms.sql makes them; any may match), optionally only
 -- those seen on or after a day ($2), and only those naming an entity or anything under
 -- it ($3: `Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
--- The score is the fts extension's `match_bm25` (title and text), computed from the
--- term-ordered postings (a_search_postings.sql): the idf of each query term times its
--- weight in the article, summed. `match_bm25` itself reads every token of the corpus and
--- is evaluated per article. Filters are constants ($2, $3), not a join with a params
--- row, which DuckDB would run as a nested loop over every posting.
-with tokens as (
-    select distinct stem(unnest(fts_main_search_documents.tokenize($1::varchar)), 'porter') as term
+-- The score is the fts extension's `match_bm25` over title and text (k = 1.2, b = 0.75),
+-- from newsmon's own postings (warehouse/search.py): per query term, its idf from the
+-- number of documents holding it (the postings read) and the document count; per
+-- posting, the term's count against the document's length and the average length.
+-- Filters are constants ($2, $3), not a join with a params row, which DuckDB would run
+-- as a nested loop over every posting.
+with state as (
+    select num_docs, total_len / num_docs as avgdl
+    from search_state
+    where num_docs > 0
+),
+
+-- Each query term's idf, from the number of articles holding it: its postings, counted
+-- from a handful of row groups per sorted run (zone maps on term).
+frequencies as (
+    select term, count(*) as df
+    from search_postings
+    where term in (select unnest($1::varchar[]))
+    group by term
 ),
 
 query_terms as (
-    select d.termid, log((s.num_docs - d.df + 0.5) / (d.df + 0.5) + 1) as idf
-    from fts_main_search_documents.dict as d
-    cross join fts_main_search_documents.stats as s
-    where d.term in (select term from tokens)
+    select
+        list(f.term order by f.term) as terms,
+        list(log((s.num_docs - f.df + 0.5) / (f.df + 0.5) + 1) order by f.term) as idfs
+    from frequencies as f
+    cross join state as s
 ),
 
+-- The same postings again, each weighted in one pass: the term's idf is looked up in the
+-- few query terms by position (a join on the term string costs more than the scan).
 scores as (
-    select p.docid, sum(q.idf * p.weight) as score
-    from fts_main_search_documents.postings as p
-    inner join query_terms as q on q.termid = p.termid
+    select
+        p.docid,
+        sum(
+            q.idfs[list_position(q.terms, p.term)]
+            * (p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * (p.len / s.avgdl))))
+        ) as score
+    from search_postings as p
+    cross join query_terms as q
+    cross join state as s
+    where p.term in (select unnest($1::varchar[]))
     group by p.docid
 ),
 
@@ -33,9 +56,9 @@ named as (
 ),
 
 naming as (
-    select dd.docid
-    from fts_main_search_documents.doc_dates as dd
-    where dd.article_id in (
+    select d.docid
+    from search_docs as d
+    where d.article_id in (
         select m.article_id
         from mentions as m
         where m.entity in (select name from named)
@@ -44,7 +67,7 @@ naming as (
 
 dated as (
     select docid
-    from fts_main_search_documents.doc_dates
+    from search_docs
     where $2::date is not null and day >= $2::date
 ),
 
@@ -64,11 +87,11 @@ cutoff as (
 ),
 
 best as (
-    select dd.article_id, dd.seen_at, e.score
+    select d.article_id, d.seen_at, e.score
     from eligible as e
-    inner join fts_main_search_documents.doc_dates as dd on dd.docid = e.docid
+    inner join search_docs as d on d.docid = e.docid
     where e.score >= (select score from cutoff)
-    order by e.score desc, dd.seen_at desc, dd.article_id
+    order by e.score desc, d.seen_at desc, d.article_id
     limit $4
 ),
 

@@ -1,19 +1,22 @@
--- The index terms of a query: tokenized and stemmed as the index does it, and only those
--- in the index's dictionary (stopwords and unknown words cannot match).
+-- Whether the index is built, and the index terms of a query: tokenized and stemmed as
+-- the index does it, stopwords dropped (no article holds them). A word of a hit whose
+-- stem is one of these is a match (the hit's text was indexed, so its terms are).
 with tokens as (
-    select unnest(fts_main_search_documents.tokenize(?)) as token
+    select unnest(string_split_regex(regexp_replace(
+        lower(strip_accents(?::varchar)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
+    ), '\s+')) as token
 ),
 
-stems as (
+terms as (
     select distinct stem(token, 'porter') as term
     from tokens
-    where token <> ''
+    where token <> '' and token not in (select s.word from search_stopwords as s)
 ),
 
 final as (
-    select s.term
-    from stems as s
-    inner join fts_main_search_documents.dict as d on d.term = s.term
+    select
+        (select built from search_state) as built,
+        coalesce((select list(term order by term) from terms), []) as terms
 )
 
 select * from final

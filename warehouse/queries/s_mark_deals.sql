@@ -1,9 +1,10 @@
 -- Mark for the next summary refresh the deals that the articles among $1 report: their
 -- own, or their original's when they are syndicated copies (a copy is one more source).
+-- One placeholder per id (`?keys`): a look-up in the primary key's index.
 with originals as (
     select coalesce(duplicate_of, article_id) as article_id
     from articles
-    where article_id in (select unnest(?::varchar[]))
+    where article_id in (?keys)
 ),
 
 final as (

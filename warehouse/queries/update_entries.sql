@@ -1,4 +1,6 @@
 -- What became of each entry this batch: stored, duplicate, or failed (attempts counted).
+-- The batch's keys (`?keys`, one placeholder each) find the rows in the primary key's
+-- index; joining on the key alone would read every entry.
 update entries set
     state = u.state,
     article_id = coalesce(u.article_id, entries.article_id),
@@ -7,4 +9,4 @@ update entries set
 from read_json(?, format = 'newline_delimited', columns = {
     entry_key: 'varchar', state: 'varchar', article_id: 'varchar', error: 'varchar'
 }) as u
-where entries.entry_key = u.entry_key;
+where entries.entry_key = u.entry_key and entries.entry_key in (?keys);

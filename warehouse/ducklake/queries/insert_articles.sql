@@ -1,5 +1,6 @@
 -- Articles of one batch. The first stored version of an article wins: a re-run changes
 -- nothing. (DuckLake: MERGE on the key, in place of insert ... on conflict do nothing.)
+-- (DuckLake has no RETURNING: `articles_present` tells beforehand which are stored.)
 merge into articles
 using (
     select * from read_json(?, format = 'newline_delimited', columns = {

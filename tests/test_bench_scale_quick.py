@@ -1,0 +1,42 @@
+"""The scale bench still runs: `python -m bench.scale --quick` (a 2,000-article warehouse
+beside an empty one, 20 new pages into each, the seed demo into both).
+
+A start check, not a timed test: it checks that the bench runs to the end, that every
+run stored its new pages, and that it prints the figures BENCHMARKS.md quotes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_bench_quick import CORPUS, run_quick
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(
+        not (CORPUS / "ground-truth.json").exists(),
+        reason=f"the bench web is made from the third-party extraction corpus at {CORPUS}",
+    ),
+]
+
+
+@pytest.mark.timeout(900)
+def test_scale_bench_quick(tmp_path: Path) -> None:
+    figures_file = tmp_path / "scale.json"
+    run_quick(
+        "bench.scale",
+        "--json",
+        str(figures_file),
+        timeout_s=880,
+        prints=("longest reader wait", "slope from", "seed demo, median of 1"),
+    )
+    figures = json.loads(figures_file.read_text())
+    per_size = figures["ingest"]["per_size"]
+    assert set(per_size) == {"0", "2000"}
+    for size in per_size.values():
+        assert size["stored"] == [20]  # every run stored its new pages, none twice
+        assert size["reader_polls"] > 0 and size["writer_s_median"] > 0
+    assert set(figures["demo"]["median_s"]) == {"empty", "2000"}

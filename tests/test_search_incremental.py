@@ -1,0 +1,224 @@
+"""The search index kept batch by batch equals an index built at once from the same
+articles: the same postings, the same aggregates, the same hits with the same scores,
+through new articles, a syndicated copy, a retag, a re-run, a sorted run of postings,
+a removal, and a batch that fails half-way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.dedup import article_id, canonical_url, content_hash
+from pipeline.records import Article
+from pipeline.tagging.tagger import tag
+from pipeline.tagging.watchlist import Watchlist, load_watchlist
+from warehouse import search, store, summaries, tags
+from warehouse.db import Database
+from warehouse.store import Batch
+
+TEXTS = {
+    "stargate": (
+        "OpenAI, SoftBank and Oracle announced a joint venture called Stargate on Tuesday. "
+        "Microsoft and Nvidia are technology partners in the project, the companies said. "
+        "Analysts expect more cloud contracts to follow."
+    ),
+    "chips": (
+        "Nvidia signed a $2 billion contract to supply chips to Oracle for its data centres. "
+        "Oracle will also buy networking gear from Nvidia, the companies said on Monday. "
+        "Microsoft declined to comment on the chip export rules."
+    ),
+    "azure": (
+        "Microsoft said Azure revenue grew 31 percent in the quarter. "
+        "GitHub Copilot now has more paying users than ever, Microsoft added. "
+        "OpenAI models run on Azure under the companies' partnership."
+    ),
+    "rules": (
+        "New export rules for advanced chips take effect in May, regulators said. "
+        "Nvidia and AMD must apply for licences to ship accelerators to China. "
+        "Exporters called the rules costly; the Commerce Department disagreed."
+    ),
+    "tokyo": (
+        "Anthropic will open an office in Tokyo, its first in Asia. "
+        "The company said Claude usage in Japan tripled this year; "
+        "Amazon and Google, its investors, welcomed the move."
+    ),
+    "energy": (
+        "Data centres for AI need power: Microsoft signed a nuclear energy deal to run "
+        "its cloud. Oracle plans gas turbines for Stargate sites in Texas, the chips "
+        "arriving from Nvidia next quarter."
+    ),
+}
+QUERIES = (
+    "chip export rules",
+    "stargate oracle",
+    "microsoft azure cloud",
+    "nvidia",
+    "tokyo office",
+    "energy power nuclear",
+    "the of and",
+)
+
+
+INDEX = ("postings", "docs", "totals")
+
+
+@pytest.fixture(scope="module")
+def watchlist() -> Watchlist:
+    return load_watchlist()
+
+
+@pytest.fixture
+def db(tmp_path: Path, watchlist: Watchlist) -> Database:
+    database = Database(tmp_path / "newsmon.duckdb")
+    database.migrate()
+    tags.sync_entities(database, watchlist.entities)
+    return database
+
+
+def _article(url: str, key: str, published: datetime | None, day: int = 3) -> Article:
+    canonical = canonical_url(url)
+    text = TEXTS[key]
+    return Article(
+        article_id=article_id(canonical),
+        url=url,
+        canonical_url=canonical,
+        title=text.split(".")[0][:60],
+        author=None,
+        published=published,
+        sitename="Example",
+        language="en",
+        text=text,
+        content_hash=content_hash(text),
+        raw_hash=content_hash(url),
+        extractor_version="test",
+        fetched_at=datetime(2025, 2, day, 8, 0, tzinfo=UTC),
+    )
+
+
+def _store(
+    db: Database, watchlist: Watchlist, articles: list[Article], duplicates: dict[str, str]
+) -> None:
+    tagged = [tag(a.article_id, a.text, watchlist, a.published) for a in articles]
+    batch = Batch((), articles, duplicates, (), {}, tagged)
+    store.store_batch(db, "run", batch, {}, keep_raw=False)
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the index holds, independent of docid numbering and of the order of rows."""
+    postings = con.execute(
+        "select p.term, d.article_id, p.tf, p.len from search_postings as p "
+        "inner join search_docs as d on d.docid = p.docid order by all"
+    ).fetchall()
+    docs = con.execute("select article_id, len, seen_at, day from search_docs order by all")
+    totals = con.execute("select num_docs, total_len from search_state").fetchone()
+    hits = {
+        (q, since, entity): [
+            (h.article_id, round(h.score, 9))
+            for h in search.search(con, q, since=since, entity=entity, limit=50)
+        ]
+        for q in QUERIES
+        for since, entity in ((None, None), (date(2025, 2, 4), None), (None, "Microsoft"))
+    }
+    return {"postings": postings, "docs": docs.fetchall(), "totals": totals, "hits": hits}
+
+
+def assert_equal_to_rebuild(db: Database) -> dict:
+    """The index as kept, against a rebuild from `articles` (rolled back)."""
+    con = db.connect()
+    try:
+        kept = _state(con)
+        con.execute("begin transaction")
+        search.rebuild(con)
+        rebuilt = _state(con)
+        con.execute("rollback")
+    finally:
+        con.close()
+    assert kept["totals"] == rebuilt["totals"]
+    assert kept["docs"] == rebuilt["docs"]
+    assert kept["postings"] == rebuilt["postings"]
+    assert kept["hits"] == rebuilt["hits"]
+    return kept
+
+
+def _found(state: dict, query: str) -> set[str]:
+    return {article for article, _ in state["hits"][(query, None, None)]}
+
+
+def test_incremental_index_equals_a_rebuild(
+    db: Database, watchlist: Watchlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    stargate = _article("https://a.example/stargate", "stargate", day)
+    chips = _article("https://a.example/chips", "chips", day.replace(day=5))
+    azure = _article("https://b.example/azure", "azure", day.replace(day=6))
+    first = [stargate, chips, azure]
+    _store(db, watchlist, first, {})
+    state = assert_equal_to_rebuild(db)
+    assert state["totals"][0] == 3
+    assert _found(state, "chip export rules") == {chips.article_id}
+
+    # a syndicated copy of `chips` (not indexed: no text of its own), and a new original
+    # with no publish time (its day is its fetch day)
+    copy = _article("https://c.example/reprint", "chips", day.replace(day=7))
+    rules = _article("https://c.example/rules", "rules", None, day=8)
+    _store(db, watchlist, [copy, rules], {copy.article_id: chips.article_id})
+    state = assert_equal_to_rebuild(db)
+    assert state["totals"][0] == 4
+    assert copy.article_id not in {d[0] for d in state["docs"]}
+    assert _found(state, "chip export rules") == {chips.article_id, rules.article_id}
+
+    # a retag with a smaller watchlist: the tags (and so the entity filter's hits) change,
+    # the postings do not
+    smaller = Watchlist(tuple(e for e in watchlist.entities if e.name != "Azure"))
+    tags.save_tags(db, [tag(a.article_id, a.text, smaller, a.published) for a in first])
+    retagged = assert_equal_to_rebuild(db)
+    assert {k: retagged[k] for k in INDEX} == {k: state[k] for k in INDEX}
+    assert retagged["hits"] != state["hits"]  # Azure no longer counts for Microsoft
+    state = retagged
+
+    # the first batch again (a re-run, whose tags replace the retag's): no article is
+    # stored twice, none indexed twice
+    _store(db, watchlist, first, {})
+    rerun = assert_equal_to_rebuild(db)
+    assert {k: rerun[k] for k in INDEX} == {k: state[k] for k in INDEX}
+
+    # postings past the bound are sorted into a run of their own, in the batch
+    monkeypatch.setattr(search, "RUN_POSTINGS", 10)
+    tokyo = _article("https://d.example/tokyo", "tokyo", day.replace(day=9))
+    energy = _article("https://d.example/energy", "energy", day.replace(day=10))
+    _store(db, watchlist, [tokyo, energy], {})
+    with db.reader() as con:
+        assert con.execute("select tail_postings from search_state").fetchone()[0] == 0
+    state = assert_equal_to_rebuild(db)
+    assert _found(state, "tokyo office") == {tokyo.article_id}
+
+    # an article removed (with its postings, in the transaction that removes it)
+    with db.transaction() as con:
+        con.execute("delete from articles where article_id = ?", [azure.article_id])
+        search.remove_articles(con, [azure.article_id])
+    state = assert_equal_to_rebuild(db)
+    assert state["totals"][0] == 5
+    assert azure.article_id not in _found(state, "microsoft azure cloud")
+
+
+def test_a_batch_that_fails_leaves_no_postings(
+    db: Database, watchlist: Watchlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    _store(db, watchlist, [_article("https://a.example/stargate", "stargate", day)], {})
+    before = assert_equal_to_rebuild(db)
+
+    def crash(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+        raise RuntimeError("crashed after the articles and postings were written")
+
+    monkeypatch.setattr(summaries, "refresh", crash)
+    tokyo = _article("https://d.example/tokyo", "tokyo", day.replace(day=9))
+    with pytest.raises(RuntimeError, match="crashed"):
+        _store(db, watchlist, [tokyo], {})
+    monkeypatch.undo()
+    assert assert_equal_to_rebuild(db) == before  # the postings rolled back with the batch
+    _store(db, watchlist, [tokyo], {})  # the retry indexes it once
+    assert _found(assert_equal_to_rebuild(db), "tokyo office") == {tokyo.article_id}

@@ -1,0 +1,96 @@
+-- Index the documents in `search_incoming`: number them after the last docid, split
+-- title and text into terms as the fts extension does (lower case, accents stripped,
+-- split at digits, punctuation and spaces; stopwords dropped; Porter stems), count each
+-- term per document, and append the documents and their postings. `search_state` keeps
+-- the document count and total length, from which a query computes BM25's average length.
+create or replace temp table search_incoming_docs as
+with numbered as (
+    select
+        s.next_docid + row_number() over (order by i.article_id) - 1 as docid,
+        i.article_id,
+        i.title,
+        i.text,
+        i.seen_at
+    from search_incoming as i
+    cross join search_state as s
+),
+
+final as (
+    select * from numbered
+)
+
+select * from final;
+
+create or replace temp table search_incoming_postings as
+with words as (
+    select
+        docid,
+        unnest(string_split_regex(regexp_replace(
+            lower(strip_accents(title)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
+        ), '\s+')) as word
+    from search_incoming_docs
+    union all
+    select
+        docid,
+        unnest(string_split_regex(regexp_replace(
+            lower(strip_accents(text)), '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''"`-]+', ' ', 'g'
+        ), '\s+')) as word
+    from search_incoming_docs
+),
+
+-- Stemming is most of the work: each distinct word is stemmed once, not each occurrence.
+vocabulary as (
+    select word, stem(word, 'porter') as term
+    from (select distinct word from words)
+    where word <> '' and word not in (select s.word from search_stopwords as s)
+),
+
+counted as (
+    select v.term, w.docid, count(*)::integer as tf
+    from words as w
+    inner join vocabulary as v on v.word = w.word
+    group by all
+),
+
+lengths as (
+    select docid, sum(tf)::integer as len
+    from counted
+    group by docid
+),
+
+final as (
+    select c.term, c.docid, c.tf, l.len
+    from counted as c
+    inner join lengths as l on l.docid = c.docid
+)
+
+select * from final;
+
+insert into search_docs
+with final as (
+    select
+        d.docid,
+        d.article_id,
+        coalesce(l.len, 0)::integer as len,
+        d.seen_at,
+        cast(timezone('UTC', d.seen_at) as date) as day
+    from search_incoming_docs as d
+    left join (
+        select distinct docid, len from search_incoming_postings
+    ) as l on l.docid = d.docid
+    order by d.docid
+)
+
+select * from final;
+
+-- in term order: the slices of a rebuild are each a sorted run
+insert into search_postings
+select term, docid, tf, len
+from search_incoming_postings
+order by term, docid;
+
+update search_state set
+    num_docs = num_docs + (select count(*) from search_incoming_docs),
+    total_len = total_len + (select coalesce(sum(tf), 0) from search_incoming_postings),
+    next_docid = next_docid + (select count(*) from search_incoming_docs),
+    tail_postings = tail_postings + (select count(*) from search_incoming_postings);

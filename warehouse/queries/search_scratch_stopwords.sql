@@ -1,0 +1,3 @@
+select distinct sw as word
+from fts_main_stopword_source.stopwords
+order by sw
