@@ -5,13 +5,10 @@ and channel, finished after a crash between a send and its record, marked by the
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
 import os
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -30,7 +27,7 @@ from pipeline.records import Party
 from pipeline.settings import FeedSettings, Settings
 from tests.conftest import ROOT
 from tests.test_digest_delivery import Inbox, free_port
-from tests.test_digest_flow import email_section
+from tests.test_digest_flow import HeldWebhook, email_section
 
 STARGATE = "joint_venture|OpenAI+Oracle+SoftBank|$100B+"
 NOW = datetime(2025, 3, 12, 15, tzinfo=UTC)
@@ -193,23 +190,8 @@ def test_an_alert_killed_mid_send_is_finished_once_by_the_next_ingest(
     """`newsmon ingest` killed while its alert's webhook POST is in flight (the file channel
     sent and recorded): the next ingest posts it once more, with the same alert id, and
     does not write the file again; the digest then marks the deal as alerted."""
-    arrived, release, posts = threading.Event(), threading.Event(), []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            arrived.set()
-            release.wait(20)  # hold the first POST until its sender is dead
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    hook = HeldWebhook.start()
+    url = hook.url
     config = tmp_path / "newsmon.toml"
     config.write_text(
         '[storage]\ndatabase = "newsmon.duckdb"\n'
@@ -227,13 +209,7 @@ def test_an_alert_killed_mid_send_is_finished_once_by_the_next_ingest(
         "NEWSMON_WEBHOOK_URL": url,
     }
     command = [sys.executable, "-m", "flows.cli", "ingest", "-c", str(config)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    try:
-        assert arrived.wait(180), "the alert never reached its webhook"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        release.set()
+    hook.kill_mid_post(command, env, wait_s=180)
     [alert_md] = (tmp_path / "digests").glob("alert-*.md")
     written = alert_md.stat().st_mtime_ns
     database = tmp_path / "newsmon.duckdb"
@@ -241,16 +217,16 @@ def test_an_alert_killed_mid_send_is_finished_once_by_the_next_ingest(
         update={"storage": seed_settings.storage.model_copy(update={"database": database})}
     )
     [(alert_id, status)] = query(settings, "select digest_id, status from digests")
-    assert status == "pending" and posts[0]["digest_id"] == alert_id
-    assert posts[0]["kind"] == "newsmon.alert" and STARGATE in json.dumps(posts[0])
+    assert status == "pending" and hook.posts[0]["digest_id"] == alert_id
+    assert hook.posts[0]["kind"] == "newsmon.alert" and STARGATE in json.dumps(hook.posts[0])
     delivered = query(settings, "select channel, status from digest_deliveries")
     assert delivered == [("file", "sent")]
 
     again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=300)
-    server.shutdown()
-    server.server_close()
+    hook.close()
     assert again.returncode == 0, again.stderr.decode()[-2000:]
-    assert [p["digest_id"] for p in posts] == [alert_id, alert_id]  # the killed one, once more
+    # the killed one, once more
+    assert [p["digest_id"] for p in hook.posts] == [alert_id, alert_id]
     assert alert_md.stat().st_mtime_ns == written  # the file channel had it: not written again
     assert query(settings, "select digest_id, status from digests") == [(alert_id, "sent")]
 
@@ -262,6 +238,6 @@ def test_an_alert_killed_mid_send_is_finished_once_by_the_next_ingest(
         timeout=300,
     )
     assert digest.returncode == 0, digest.stderr.decode()[-2000:]
-    assert len(posts) == 2  # the digest goes by file; the webhook saw the alert only
+    assert len(hook.posts) == 2  # the digest goes by file; the webhook saw the alert only
     [digest_md] = [p for p in (tmp_path / "digests").glob("*.md") if p != alert_md]
     assert "already alerted on" in digest_md.read_text()

@@ -404,29 +404,63 @@ def test_cli_refuses_a_channel_without_its_secret(
     assert current_watermark(Database(settings.storage.database)) is None
 
 
+@dataclass
+class HeldWebhook:
+    """A webhook on 127.0.0.1 that holds each POST until `release` is set, so the process
+    sending it can be killed mid-send; `posts` are the bodies it received."""
+
+    server: http.server.ThreadingHTTPServer
+    posts: list[dict]
+    arrived: threading.Event
+    release: threading.Event
+
+    @classmethod
+    def start(cls) -> HeldWebhook:
+        arrived, release, posts = threading.Event(), threading.Event(), []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                arrived.set()
+                release.wait(20)  # hold the first POST until its sender is dead
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return cls(server, posts, arrived, release)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def kill_mid_post(self, command: list[str], env: dict[str, str], wait_s: float) -> None:
+        """Run `command`, SIGKILL it once its POST arrived, then let the server answer."""
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        try:
+            assert self.arrived.wait(wait_s), f"{command[3]} never reached its webhook"
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+        finally:
+            self.release.set()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def test_sigkill_mid_digest_then_the_next_run_completes_it_once(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`newsmon digest` killed while its webhook POST is in flight (the file channel done):
     nothing half-written, the watermark where it was, and the next run sends the webhook
     once and does not write the file channel again."""
-    arrived, release, posts = threading.Event(), threading.Event(), []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            arrived.set()
-            release.wait(20)  # hold the first POST until its sender is dead
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    hook = HeldWebhook.start()
+    url = hook.url
     config = tmp_path / "newsmon.toml"
     config.write_text(
         f'[storage]\ndatabase = "{settings.storage.database.name}"\n'
@@ -439,26 +473,22 @@ def test_sigkill_mid_digest_then_the_next_run_completes_it_once(
         "NEWSMON_WEBHOOK_URL": url,
     }
     command = [sys.executable, "-m", "flows.cli", "digest", "-c", str(config)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    try:
-        assert arrived.wait(120), "the digest never reached its webhook"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        release.set()
+    hook.kill_mid_post(command, env, wait_s=120)
     file_md = tmp_path / "digests" / f"{today()}.md"
     written = file_md.stat().st_mtime_ns
     db = Database(settings.storage.database)
     assert current_watermark(db) is None
     [(digest_id, status)] = query(settings, "select digest_id, status from digests")
-    assert status != "sent" and posts[0]["digest_id"] == digest_id
+    assert status != "sent" and hook.posts[0]["digest_id"] == digest_id
 
     monkeypatch.setenv("NEWSMON_WEBHOOK_URL", url)
     resumed = CliRunner().invoke(_cli(), ["digest", "-c", str(config)])
-    server.shutdown()
-    server.server_close()
+    hook.close()
     assert resumed.exit_code == 0, resumed.output
-    assert [p["digest_id"] for p in posts] == [digest_id, digest_id]  # the killed one, once more
+    assert [p["digest_id"] for p in hook.posts] == [
+        digest_id,
+        digest_id,
+    ]  # the killed one, once more
     assert file_md.stat().st_mtime_ns == written  # the file channel had it: not sent again
     assert query(settings, "select digest_id, status from digests") == [(digest_id, "sent")]
     assert current_watermark(db) == latest_stored(settings)
