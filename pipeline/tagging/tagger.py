@@ -15,6 +15,7 @@ from pipeline.records import Amount, DealMention, Entity, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
 from pipeline.tagging.deals import deal_key, find_deals
 from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.naming import display_names
 from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
 from pipeline.tagging.watchlist import Watchlist, WatchlistError, load_watchlist
@@ -85,9 +86,11 @@ def as_json(tagged: TaggedArticle, watchlist: Watchlist) -> dict[str, Any]:
     """The `newsmon tag` output contract for one article."""
     counts = Counter(m.entity for m in tagged.mentions)
     kinds = {m.entity: m.kind for m in tagged.mentions}
+    names = display_names(tagged.mentions)
     entities = [
         {
-            "name": name,
+            "name": names.get(name, name),
+            "canonical": name,
             "kind": kinds[name],
             "parent": watchlist.entity(name).parent if name in watchlist else None,
             "count": n,
@@ -97,7 +100,7 @@ def as_json(tagged: TaggedArticle, watchlist: Watchlist) -> dict[str, Any]:
     return {
         "id": tagged.article_id,
         "entities": entities,
-        "deals": [_deal_json(d) for d in tagged.deals],
+        "deals": [_deal_json(d, names) for d in tagged.deals],
     }
 
 
@@ -109,12 +112,12 @@ def _amount_text(amount: Amount) -> str:
     return f"{qualifier} {amount.text}"
 
 
-def _deal_json(deal: DealMention) -> dict[str, Any]:
+def _deal_json(deal: DealMention, names: dict[str, str]) -> dict[str, Any]:
     amount = deal.amount
     return {
         "type": deal.type,
-        "parties": [p.name for p in deal.parties],
-        "roles": {p.name: p.role for p in deal.parties},
+        "parties": [names.get(p.name, p.name) for p in deal.parties],
+        "roles": {names.get(p.name, p.name): p.role for p in deal.parties},
         "amount_usd": amount.usd if amount else None,
         "amount_text": _amount_text(amount) if amount else None,
         "status": deal.status,

@@ -1,0 +1,62 @@
+"""How one article names an entity, for the `newsmon tag` output.
+
+The warehouse keys every mention by the watchlist's canonical name. A reader of one
+article's tags expects the name that article uses, where it uses a fuller or a different
+one: "Advanced Micro Devices" for the watchlist's "AMD", "U.S. Department of Justice" for
+"Department of Justice", "DeepMind" for "Google DeepMind". Spellings that only add a legal
+suffix or a trailing word ("Microsoft Corp.", "Meta Platforms Inc.") name the same thing
+and keep the canonical name; so do acronyms and tickers ("DOJ", "MSFT"), which are the
+short form, and lower-case descriptions ("the federal government").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from pipeline.records import Mention
+
+# Words a spelling may add or drop and still be the same name.
+_IGNORED = frozenset(
+    "the inc corp corporation co ltd limited llc plc group holdings company sa ag".split()
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ACRONYM = re.compile(r"^[A-Z0-9.&\-]+$")
+
+
+def display_names(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Canonical name -> the name this article gives it (the canonical one by default)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        if mention.kind != "person" and not mention.discovered:
+            spellings[mention.entity][_POSSESSIVE.sub("", mention.surface.strip())] += 1
+    return {name: _chosen(name, forms) for name, forms in spellings.items()}
+
+
+def _chosen(canonical: str, forms: Counter[str]) -> str:
+    """The longest proper spelling that is not the canonical name written another way,
+    when the article never uses the canonical one or also spells it out more fully."""
+    key = _words(canonical)
+    same = [form for form in forms if _same_name(_words(form), key)]
+    other = [
+        form for form in forms if form not in same and form[:1].isupper() and not _ACRONYM.match(form)
+    ]
+    if not other:
+        return canonical
+    best = max(other, key=lambda form: (len(_words(form)), forms[form]))
+    if same and len(_words(best)) <= len(key):
+        return canonical
+    return best
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.sub(r"[^\w\s]", " ", name.lower()).split() if w not in _IGNORED]
+
+
+def _same_name(a: list[str], b: list[str]) -> bool:
+    """One spelling's words are a leading run of the other's: "Mistral" ~ "Mistral AI"."""
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return long_[: len(short)] == short
