@@ -3,7 +3,7 @@
 The warehouse keys every mention by the watchlist's canonical name. A reader of one
 article's tags expects the name that article uses, where it uses a fuller or a different
 one: "Advanced Micro Devices" for the watchlist's "AMD", "U.S. Department of Justice" for
-"Department of Justice", "DeepMind" for "Google DeepMind". Spellings that only add a legal
+"Department of Justice", "Commerce Department" for "Department of Commerce". Spellings that only add a legal
 suffix or a trailing word ("Microsoft Corp.", "Meta Platforms Inc.") name the same thing
 and keep the canonical name; so do acronyms and tickers ("DOJ", "MSFT"), which are the
 short form, and lower-case descriptions ("the federal government").
@@ -38,9 +38,13 @@ def _chosen(canonical: str, forms: Counter[str]) -> str:
     """The longest proper spelling that is not the canonical name written another way,
     when the article never uses the canonical one or also spells it out more fully."""
     key = _words(canonical)
-    same = [form for form in forms if _same_name(_words(form), key)]
+    if _ACRONYM.match(canonical) and canonical in forms:
+        return canonical  # "AMD" where the article also spells out "Advanced Micro Devices"
+    same = [form for form in forms if _same_name(_words(form), key) or _is_tail(_words(form), key)]
     other = [
-        form for form in forms if form not in same and form[:1].isupper() and not _ACRONYM.match(form)
+        form
+        for form in forms
+        if form not in same and form[:1].isupper() and not _ACRONYM.match(form)
     ]
     if not other:
         return canonical
@@ -52,6 +56,11 @@ def _chosen(canonical: str, forms: Counter[str]) -> str:
 
 def _words(name: str) -> list[str]:
     return [w for w in re.sub(r"[^\w\s]", " ", name.lower()).split() if w not in _IGNORED]
+
+
+def _is_tail(form: list[str], canonical: list[str]) -> bool:
+    """The canonical name adds its owner in front: "DeepMind" of "Google DeepMind"."""
+    return 0 < len(form) < len(canonical) and canonical[-len(form) :] == form
 
 
 def _same_name(a: list[str], b: list[str]) -> bool:
