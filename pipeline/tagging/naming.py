@@ -2,11 +2,13 @@
 
 The warehouse keys every mention by the watchlist's canonical name. A reader of one
 article's tags expects the name that article uses, where it uses a fuller or a different
-one: "Advanced Micro Devices" for the watchlist's "AMD", "U.S. Department of Justice" for
-"Department of Justice", "Commerce Department" for "Department of Commerce". Spellings that only add a legal
-suffix or a trailing word ("Microsoft Corp.", "Meta Platforms Inc.") name the same thing
-and keep the canonical name; so do acronyms and tickers ("DOJ", "MSFT"), which are the
-short form, and lower-case descriptions ("the federal government").
+one: "Taiwan Semiconductor Manufacturing" for the watchlist's "TSMC", "U.S. Department of
+Justice" for "Department of Justice", "Commerce Department" for "Department of Commerce".
+Spellings that only add a legal suffix or a trailing word ("Microsoft Corp.", "Meta
+Platforms Inc.") or drop the owner in front ("DeepMind") name the same thing and keep the
+canonical name; so do acronyms and tickers ("DOJ", "MSFT"), which are the short form, and
+lower-case descriptions ("the federal government"). A canonical acronym that the article
+uses itself stays ("AMD" beside "Advanced Micro Devices").
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pipeline.records import Mention
 
 # Words a spelling may add or drop and still be the same name.
 _IGNORED = frozenset(
-    "the inc corp corporation co ltd limited llc plc group holdings company sa ag".split()
+    {"the", "inc", "corp", "corporation", "co", "ltd", "limited", "llc", "plc", "group"}
+    | {"holdings", "company", "sa", "ag"}
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ACRONYM = re.compile(r"^[A-Z0-9.&\-]+$")
