@@ -49,10 +49,14 @@ _PARTICIPATED = re.compile(
     r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b|"
     r"\bparticipation (?:from|of|by)\b|\b(?:other\s+)?(?:investors|backers|participants)\s+"
     r"(?:in the (?:round|financing|raise)\s+)?(?:include|included|including|were|are)\b|"
-    r"\b(?:round|financing|raise|investment)\s+(?:was|is)\s+(?:co-)?led\s+by\b",
+    r"\b(?:round|financing|raise|investment)\s+(?:was|is)\s+(?:co-)?led\s+by\b|"
+    r"\b(?:co-)?led\s+the\s+(?:round|financing|raise|investment)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP_REACH = 4  # sentences after a round within which its investors may be named
+# A round first told with its sum alone ("X raised $3.5 billion") and its lead named further
+# on ("Y led the round"): the lead and the sum are one deal within this many sentences.
+_ROUND_REACH = 6
 
 _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
     "initiative": frozenset({"joint_venture"}),
@@ -429,9 +433,12 @@ def _amounts_agree(kept: DealMention, new: DealMention) -> bool:
 def _same_round(kept: DealMention, new: DealMention) -> bool:
     """A round told in two nearby sentences: "Anthropic raised $3.5 billion." and
     "Lightspeed led the round": one deal, the investors of both, the sum of either."""
-    if kept.type != "investment" or new.type != "investment" or kept.background != new.background:
+    if kept.type != "investment" or new.type != "investment":
         return False
-    if abs(kept.sentence_index - new.sentence_index) > 2:
+    if kept.background != new.background and len(kept.parties) > 1:
+        return False  # a round told with its sum alone is the same round its lead is named in
+    reach = _ROUND_REACH if len(kept.parties) == 1 else 2
+    if abs(kept.sentence_index - new.sentence_index) > reach:
         return False
     target = {p.name for p in kept.parties if p.role == "target"}
     if target != {p.name for p in new.parties if p.role == "target"} or len(target) != 1:
