@@ -13,7 +13,7 @@ from flows.cli import app
 from tests.conftest import ROOT, SEEDS
 
 runner = CliRunner()
-ENTITY_KEYS = {"name", "kind", "parent", "count"}
+ENTITY_KEYS = {"name", "canonical", "kind", "parent", "count"}
 DEAL_KEYS = {
     "type",
     "parties",

@@ -77,8 +77,16 @@ _DESCRIBES = re.compile(
     r"^['’]s\s+(?:parent|owner|former\s+parent|majority\s+owner|holding\s+company)\b",
     re.IGNORECASE,
 )
-# "Roomba maker iRobot", "ChatGPT developer OpenAI": the first name is what the second makes
-_MAKER_OF = re.compile(r"^\s+(?:maker|owner|developer|creator|operator|parent)\s+")
+# "Roomba maker iRobot", "ChatGPT developer OpenAI", "OpenAI rival Anthropic": the first
+# name only describes the second
+_MAKER_OF = re.compile(
+    r"^\s+(?:maker|owner|developer|creator|operator|parent|rival|competitor|peer|partner|"
+    r"backer|investor|supplier|customer)\s+",
+    re.IGNORECASE,
+)
+# "OpenAI rival Anthropic": a rival word after a name is that name's epithet, not a cue
+_NAMED_RIVAL = re.compile(r"^\s*(?:rivals?|competitors?)\b", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w.&-]*|\w*[A-Z]\w*)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _EPITHET_GAP = re.compile(r"^\s+(?:[\w-]+\s+){0,3}$")
 _AND_OR = re.compile(r"\b(?:and|or)\b|&")
@@ -296,7 +304,14 @@ def _aside(text: str, candidate: Candidate, candidates: Sequence[Candidate]) -> 
 
 
 def _excluded(text: str, candidate: Candidate) -> bool:
-    return bool(_EXCLUDED_BEFORE.search(text[max(0, candidate.start - 40) : candidate.start]))
+    window = max(0, candidate.start - 40)
+    match = _EXCLUDED_BEFORE.search(text[window : candidate.start])
+    if match is None:
+        return False
+    epithet = _NAMED_RIVAL.match(match.group(0)) and _NAME_BEFORE.search(
+        text[max(0, window + match.start() - 30) : window + match.start()]
+    )
+    return not epithet
 
 
 def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[str, str]]:
