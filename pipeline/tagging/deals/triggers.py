@@ -106,13 +106,40 @@ _OUTCOME = re.compile(
 )
 
 
+# Deals told as a list of possessed nouns: "Nvidia's $100 billion investment in OpenAI and
+# OpenAI's reported $300 billion contract with Oracle" are two clauses, one deal each.
+_DEAL_NOUN = (
+    r"(?:investments?|stakes?|contracts?|deals?|agreements?|acquisitions?|purchases?|"
+    r"takeovers?|partnerships?|licen[cs]es?|licensing|pacts?|tie-ups?|buyouts?|mergers?|"
+    r"commitments?)\b"
+)
+_NEXT_POSSESSED_DEAL = re.compile(
+    r",?\s+and\s+(?=(?:[A-Z][\w.&-]*\s+){0,2}[A-Z][\w.&-]*['’]s\s+(?:[\w$€£.,-]+\s+){0,5}?"
+    + _DEAL_NOUN
+    + ")"
+)
+_HAS_DEAL_NOUN = re.compile(r"\b" + _DEAL_NOUN, re.IGNORECASE)
+
+
 def split_clauses(text: str) -> list[tuple[int, int]]:
     spans, cursor = [], 0
     for match in _CLAUSE_BREAK.finditer(text):
-        spans.append((cursor, match.start()))
+        spans.extend(_split_listed_deals(text, cursor, match.start()))
         cursor = match.end()
-    spans.append((cursor, len(text)))
+    spans.extend(_split_listed_deals(text, cursor, len(text)))
     return [(start, end) for start, end in spans if end > start]
+
+
+def _split_listed_deals(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A clause cut before "and X's <deal>" when a deal noun comes before it ("Microsoft and
+    OpenAI's partnership" is one deal of two companies, and stays whole)."""
+    spans, cursor = [], start
+    for match in _NEXT_POSSESSED_DEAL.finditer(text, start, end):
+        if _HAS_DEAL_NOUN.search(text, cursor, match.start()):
+            spans.append((cursor, match.start()))
+            cursor = match.end()
+    spans.append((cursor, end))
+    return spans
 
 
 def gated_types(lowered: str) -> set[str]:
@@ -154,8 +181,22 @@ def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money
     if rule.single and _NOT_A_ROUND.search(text[start : match.end() + 120]):
         return False  # "raise $12.9bn from its second listing": capital markets, not a round
     if is_reference(rule, text, match, start):
-        return has_money or _is_event(text, match, start)
+        return has_money or _is_event(text, match, start) or _named_pair(text, match, start)
     return True
+
+
+# "AMD's chip supply agreement with OpenAI": a deal noun owned by a name and tied to another
+_OWNED_BY_NAME = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[\w$€£.,-]+\s+){0,3}$")
+_HOLDING = re.compile(r"stakes?\b|shares?\b|holdings?\b", re.IGNORECASE)
+_TIED_TO_NAME = re.compile(r"\s+(?:with|in|of|for|to)\s+(?:the\s+)?[A-Z]")
+
+
+def _named_pair(text: str, match: re.Match[str], start: int) -> bool:
+    """A deal noun between two names states a deal of its own, even told again."""
+    if _HOLDING.match(match.group()):
+        return False  # "Microsoft's stake in OpenAI is now worth $135 billion": a holding
+    before = text[max(start, match.start() - 40) : match.start()]
+    return bool(_OWNED_BY_NAME.search(before) and _TIED_TO_NAME.match(text, match.end()))
 
 
 def _is_event(text: str, match: re.Match[str], start: int) -> bool:
