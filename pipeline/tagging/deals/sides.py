@@ -166,12 +166,37 @@ def read_sides(
         subject = _previous_subject(sentence, previous)
     if not subject and span[0] > 0 and _SUBJECTLESS.match(sentence.text[span[0] : match.end()]):
         subject = _sentence_subject(sentence, span[0], previous)
+    if not subject and _FRONTED.match(sentence.text, span[0], match.start()):
+        subject = _main_clause_subject(sentence, match.end(), span[1])
+        objects = [(name, cue) for name, cue in objects if name not in subject]
     type_ = deal_type(rule, sentence.text, match)
     if type_ in SYMMETRIC or rule.shape == "sym":
         found = _symmetric(rule, type_, sentence, match, subject, objects, previous)
     else:
         found = _asymmetric(rule, type_, sentence, match, subject, objects, previous, valued)
     return replace(found, clause=span) if found else None
+
+
+# A fronted adverbial clause has no subject of its own: "After landing a $1 billion
+# investment from Google, Anthropic raised ...": its subject is the main clause's.
+_FRONTED = re.compile(
+    r"\W*(?:[\w-]+\s+){0,4}?(?:after|before|since|while|when|upon|following|despite)\s+"
+    r"(?:[\w-]+ly\s+)?\w+ing\b",
+    re.IGNORECASE,
+)
+_SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
+
+
+def _main_clause_subject(sentence: ReadSentence, trigger_end: int, end: int) -> list[str]:
+    """The first org after the comma that closes a fronted clause, if it opens the main one."""
+    comma = sentence.text.find(",", trigger_end, end)
+    if comma < 0:
+        return []
+    for candidate in sentence.candidates:
+        if candidate.start > comma:
+            gap = sentence.text[comma + 1 : candidate.start]
+            return [candidate.name] if _SUBJECT_GAP.match(gap) and not candidate.publisher else []
+    return []
 
 
 def _subject_and_objects(
