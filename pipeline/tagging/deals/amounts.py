@@ -84,8 +84,11 @@ def reach_end(text: str, found: Found) -> int:
 def _deal_amount(clause: str, trigger: int, type_: str) -> Amount | None:
     """The deal-kind amount of the clause nearest the trigger (a joint venture may state
     its spending: "aims to invest up to $500 billion in AI infrastructure")."""
-    # a joint venture may state its spending; a contract's sum is what the customer spends
-    kinds = {"deal", "spending"} if type_ in ("joint_venture", "contract") else {"deal"}
+    # a joint venture may state its spending; a contract's or a licence's sum is what the
+    # customer or licensee spends ("spent $900 million to hire ... and license ...")
+    kinds = (
+        {"deal", "spending"} if type_ in ("joint_venture", "contract", "licensing") else {"deal"}
+    )
     if type_ == "acquisition" and _PRICED_AS_VALUE.search(clause):
         kinds.add("valuation")  # "an all-stock deal valuing the miner at $9 billion"
     usable = [a for a in find_amounts(clause) if a.kind in kinds]

@@ -365,10 +365,18 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
     return objects
 
 
+_HIRE_GAP = re.compile(
+    r"\bto\s+(?:hire|poach|recruit|bring\s+in|bring\s+on|bring\s+over)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _gap_cue(gap: str) -> str | None:
     """The preposition linking a trigger to an org, "" for a direct object, None if unlinked."""
     if len(gap.split()) > 12:
         return None
+    if _HIRE_GAP.search(gap):  # "spent $900 million to hire Enfabrica's CEO": the team's firm
+        return ""
     cues = list(_CUE.finditer(gap))
     if cues:  # the preposition nearest the org ("in a round led by X": "led by")
         trailing = gap[cues[-1].end() :].split()
