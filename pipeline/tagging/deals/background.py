@@ -29,11 +29,21 @@ _FUTURE_YEAR = re.compile(r"\b(?:by|until|through|till|in|before)\s+(?:early\s+|
 _RESTATED = re.compile(r",\s*which\s+(?:has|had|have|previously|already|once)\b[^,;]{0,40}$")
 
 
+# A deal told as what came before the news: "after landing a $1 billion investment from
+# Google, Anthropic raised ...", "following its purchase of ..."
+_PRIOR_EVENT = re.compile(
+    r"\b(?:after|following)\s+(?:[\w-]+ly\s+)?(?:\w+ing|its|their)\s+(?:[\w$€£.,%-]+\s+){0,6}$",
+    re.IGNORECASE,
+)
+
+
 def status_and_time(
     found: Found, sentence: ReadSentence, history: bool, reference_year: int | None
 ) -> tuple[str, int | None, bool]:
     status = deal_status(sentence.text, found)
     year, background = _when(sentence, found, reference_year)
+    if _PRIOR_EVENT.search(sentence.text[max(0, found.start - 80) : found.start]):
+        return "completed", year, True
     if not background and status == "completed" and not RECENT.search(sentence.text):
         background = history
     if background and status == "announced":

@@ -181,7 +181,7 @@ def read_sides(
 # investment from Google, Anthropic raised ...": its subject is the main clause's.
 _FRONTED = re.compile(
     r"\W*(?:[\w-]+\s+){0,4}?(?:after|before|since|while|when|upon|following|despite)\s+"
-    r"(?:[\w-]+ly\s+)?\w+ing\b",
+    r"(?:[\w-]+ly\s+)?(?:\w+ing|its|their)\b",
     re.IGNORECASE,
 )
 _SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
