@@ -288,6 +288,7 @@ _TOTAL_BEFORE = re.compile(
     r"(?:its|their|the|his|her)\s+(?:total\s+|overall\s+|cumulative\s+|combined\s+)?"
     r"(?:investments?|stakes?|commitments?|holdings?|backing|funding|exposure|bets?)\s+"
     r"(?:in\s+(?:[\w’'.-]+\s+){1,3})?to|\b(?:total|overall|cumulative|combined)\s+"
+    r"(?:planned\s+|committed\s+|expected\s+|contracted\s+)?"
     r"(?:investments?|commitments?|funding|backing|spending)\s+"
     r"(?:(?:to|in|with)\s+(?:[\w’'.-]+\s+){1,3}?)?(?:(?:now\s+)?(?:stands?|stood)\s+at|"
     r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\bfor\s+a\s+total\s+of|\bin\s+total\s+of|"
