@@ -58,8 +58,9 @@ _NEW_CLAUSE = re.compile(
 )
 
 _APPOSITIVE = re.compile(
-    r"^\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:startup|company|firm|maker|developer|provider|"
-    r"lab|business|rival|unit|outfit|specialist|designer|operator|group|platform)\s*,\s*$",
+    r"^\s*(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,5}?(?:startup|company|firm|maker|developer|"
+    r"provider|lab|business|rival|unit|outfit|specialist|designer|operator|group|platform|"
+    r"service|supplier|vendor)\s*,\s*$",
     re.IGNORECASE,
 )
 
