@@ -529,7 +529,13 @@ def _fill_by_anaphora(
         return
     taken = sides["A"] + sides["B"]
     earlier = [n for n in _previous_subject(sentence, previous) if n not in taken]
-    here = other_orgs(sentence, taken)
+    # the nearest org before the anaphor first: "X will invest in Anthropic, while Nvidia
+    # plans to invest in the startup" is Anthropic, not X
+    before = [c.name for c in sentence.candidates if c.end <= match.end()]
+    here = sorted(
+        other_orgs(sentence, taken),
+        key=lambda n: -max((i for i, b in enumerate(before) if b == n), default=-1),
+    )
     # "into it" points back to the last sentence's subject; "the startup" may name an org
     # of this sentence, else the org the article is about
     names = (earlier or here) if anaphor.group("pronoun") else (here or earlier)
