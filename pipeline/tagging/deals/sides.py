@@ -446,10 +446,20 @@ def _symmetric(
     if not subject and len(others) >= 2:
         subject, others = others[:1], others[1:]
     if not subject or not others:
-        if len(subject) >= 2:
+        if len(subject) >= 2 and not _UNNAMED_PARTNER.match(sentence.text, match.end()):
             return Found(rule, type_, match.start(), match.end(), tuple(subject), ())
         return None
     return Found(rule, type_, match.start(), match.end(), tuple(subject), tuple(others))
+
+
+# "ByteDance and TikTok signed binding agreements with the three investors": the named
+# companies are one side of a deal whose other side is not named; no deal between them
+_UNNAMED_PARTNER = re.compile(
+    r"\s*(?:with|between)?\s*(?:the|a|an|three|two|four|several|other|its|their|"
+    r"some|unnamed|undisclosed)\s+(?:[\w-]+\s+){0,2}?(?:investors?|buyers?|partners?|"
+    r"companies|firms|parties|groups?|consortium|bidders?|customers?|backers?)\b",
+    re.IGNORECASE,
+)
 
 
 def _asymmetric(
