@@ -86,6 +86,7 @@ _MAKER_OF = re.compile(
     re.IGNORECASE,
 )
 # "OpenAI rival Anthropic": a rival word after a name is that name's epithet, not a cue
+_BACKER_FIRST = re.compile(r"\W*(?:backed|funded|financed)\s+by\b", re.IGNORECASE)
 _NAMED_RIVAL = re.compile(r"^\s*(?:rivals?|competitors?)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.&-]*|\w*[A-Z]\w*)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -167,7 +168,10 @@ def read_sides(
         subject = _previous_subject(sentence, previous)
     if not subject and span[0] > 0 and _SUBJECTLESS.match(sentence.text[span[0] : match.end()]):
         subject = _sentence_subject(sentence, span[0], previous)
-    if not subject and _FRONTED.match(sentence.text, span[0], match.start()):
+    if not subject:  # "friction with Microsoft, which is a major investor in OpenAI"
+        subject = _relative_head(sentence, match.start(), span[0])
+        objects = [(name, cue) for name, cue in objects if name not in subject]
+    if not subject and _FRONTED.match(sentence.text, span[0], match.end()):
         subject = _main_clause_subject(sentence, match.end(), span[1])
         objects = [(name, cue) for name, cue in objects if name not in subject]
     type_ = deal_type(rule, sentence.text, match)
@@ -178,11 +182,26 @@ def read_sides(
     return replace(found, clause=span) if found else None
 
 
+_RELATIVE_IS = re.compile(
+    r",\s*(?:which|who)\s+(?:is|was|are|were|has\s+been|have\s+been|remains|became)\s+"
+    r"(?:also\s+|now\s+|long\s+|still\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _relative_head(sentence: ReadSentence, trigger: int, start: int) -> list[str]:
+    """The org a relative clause describes ("Microsoft, which is a major investor in ...")."""
+    before = [c for c in sentence.candidates if start <= c.start and c.end <= trigger]
+    if before and _RELATIVE_IS.search(sentence.text[before[-1].end : trigger]):
+        return [before[-1].name]
+    return []
+
+
 # A fronted adverbial clause has no subject of its own: "After landing a $1 billion
 # investment from Google, Anthropic raised ...": its subject is the main clause's.
 _FRONTED = re.compile(
-    r"\W*(?:[\w-]+\s+){0,4}?(?:after|before|since|while|when|upon|following|despite)\s+"
-    r"(?:[\w-]+ly\s+)?(?:\w+ing|its|their)\b",
+    r"\W*(?:(?:[\w-]+\s+){0,4}?(?:after|before|since|while|when|upon|following|despite)\s+"
+    r"(?:[\w-]+ly\s+)?(?:\w+ing|its|their)\b|(?:backed|funded|financed)\s+by\b)",
     re.IGNORECASE,
 )
 _SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
@@ -191,12 +210,14 @@ _SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
 def _main_clause_subject(sentence: ReadSentence, trigger_end: int, end: int) -> list[str]:
     """The first org after the comma that closes a fronted clause, if it opens the main one."""
     comma = sentence.text.find(",", trigger_end, end)
-    if comma < 0:
-        return []
-    for candidate in sentence.candidates:
-        if candidate.start > comma:
-            gap = sentence.text[comma + 1 : candidate.start]
-            return [candidate.name] if _SUBJECT_GAP.match(gap) and not candidate.publisher else []
+    while comma >= 0:  # "Backed by Nvidia, which holds 6%, CoreWeave ...": the last comma
+        for candidate in sentence.candidates:
+            if candidate.start > comma:
+                gap = sentence.text[comma + 1 : candidate.start]
+                if _SUBJECT_GAP.match(gap) and not candidate.publisher:
+                    return [candidate.name]
+                break
+        comma = sentence.text.find(",", comma + 1, end)
     return []
 
 
@@ -337,7 +358,11 @@ def _excluded(text: str, candidate: Candidate) -> bool:
     epithet = _NAMED_RIVAL.match(match.group(0)) and _NAME_BEFORE.search(
         text[max(0, window + match.start() - 30) : window + match.start()]
     )
-    return not epithet
+    # "Backed by Nvidia, CoreWeave ...": the sentence opens with its backer, a party
+    fronted = (
+        _BACKER_FIRST.match(text) and _BACKER_FIRST.match(text).end() >= window + match.start()
+    )
+    return not epithet and not fronted
 
 
 def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[str, str]]:
