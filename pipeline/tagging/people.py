@@ -23,9 +23,15 @@ from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
 
 # A name word: "Satya", "O'Brien", "Jean-Paul", "McKinsey"; an initial: "J." ; a particle.
-_WORD = r"(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+|-[A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]['’][A-Z][a-z]+|[A-Z]\.)"
+_WORD = (
+    r"(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+|-[A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|"
+    r"[A-Z]['’][A-Z][a-z]+|[A-Z]\.)"
+)
 _PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|la|le|al|bin|ibn|dos|das)"
-_RUN = re.compile(rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,5}}(?![\w-])(?!['’](?!s\b))")
+# A run ends at a word's end; a possessive "’s" after it closes the name ("Trump’s push").
+_RUN = re.compile(
+    rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,5}}(?![\w-])(?!['’](?!s\b))"
+)
 _SUFFIX_AFTER = re.compile(r"^,?[ ](?:Jr\.?|Sr\.?|II|III|IV)(?!\w)")
 
 # Words that are never part of a person's name (pipeline/data/people_words.toml).
