@@ -444,3 +444,83 @@ def test_deal_key_is_type_sorted_parties_and_band() -> None:
         amount=amount(1e9),
     )
     assert deal_key(deal) == "investment|Microsoft+OpenAI|$1B-$10B"
+
+
+# ---- phrasings of outlets (issue 17's error classes, in the project's own words) ----------
+
+OUTLET_PHRASINGS = [
+    # an epithet's org is no party: the investment is in Anthropic
+    ("Amazon has invested at least $8 billion in OpenAI rival Anthropic.",
+     "investment", {"Amazon", "Anthropic"}, 8e9),
+    # deals listed as possessed nouns: one clause, one deal each
+    ("Recent deals include Nvidia's $100 billion investment in OpenAI and OpenAI's reported "
+     "$300 billion contract with Oracle.", "contract", {"OpenAI", "Oracle"}, 300e9),
+    # a deal noun between two names is a deal told again, not a bare reference
+    ("Deals include AMD's chip supply agreement with OpenAI.", "contract", {"AMD", "OpenAI"},
+     None),
+    # a fronted clause takes the main clause's subject
+    ("Roughly five weeks after landing another $1 billion investment from Google, Anthropic "
+     "raised a further $3.5 billion.", "investment", {"Google", "Anthropic"}, 1e9),
+    # a backer told first, and a relative clause's head
+    ("Backed by Nvidia, which holds 6%, CoreWeave rents out GPUs.", "investment",
+     {"NVIDIA", "CoreWeave"}, None),
+    ("The talks stalled over friction with Microsoft, which is a major investor in OpenAI.",
+     "investment", {"Microsoft", "OpenAI"}, None),
+    # licensing paid as fees, or with a hired team
+    ("Microsoft agreed to pay Inflection $650 million in licensing fees for its technology.",
+     "licensing", {"Microsoft", "Inflection AI"}, 650e6),
+    ("Nvidia spent more than $900 million to hire Enfabrica CEO Jane Roe and other staff "
+     "and to license the startup's technology.", "licensing", {"NVIDIA", "Enfabrica"}, 900e6),
+    # a government takes a stake
+    ("Intel said the U.S. government has agreed to take a 10% stake in the company.",
+     "investment", {"U.S. government", "Intel"}, None),
+    # an org introduced by a bare description and a comma
+    ("OpenAI has inked a five-year, $11.9 billion agreement with GPU cloud service, CoreWeave.",
+     "contract", {"OpenAI", "CoreWeave"}, 11.9e9),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties", "amount"),
+    OUTLET_PHRASINGS,
+    ids=[p[0][:40] for p in OUTLET_PHRASINGS],
+)
+def test_outlet_phrasing(
+    text: str, type_: str, parties: set[str], amount: float | None, watchlist: Watchlist
+) -> None:
+    found = [d for d in deals_in(text, watchlist) if d.type == type_]
+    assert any({p.name for p in d.parties} == parties for d in found), found
+    if amount is not None:
+        (deal,) = [d for d in found if {p.name for p in d.parties} == parties]
+        assert deal.amount is not None and deal.amount.usd == pytest.approx(amount)
+
+
+OUTLET_NON_DEALS = [
+    # a regulator reviews deals; it is never a party to one
+    "The US Federal Trade Commission opened an investigation into investments in AI firms by "
+    "Microsoft and Nvidia.",
+    # an export licence is a permit
+    "Nvidia faces a new export license requirement from the U.S. government for its chips.",
+    # two companies signing with an unnamed party make no deal between themselves
+    "ByteDance and TikTok signed binding agreements with the three investors.",
+    # raising a running total is no fundraising
+    "The expansion raised the company's total planned spending with CoreWeave to $22.4 billion.",
+]
+
+
+@pytest.mark.parametrize("text", OUTLET_NON_DEALS, ids=[n[:40] for n in OUTLET_NON_DEALS])
+def test_outlet_non_deal(text: str, watchlist: Watchlist) -> None:
+    assert deals_in(text, watchlist, at("2025-06-01")) == []
+
+
+def test_a_round_and_its_lead_named_sentences_later_are_one_deal(watchlist: Watchlist) -> None:
+    text = (
+        "Anthropic has unveiled a $3.5 billion Series E. The company confirmed it in a short "
+        "release. The round is bigger than expected. Analysts were surprised. "
+        "Lightspeed Venture Partners led the round, with Bessemer Venture Partners."
+    )
+    rounds = [d for d in deals_in(text, watchlist) if d.type == "investment"]
+    assert len(rounds) == 1, rounds
+    names = {p.name for p in rounds[0].parties}
+    assert {"Anthropic", "Lightspeed Venture Partners"} <= names
+    assert rounds[0].amount is not None and rounds[0].amount.usd == pytest.approx(3.5e9)

@@ -186,9 +186,20 @@ def _masked(text: str, candidates: Sequence[Candidate]) -> str:
     return text
 
 
+# A government takes stakes and signs deals ("the U.S. government agreed to take a 10%
+# stake in Intel"); a regulator, court or department reviews them and is never a party.
+_REGULATOR = re.compile(
+    r"commission|department|authority|agency|bureau|regulator|justice|court|ministry|office|"
+    r"competition|securities|council|parliament|congress|senate",
+    re.IGNORECASE,
+)
+
+
 def _candidate(mention: Mention, offset: int, parents: Mapping[str, str]) -> Candidate | None:
     """Orgs stay as mentioned (AWS stays AWS); a product stands for its parent org."""
-    if mention.kind not in PARTY_KINDS:
+    if mention.kind not in PARTY_KINDS or (
+        mention.kind == "government" and _REGULATOR.search(mention.entity)
+    ):
         return None
     name = parents.get(mention.entity) if mention.kind == "product" else mention.entity
     if not name:

@@ -19,7 +19,7 @@ ROLES: dict[str, tuple[str, str]] = {
 
 SYMMETRIC = frozenset({"partnership", "joint_venture"})
 
-PARTY_KINDS = frozenset({"org", "product", "publisher"})
+PARTY_KINDS = frozenset({"org", "product", "publisher", "government"})
 
 
 @dataclass(frozen=True, slots=True)
