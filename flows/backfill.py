@@ -35,14 +35,21 @@ MAX_SITEMAPS = 50  # nested sitemap indexes are followed this far, no further
 
 @task(**STORE_TASK)
 def queue(
-    db: Database, run_id: str, entries: list[FeedEntry], watchlist: Watchlist, max_attempts: int
+    db: Database,
+    run_id: str,
+    entries: list[FeedEntry],
+    watchlist: Watchlist,
+    max_attempts: int,
+    retry_now: bool = False,
 ) -> tuple[int, list[FeedEntry]]:
-    """Record the entries, and return how many are new and which are still to do."""
+    """Record the entries, and return how many are new and which are still to do (a
+    transient failure's back-off holds it, as in an ingest, unless `retry_now`)."""
     db.migrate()
     tags.sync_entities(db, watchlist.entities)
     store.start_run(db, run_id, None, datetime.now(UTC))
-    new = store.add_entries(db, FEED_NAME, entries, datetime.now(UTC))
-    return new, store.still_pending(db, entries, max_attempts)
+    now = datetime.now(UTC)
+    new = store.add_entries(db, FEED_NAME, entries, now)
+    return new, store.still_pending(db, entries, max_attempts, now, retry_now)
 
 
 @task(cache_policy=NONE)
@@ -90,8 +97,10 @@ async def backfill_flow(
     folder: str | None = None,
     config: str | None = None,
     settings: Settings | None = None,
+    retry_now: bool = False,
 ) -> IngestResult:
-    """Ingest pages that no feed lists any more: URLs, a sitemap's URLs, or saved files."""
+    """Ingest pages that no feed lists any more: URLs, a sitemap's URLs, or saved files.
+    `retry_now`: earlier transient failures are tried again now, back-off or not."""
     settings = settings or load_settings(config)
     db = open_database(settings.storage)
     run_id = uuid.uuid4().hex
@@ -102,7 +111,7 @@ async def backfill_flow(
     entries += [FeedEntry(FEED_NAME, p.url, None, None, None) for p in pages or []]
     watchlist = load_tagging_watchlist(settings.tagging)
     counts.entries_new, entries = queue(
-        db, run_id, quote(entries), quote(watchlist), settings.ingest.max_attempts
+        db, run_id, quote(entries), quote(watchlist), settings.ingest.max_attempts, retry_now
     )
     try:
         async with open_stages(db, settings, run_id, {}, watchlist) as stages:

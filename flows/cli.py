@@ -102,21 +102,30 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
     )
 
 
+RetryNowOption = Annotated[
+    bool,
+    typer.Option(
+        "--retry-now",
+        help="try entries that failed transiently again now, before their back-off is over",
+    ),
+]
+
+
 @app.command()
-def ingest(config: ConfigOption = None) -> None:
+def ingest(config: ConfigOption = None, retry_now: RetryNowOption = False) -> None:
     """Poll the feeds, fetch new articles, extract, tag and store them."""
     settings = _settings(config)
     if not settings.feeds:
         raise _fail("no feeds configured: add [[feeds]] to newsmon.toml or `newsmon feeds add`")
-    _run_ingest(settings)
+    _run_ingest(settings, retry_now)
 
 
-def _run_ingest(settings: Settings) -> None:
+def _run_ingest(settings: Settings, retry_now: bool = False) -> None:
     from flows.ingest import flow_for
 
     try:
         with _progress_bar() if console.is_terminal else _null():
-            result = asyncio.run(flow_for(settings)(settings=settings))
+            result = asyncio.run(flow_for(settings)(settings=settings, retry_now=retry_now))
     except (StoreError, SettingsError) as exc:
         raise _fail(str(exc), 3) from None
     _print_counts(result)
@@ -204,16 +213,28 @@ def status(
 ) -> None:
     """Recent ingest runs and the health of each feed."""
     try:
-        db = _db(reading_settings(config))
+        settings = reading_settings(config)
+        db = _db(settings)
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     try:
         console.print(_table("recent runs", store.read(db, "recent_runs", [runs])))
         feeds = store.read(db, "feed_status")
+        entries = store.entry_status(db, settings.ingest.max_attempts, datetime.now(UTC))
     except StoreError as exc:
         raise _fail(str(exc), 3) from None
     console.print(_table("feeds", feeds, STATUS_COLUMNS))
     console.print(_health_summary(feeds), highlight=False)
+    if entries is None:
+        console.print("entries: shown once the next `newsmon ingest` has migrated the database")
+        return
+    console.print(_table("entries", entries))
+    if any(row["retry"] == "waiting" for row in entries):
+        console.print(
+            "failed entries wait for their back-off (`ingest.retry_backoff_s`); "
+            "`newsmon ingest --retry-now` tries them at once",
+            highlight=False,
+        )
 
 
 STATUS_COLUMNS = (
@@ -570,6 +591,7 @@ def backfill(
     sitemap: Annotated[str | None, typer.Option(help="a sitemap or sitemap index URL")] = None,
     folder: Annotated[Path | None, typer.Option(help="a folder of saved .html pages")] = None,
     config: ConfigOption = None,
+    retry_now: RetryNowOption = False,
 ) -> None:
     """Ingest pages no feed lists: URLs, a sitemap's URLs, or saved HTML files."""
     from flows.backfill import backfill_flow
@@ -586,6 +608,7 @@ def backfill(
                 sitemap=sitemap,
                 folder=str(folder) if folder else None,
                 settings=settings,
+                retry_now=retry_now,
             )
         )
     except (StoreError, SettingsError) as exc:

@@ -40,6 +40,7 @@ from pipeline.feeds import poll_feed
 from pipeline.fetch import Politeness, open_client
 from pipeline.focus import Focus, compile_focus, is_on_topic
 from pipeline.records import Crawl, FeedEntry, FeedState, FetchedPage, PollResult
+from pipeline.retry import RetryPolicy
 from pipeline.settings import ComputeSettings, Settings, load_settings
 from pipeline.tagging.tagger import load_tagging_watchlist, parents_of, tagger_version
 from pipeline.tagging.watchlist import Watchlist
@@ -85,11 +86,17 @@ async def poll(
 
 @task(**STORE_TASK)
 def queue_entries(
-    db: Database, run_id: str, polls: list[tuple[str, PollResult]], settings: Settings
+    db: Database,
+    run_id: str,
+    polls: list[tuple[str, PollResult]],
+    settings: Settings,
+    retry_now: bool = False,
 ) -> tuple[int, list[FeedEntry]]:
-    new = store.record_polls(db, run_id, polls, datetime.now(UTC), settings.health)
+    now = datetime.now(UTC)
+    new = store.record_polls(db, run_id, polls, now, settings.health)
     limits = settings.ingest
-    return new, store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts)
+    due = store.pending_entries(db, limits.max_entries_per_run, limits.max_attempts, now, retry_now)
+    return new, due
 
 
 @task(cache_policy=NONE)
@@ -145,7 +152,8 @@ def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Batch:
         dict(known.values()),
     )
     keep_raw = stages.settings.storage.keep_raw_html
-    store.store_batch(stages.db, stages.run_id, batch, stages.feed_names, keep_raw)
+    retry = RetryPolicy.of(stages.settings.ingest)
+    store.store_batch(stages.db, stages.run_id, batch, stages.feed_names, keep_raw, retry)
     return batch
 
 
@@ -155,8 +163,11 @@ def finish(db: Database, run_id: str, counts: RunCounts, status: str) -> None:
 
 
 @flow(name="ingest", log_prints=False)
-async def ingest_flow(config: str | None = None, settings: Settings | None = None) -> IngestResult:
-    """Poll every due feed, fetch and extract new entries, store them. Safe to re-run."""
+async def ingest_flow(
+    config: str | None = None, settings: Settings | None = None, retry_now: bool = False
+) -> IngestResult:
+    """Poll every due feed, fetch and extract new entries, store them. Safe to re-run.
+    `retry_now`: earlier transient failures are tried again now, back-off or not."""
     settings = settings or load_settings(config)
     check_alerts(settings)  # a channel that cannot work fails now, not after the ingest
     db = open_database(settings.storage)
@@ -168,7 +179,7 @@ async def ingest_flow(config: str | None = None, settings: Settings | None = Non
     feeds = prepare(db, settings, run_id, quote(watchlist))
     feed_names = {state.url: name for name, state in feeds}
     try:
-        await _run(db, settings, run_id, feeds, feed_names, counts, watchlist, focus)
+        await _run(db, settings, run_id, feeds, feed_names, counts, watchlist, focus, retry_now)
     except BaseException:
         finish(db, run_id, counts, "failed")
         raise
@@ -323,13 +334,14 @@ async def _run(
     counts: RunCounts,
     watchlist: Watchlist,
     focus: Focus,
+    retry_now: bool = False,
 ) -> None:
     async with open_stages(db, settings, run_id, feed_names, watchlist, focus) as stages:
         polls = await poll(
             stages.client, stages.politeness, quote(feeds), settings.ingest.max_items_per_feed
         )
         _count_polls(counts, polls)
-        counts.entries_new, entries = queue_entries(db, run_id, quote(polls), settings)
+        counts.entries_new, entries = queue_entries(db, run_id, quote(polls), settings, retry_now)
         await process(stages, entries, counts)
 
 

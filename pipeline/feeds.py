@@ -17,7 +17,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -29,6 +28,7 @@ from pipeline.aggregators import item_outlet, resolve_link
 from pipeline.fetch import FetchError, Politeness, get, status_kind
 from pipeline.jsonfeed import JsonFeedError, is_json, parse_json_feed
 from pipeline.records import FeedEntry, FeedState, PollResult
+from pipeline.retry import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -267,19 +267,3 @@ def _poll_outcome(
         headers.get("last-modified"),
         bozo,
     )
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait, from a Retry-After of delta-seconds or an HTTP date; None if garbage."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

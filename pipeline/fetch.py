@@ -35,6 +35,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 # RFC 9309 §2.5: a crawler must parse at least the first 500 KiB of a robots.txt.
 ROBOTS_MAX_BYTES = 512 * 1024
+# A Retry-After kept for the retry policy: a date or a number is far shorter than this.
+RETRY_AFTER_MAX_CHARS = 200
 Pace = Callable[[str], Awaitable[None]]
 
 
@@ -619,7 +621,15 @@ async def fetch_one(
             exc,
         )
         return FetchFailure(
-            entry.url, "fetch", exc.kind, str(exc), datetime.now(UTC), entry.feed_url, exc.recorded
+            entry.url,
+            "fetch",
+            exc.kind,
+            str(exc),
+            datetime.now(UTC),
+            entry.feed_url,
+            exc.recorded,
+            exc.status,
+            exc.retry_after[:RETRY_AFTER_MAX_CHARS] if exc.retry_after else None,
         )
 
 

@@ -80,6 +80,8 @@ class FetchFailure:
     # False: the entry keeps this reason, but `fetch_errors` gets no row of its own (a link
     # skipped on a failing host: one row says it for the host, once per run)
     recorded: bool = True
+    status: int | None = None  # the HTTP status of a failed page, if it answered
+    retry_after: str | None = None  # its Retry-After header, as sent (untrusted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,21 @@ class IngestSettings(_Section):
     min_text_chars: int = Field(200, ge=0)
     max_entries_per_run: int = Field(20_000, ge=1, le=10_000_000)
     max_attempts: int = Field(3, ge=1, le=100)
+    # A transiently failed entry waits retry_backoff_s × retry_backoff_factor^(attempts - 1)
+    # before its next try, at most retry_backoff_cap_s (pipeline/retry.py); 0: no wait.
+    retry_backoff_s: float = Field(600.0, ge=0, le=7 * 86400)
+    retry_backoff_factor: float = Field(3.0, ge=1, le=100)
+    retry_backoff_cap_s: float = Field(86400.0, ge=0, le=30 * 86400)
+
+    @model_validator(mode="after")
+    def _backoff_capped_above_its_start(self) -> IngestSettings:
+        if self.retry_backoff_cap_s < self.retry_backoff_s:
+            raise ValueError(
+                f"retry_backoff_cap_s ({self.retry_backoff_cap_s:g}) is below retry_backoff_s "
+                f"({self.retry_backoff_s:g}): the cap bounds the back-off, so it must be at "
+                "least its first wait"
+            )
+        return self
 
 
 class ComputeSettings(_Section):

@@ -29,6 +29,7 @@ from pipeline.records import (
     StorySignature,
     TaggedArticle,
 )
+from pipeline.retry import RetryPolicy, judge
 from pipeline.settings import FeedSettings, HealthSettings
 from warehouse import search, summaries
 from warehouse.db import (
@@ -41,7 +42,7 @@ from warehouse.db import (
     sql,
     unique_by,
 )
-from warehouse.sqlfiles import bulk_returning
+from warehouse.sqlfiles import bulk_returning, with_keys
 from warehouse.tags import write_entities, write_tags
 
 
@@ -166,11 +167,19 @@ def add_entries(db: Database, feed_name: str, entries: Sequence[FeedEntry], now:
         return con.execute(sql("count_entries")).fetchone()[0] - before
 
 
-def still_pending(db: Database, entries: Sequence[FeedEntry], max_attempts: int) -> list[FeedEntry]:
-    """The entries not yet stored (new, or failed with attempts left), in their order."""
+def still_pending(
+    db: Database,
+    entries: Sequence[FeedEntry],
+    max_attempts: int,
+    now: datetime | None = None,
+    retry_now: bool = False,
+) -> list[FeedEntry]:
+    """The entries not yet stored, in their order: new, or failed transiently with attempts
+    left and due at `now` (any time with `retry_now`)."""
     keys = [entry_key(e.url) for e in entries]
+    params = [keys, max_attempts, retry_now, now or datetime.now(UTC)]
     with db.transaction() as con:
-        todo = {row[0] for row in con.execute(sql("pending_keys"), [keys, max_attempts]).fetchall()}
+        todo = {row[0] for row in con.execute(sql("pending_keys"), params).fetchall()}
     return [e for e, key in zip(entries, keys, strict=True) if key in todo]
 
 
@@ -220,10 +229,18 @@ def _poll_error_row(run_id: str, name: str, poll: PollResult, now: datetime) -> 
     }
 
 
-def pending_entries(db: Database, limit: int, max_attempts: int = 3) -> list[FeedEntry]:
-    """Entries to fetch now: new ones and earlier failures with attempts left."""
+def pending_entries(
+    db: Database,
+    limit: int,
+    max_attempts: int = 3,
+    now: datetime | None = None,
+    retry_now: bool = False,
+) -> list[FeedEntry]:
+    """Entries to fetch now: new ones, and earlier transient failures with attempts left
+    whose back-off is over at `now` (whatever their back-off, with `retry_now`)."""
+    params = [max_attempts, retry_now, now or datetime.now(UTC), limit]
     with db.transaction() as con:
-        rows = rows_as_dicts(con.execute(sql("pending_entries"), [max_attempts, limit]))
+        rows = rows_as_dicts(con.execute(sql("pending_entries"), params))
     return [
         FeedEntry(r["feed_url"] or "", r["url"], r["guid"], r["title"], r["published"])
         for r in rows
@@ -262,9 +279,16 @@ class Batch:
 
 
 def store_batch(
-    db: Database, run_id: str, batch: Batch, feed_names: dict[str, str], keep_raw: bool = True
+    db: Database,
+    run_id: str,
+    batch: Batch,
+    feed_names: dict[str, str],
+    keep_raw: bool = True,
+    retry: RetryPolicy | None = None,
 ) -> None:
-    """Articles, entry states and errors of one batch, atomically; raw HTML beside the file."""
+    """Articles, entry states and errors of one batch, atomically; raw HTML beside the file.
+    A failed entry is classed permanent or transient, and a transient one given its next
+    attempt by `retry` (pipeline/retry.py)."""
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
     now = datetime.now(UTC)
@@ -277,7 +301,9 @@ def store_batch(
         stored = _insert_articles(con, articles)
         search.add_articles(con, [a for a in articles if a["article_id"] in stored])
         _write_signatures(con, signed, story_of)
-        updates = _entry_updates(batch)
+        keys = sorted({entry_key(e.url) for e in batch.entries})
+        tried = _attempts(con, keys)
+        updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
         bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
         bulk(con, "insert_errors", errors)
@@ -391,19 +417,20 @@ def _article_row(
     }
 
 
-def _entry_updates(batch: Batch) -> list[dict]:
+def _attempts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = con.execute(with_keys(sql("entry_attempts"), len(keys)), list(keys)).fetchall()
+    return dict(rows)
+
+
+def _entry_updates(batch: Batch, tried: Mapping[str, int], retry: RetryPolicy) -> list[dict]:
+    """Each entry's outcome; `tried` holds the attempts made before this one."""
+    failed_with = {entry_key(f.url): f for f in batch.failures}
     outcome: dict[str, dict] = {}
     for entry in batch.entries:
-        outcome[entry_key(entry.url)] = {
-            "entry_key": entry_key(entry.url),
-            "state": "failed",
-            "article_id": None,
-            "error": "no result",
-        }
-    for failure in batch.failures:
-        key = entry_key(failure.url)
-        if key in outcome:
-            outcome[key]["error"] = f"{failure.stage}:{failure.kind}: {failure.message}"[:500]
+        key = entry_key(entry.url)
+        outcome[key] = _failed_row(key, failed_with.get(key), tried.get(key, 0) + 1, retry)
     for article in batch.articles:
         state = "duplicate" if article.article_id in batch.duplicates else "stored"
         state = "off_topic" if article.article_id in batch.off_topic else state
@@ -412,8 +439,27 @@ def _entry_updates(batch: Batch) -> list[dict]:
             "state": state,
             "article_id": article.article_id,
             "error": None,
+            "failure_class": None,
+            "next_attempt": None,
         }
     return list(outcome.values())
+
+
+def _failed_row(key: str, failure: FetchFailure | None, attempts: int, retry: RetryPolicy) -> dict:
+    """A failed entry's row: its reason, whether the failure is permanent, and when a
+    transient one may be tried again."""
+    verdict = judge(failure, attempts, retry)
+    error = "no result" if failure is None else f"{failure.stage}:{failure.kind}: {failure.message}"
+    if verdict.note:
+        error = f"{error} ({verdict.note})"
+    return {
+        "entry_key": key,
+        "state": "failed",
+        "article_id": None,
+        "error": error[:500],
+        "failure_class": verdict.failure_class,
+        "next_attempt": verdict.next_attempt,
+    }
 
 
 def _error_row(run_id: str, failure: FetchFailure, feed_names: dict[str, str]) -> dict:
@@ -466,6 +512,19 @@ def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "comp
                 run_id,
             ],
         )
+
+
+RETRY_MIGRATION = 9  # migrations/009_entry_retry.sql: failure_class, next_attempt
+
+
+def entry_status(db: Database, max_attempts: int, now: datetime) -> list[dict] | None:
+    """Entries by state and what comes next for the failed ones (`entry_status.sql`);
+    None for a warehouse not yet migrated to 009 (its next ingest migrates it)."""
+    with db.reader() as con:
+        applied = {row[0] for row in con.execute(sql("applied_migrations")).fetchall()}
+        if RETRY_MIGRATION not in applied:
+            return None
+        return rows_as_dicts(con.execute(sql("entry_status"), [max_attempts, now]))
 
 
 def read(db: Database, query: str, params: Sequence[object] = ()) -> list[dict]:

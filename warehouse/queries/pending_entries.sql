@@ -1,9 +1,16 @@
--- Entries still to fetch: new ones, and failed ones with attempts left (oldest first).
+-- Entries to fetch now, oldest first: new ones, and failed ones with attempts left whose
+-- failure was not permanent and whose back-off is over (`next_attempt`), unless the run
+-- retries now (the boolean). Parameters: max_attempts, retry now, now, limit.
 with candidates as (
     select entry_key, feed_name, url, guid, title, published, first_seen
     from entries
     where state = 'pending'
-       or (state = 'failed' and attempts < ?)
+       or (
+           state = 'failed'
+           and attempts < ?
+           and coalesce(failure_class, 'transient') = 'transient'
+           and (?::boolean or next_attempt is null or next_attempt <= ?::timestamptz)
+       )
 ),
 
 final as (
