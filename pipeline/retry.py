@@ -122,8 +122,10 @@ def judge(failure: FetchFailure | None, attempts: int, policy: RetryPolicy) -> V
     if failure.retry_after is not None and failure.status in RETRY_AFTER_STATUSES:
         asked = parse_retry_after(failure.retry_after, now=failure.at)
         if asked is None:
-            shown = failure.retry_after[:RETRY_AFTER_NOTE_CHARS]
-            note = f"Retry-After {shown!r} not understood: back-off used"
+            shown = repr(failure.retry_after)
+            if len(shown) > RETRY_AFTER_NOTE_CHARS:
+                shown = shown[:RETRY_AFTER_NOTE_CHARS] + "…"
+            note = f"Retry-After {shown} not understood: back-off used"
         else:
             # never sooner than the server asked, nor later than the cap
             wait = max(wait, min(asked, policy.cap_s))

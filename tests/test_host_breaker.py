@@ -238,9 +238,13 @@ def test_skipped_links_stay_for_the_next_run_with_one_row_per_host(
     urls += [f"http://{refused}/story/{n}" for n in range(8)]
     _feed(tmp_path / "site", urls)
     http = seed_settings.http.model_copy(update={"per_host_connections": 1})
+    # no back-off: the second run tries the links again at once, so that the breaker's
+    # cost in each run shows (tests/test_retry.py covers the back-off)
+    ingest = seed_settings.ingest.model_copy(update={"retry_backoff_s": 0})
     with serve_site(tmp_path / "site") as site:
         feeds = (*seed_settings.feeds, FeedSettings(name="dead-links", url=f"{site}/feed.xml"))
-        settings = seed_settings.model_copy(update={"feeds": feeds, "http": http})
+        update = {"feeds": feeds, "http": http, "ingest": ingest}
+        settings = seed_settings.model_copy(update=update)
         first = asyncio.run(ingest_flow(settings=settings)).counts
         second = asyncio.run(ingest_flow(settings=settings)).counts
     assert first.articles_stored == 2  # the seed feeds' articles: nothing else is held up
