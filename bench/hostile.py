@@ -17,9 +17,11 @@ faults' deadlines do not hide what the failing hosts cost. The per-host delay (0
 concurrency (4) stay at newsmon's defaults: they are what makes a dead host's links cost.
 `--breaker N` sets `http.host_failures_before_skip` (0: off; default: newsmon's default);
 `--skip CASE` leaves a fault feed out (`feed-5000-items`: its 500 links answer 410 from a
-live host, and their retries behind the per-host delay dominate both runs).
+live host; before the retry policy, their retries behind the per-host delay dominated both
+runs, and now a 410 is failed for good at its first answer).
 
 Printed per run: the process wall and the flow's span, entries by state and attempts,
+failed entries by what comes next (permanent, waiting for their back-off, or due),
 articles, `fetch_errors` rows by kind, and digests of the rows (each entry's URL, state and
 attempts; the articles' URLs; the servers' ports left out), so that runs with and without
 the breaker can be compared.
@@ -148,6 +150,13 @@ def rows(database: Path) -> dict[str, Any]:
             "entries_by_attempts": pairs(
                 "select attempts, count(*) from entries group by 1 order by 1"
             ),
+            # the retry policy (migration 009): permanent failures, and transient ones
+            # still due now or waiting for their back-off
+            "failed_by_retry": pairs(
+                "select case when failure_class = 'permanent' then 'permanent' "
+                "when next_attempt > now() then 'waiting' else 'due' end, count(*) "
+                "from entries where state = 'failed' group by 1 order by 1"
+            ),
             "offsite_entries": pairs(
                 f"select state, count(*) from entries where {offsite} group by 1 order by 1"
             ),
@@ -211,6 +220,7 @@ def _print_run(number: int, run: dict[str, Any]) -> None:
     print(
         f"run {number}: {run['process_s']:.1f} s process wall, {run['flow_s']:.1f} s flow\n"
         f"  entries {run['entries']} ({states}); attempts {run['entries_by_attempts']}\n"
+        f"  failed entries by retry: {run['failed_by_retry']}\n"
         f"  off-loopback links: {offsite} on {run['offsite_hosts']} hosts; "
         f"failed without a reason: {run['failed_without_reason']}\n"
         f"  articles {run['articles']}; fetch_errors this run {run['errors_this_run']} "

@@ -252,6 +252,37 @@ def test_wrong_password_is_a_clear_error(postgres: Server, tmp_path: Path) -> No
     assert "wrong" not in str(caught.value)
 
 
+def test_failed_entries_keep_their_class_and_next_attempt_in_the_lake(
+    postgres: Server, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.records import FeedEntry, FetchFailure
+    from pipeline.retry import RetryPolicy
+    from warehouse import store
+
+    lake = open_database(_lake_storage(postgres, tmp_path), {"NEWSMON_PG_PASSWORD": PASSWORD})
+    lake.migrate()
+    at = datetime.now(UTC)
+    gone, busy = (FeedEntry("f", f"http://a.example/{p}", None, "t", None) for p in "gb")
+    store.add_entries(lake, "f", [gone, busy], at)
+    failures = [
+        FetchFailure(gone.url, "fetch", "http_410", "HTTP 410", at, None, True, 410),
+        FetchFailure(busy.url, "fetch", "http_503", "HTTP 503", at, None, True, 503, "120"),
+    ]
+    batch = store.Batch([gone, busy], [], {}, failures)
+    store.store_batch(lake, "run", batch, {}, keep_raw=False, retry=RetryPolicy(60, 2, 3600))
+    rows = _rows(lake, "select url, failure_class, next_attempt from entries order by url")
+    assert rows == [
+        (busy.url, "transient", at + timedelta(seconds=120)),
+        (gone.url, "permanent", None),
+    ]
+    assert store.pending_entries(lake, 10, 3, at) == []
+    assert [e.url for e in store.pending_entries(lake, 10, 3, at + timedelta(seconds=121))] == [
+        busy.url
+    ]
+
+
 # ---- how writers take turns -------------------------------------------------------------
 
 ARTICLE = (
