@@ -130,9 +130,9 @@ def rows(database: Path) -> dict[str, Any]:
         def pairs(sql: str, params: list | None = None) -> dict[str, int]:
             return {str(k): v for k, v in con.execute(sql, params or []).fetchall()}
 
-        run_id, flow_s = con.execute(
-            "select run_id, epoch(finished_at - started_at) from ingest_runs "
-            "order by started_at desc limit 1"
+        run_id, flow_s, polled, not_modified, fetched = con.execute(
+            "select run_id, epoch(finished_at - started_at), feeds_polled, feeds_not_modified, "
+            "pages_fetched from ingest_runs order by started_at desc limit 1"
         ).fetchone()
         # The servers' ports change from one bench to the next: URLs are compared without.
         here = r"regexp_replace(url, '^http://127\.0\.0\.1:[0-9]+', 'http://loopback')"
@@ -145,6 +145,11 @@ def rows(database: Path) -> dict[str, Any]:
         offsite = "url not like 'http://127.0.0.1%'"
         return {
             "flow_s": flow_s,
+            # feeds due and polled (one host serves them all: each poll takes a turn behind
+            # the per-host delay), answered 304, and pages fetched
+            "feeds_polled": polled,
+            "feeds_not_modified": not_modified,
+            "pages_fetched": fetched,
             "entries": len(entries),
             "entries_by_state": pairs("select state, count(*) from entries group by 1 order by 1"),
             "entries_by_attempts": pairs(
@@ -219,6 +224,8 @@ def _print_run(number: int, run: dict[str, Any]) -> None:
     kinds = ", ".join(f"{kind} {n}" for kind, n in list(run["errors_by_kind"].items())[:8])
     print(
         f"run {number}: {run['process_s']:.1f} s process wall, {run['flow_s']:.1f} s flow\n"
+        f"  feeds polled {run['feeds_polled']} ({run['feeds_not_modified']} not modified); "
+        f"pages fetched {run['pages_fetched']}\n"
         f"  entries {run['entries']} ({states}); attempts {run['entries_by_attempts']}\n"
         f"  failed entries by retry: {run['failed_by_retry']}\n"
         f"  off-loopback links: {offsite} on {run['offsite_hosts']} hosts; "

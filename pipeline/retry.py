@@ -84,6 +84,8 @@ class RetryPolicy:
         exponent = max(attempts - 1, 0)
         if self.backoff_s <= 0:
             return 0.0
+        if self.cap_s <= self.backoff_s:
+            return self.cap_s
         # compared in logarithms: the power itself may overflow a float long past the cap
         if exponent * math.log(self.factor) >= math.log(self.cap_s / self.backoff_s):
             return self.cap_s

@@ -140,5 +140,9 @@ def test_hostile_bench_quick(tmp_path: Path) -> None:
     assert first["offsite_entries"] and set(first["offsite_entries"]) == {"failed"}
     assert first["failed_without_reason"] == second["failed_without_reason"] == 0
     assert first["entries"] == second["entries"]
+    # The second run, right after, tries none of the failed links again (their back-off):
+    # its rows are the first run's, attempts included.
+    assert second["pages_fetched"] == 0 and "due" not in second["failed_by_retry"]
+    assert second["entries_digest"] == first["entries_digest"]
     assert "fetch:host_skipped" in first["errors_by_kind"]
     assert first["errors_by_kind"]["fetch:host_skipped"] <= first["offsite_hosts"]
