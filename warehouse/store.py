@@ -281,7 +281,8 @@ def store_batch(
         bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
         bulk(con, "insert_errors", errors)
-        summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
+        # a copy is one more source of its original's deals (it counts in no day)
+        summaries.mark_deals(con, [a["article_id"] for a in articles])
         originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
         write_tags(con, originals, fresh=stored)
         summaries.refresh(con)
