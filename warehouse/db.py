@@ -8,12 +8,15 @@ locked retries until `lock_timeout_s`, then fails with a clear `StoreBusy`.
 Closing must be cheap too. By default DuckDB checkpoints when a writer closes the file:
 it moves the write-ahead log into the file, rewriting the last row group of every table
 written and every index of those tables whole, seconds at a million articles for a
-batch of a few hundred rows. A writer here does not checkpoint on close: a committed
-transaction is in the log (fsynced at commit, replayed by whoever opens the file next,
-readers included), and DuckDB checkpoints at a commit once the log exceeds
-`checkpoint_wal_mb` (`storage.checkpoint_wal_mb`), so the rewrite happens once for many
-batches, and a reader never replays more than that much log. A transaction that
-applied a migration checkpoints when it ends: schema changes are not left in the log.
+batch of a few hundred rows. A writer here does not checkpoint on close, nor inside a
+commit: a committed transaction is in the log (fsynced at commit, replayed by whoever
+opens the file next, readers included). Once a transaction has left the log over
+`checkpoint_wal_mb` (`storage.checkpoint_wal_mb`), the writer closes the file, lets
+waiting readers in, and opens it again for the checkpoint alone: the rewrite happens
+once for many batches, in a hold of its own, and a reader never replays more than about
+that much log. A transaction that applied a migration is checkpointed at once, before
+it closes the file: schema changes are never left in the log (DuckDB 1.4 fails to
+replay an `ALTER TABLE` of a table with a key).
 
 Two backends speak the same API: this embedded file, and a DuckLake catalog
 (`warehouse.lake`, which builds on this module; `warehouse.backend.open_database`
@@ -68,6 +71,8 @@ log = logging.getLogger(__name__)
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 _MAX_RETRY_DELAY_S = 0.2
+_READERS_FIRST_S = 0.3  # more than a waiting reader's retry delay
+_NEVER_INSIDE_A_COMMIT = "1TB"  # DuckDB's own threshold: ours decides (`transaction`)
 
 
 _config = duckdb_config  # the name the DuckLake backend imports
@@ -77,7 +82,7 @@ class Database:
     """One DuckDB file. Cheap to create; connections are opened per transaction."""
 
     def __init__(
-        self, path: Path | str, lock_timeout_s: float = 60.0, checkpoint_wal_mb: float = 16.0
+        self, path: Path | str, lock_timeout_s: float = 60.0, checkpoint_wal_mb: float = 8.0
     ) -> None:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
@@ -120,7 +125,7 @@ class Database:
                 delay = min(delay * 2, _MAX_RETRY_DELAY_S)
                 continue
             if not read_only:
-                _defer_checkpoints(con, self.checkpoint_wal_mb)
+                _defer_checkpoints(con)
             return con
 
     @contextmanager
@@ -131,11 +136,34 @@ class Database:
             con.execute("begin transaction")
             yield con
             con.execute("commit")
-            if _checkpoint_asked(con):
+            if _checkpoint_asked(con):  # at once: DuckDB cannot replay every schema change
                 _checkpoint(con)
         except BaseException:
             _rollback(con)
             raise
+        finally:
+            con.close()
+        if self.log_mb() > self.checkpoint_wal_mb:
+            self.checkpoint()
+
+    def log_mb(self) -> float:
+        """The size of the write-ahead log beside the file (what a reader replays)."""
+        try:
+            return self.wal_path.stat().st_size / 1e6
+        except FileNotFoundError:
+            return 0.0
+
+    @property
+    def wal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".wal")
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the file, in a hold of its own: a reader that
+        waited for the transaction before it gets the file first."""
+        time.sleep(_READERS_FIRST_S)
+        con = self.connect()
+        try:
+            _checkpoint(con)
         finally:
             con.close()
 
@@ -178,8 +206,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def ask_checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """Have the embedded file checkpointed once this connection's transaction commits
-    (`Database.transaction`): after a schema change, or a write as large as a rebuild."""
+    """Have the embedded file checkpointed as this connection's transaction commits
+    (`Database.transaction`), whatever the size of the log: after a schema change."""
     con.execute(sql("ask_checkpoint"))
 
 
@@ -189,18 +217,18 @@ def _checkpoint_asked(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     # what is committed stays committed: a checkpoint that cannot run now (another
-    # connection of this process is in a transaction) runs at a later commit
+    # connection of this process is in a transaction) runs after a later transaction
     try:
         con.execute("checkpoint")
     except duckdb.Error as exc:
         log.warning("checkpoint of %s left for later: %s", con, exc)
 
 
-def _defer_checkpoints(con: duckdb.DuckDBPyConnection, wal_mb: float) -> None:
-    """No checkpoint when this writer closes the file; one at the commit that finds the
-    write-ahead log over `wal_mb` (see the module docstring)."""
+def _defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
+    """No checkpoint when this writer closes the file, nor inside a commit: one of its
+    own after the transaction that left the log over the threshold (`transaction`)."""
     con.execute("pragma disable_checkpoint_on_shutdown")
-    con.execute(sql("checkpoint_threshold"), [f"{wal_mb:g}MB"])
+    con.execute(sql("checkpoint_threshold"), [_NEVER_INSIDE_A_COMMIT])
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

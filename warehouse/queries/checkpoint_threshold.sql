@@ -1,2 +1,3 @@
--- The write-ahead log size at which DuckDB checkpoints on commit (storage.checkpoint_wal_mb).
+-- DuckDB's own checkpoint threshold (a log size): a writer here sets it out of reach and
+-- checkpoints in a hold of its own (warehouse/db.py).
 set checkpoint_threshold = ?
