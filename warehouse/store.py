@@ -34,6 +34,7 @@ from warehouse import search, summaries
 from warehouse.db import (
     Database,
     apply_migrations,
+    ask_checkpoint,
     bulk,
     dialect,
     query,
@@ -448,8 +449,11 @@ def start_run(db: Database, run_id: str, flow_run_id: str | None, now: datetime)
 
 
 def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "completed") -> None:
+    """Record the run's figures; the embedded file is checkpointed as this commits, so
+    between runs it is whole without its write-ahead log (to copy, or back up)."""
     c = counts
     with db.transaction() as con:
+        ask_checkpoint(con)
         con.execute(
             sql("finish_run"),
             [
