@@ -92,6 +92,10 @@ class StorageSettings(_Section):
     backend: Literal["duckdb", "ducklake"] = "duckdb"
     database: Path = Path("data/newsmon.duckdb")  # the embedded file (backend = "duckdb")
     lock_timeout_s: float = Field(60.0, gt=0, le=3600)
+    # The embedded file is checkpointed (its write-ahead log moved into it) after the
+    # transaction that leaves the log over this size, not each time a writer closes it;
+    # readers replay the log when they open the file (docs/scaling.md, "Short write holds").
+    checkpoint_wal_mb: float = Field(8.0, gt=0, le=4096)
     keep_raw_html: bool = True
     ducklake: DuckLakeSettings = DuckLakeSettings()
 

@@ -22,4 +22,4 @@ def open_database(storage: StorageSettings, env: Mapping[str, str] | None = None
     PostgreSQL password is read from `env`, by default the process environment)."""
     if storage.backend == "ducklake":
         return LakeDatabase(storage, os.environ if env is None else env)
-    return Database(storage.database, storage.lock_timeout_s)
+    return Database(storage.database, storage.lock_timeout_s, storage.checkpoint_wal_mb)

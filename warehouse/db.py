@@ -1,8 +1,22 @@
 """DuckDB access: connect (waiting out other writers), transactions, migrations.
 
-DuckDB admits one writing process per file, so a writer holds the file only for the
-length of one batch transaction and then closes it. A process that finds the file
+DuckDB admits one writing process per file, and while a writer has the file open no
+other process can open it, not even to read. So a writer holds the file only for the
+length of one batch transaction and then closes it; a process that finds the file
 locked retries until `lock_timeout_s`, then fails with a clear `StoreBusy`.
+
+Closing must be cheap too. By default DuckDB checkpoints when a writer closes the file:
+it moves the write-ahead log into the file, rewriting the last row group of every table
+written and every index of those tables whole, seconds at a million articles for a
+batch of a few hundred rows. A writer here does not checkpoint on close, nor inside a
+commit: a committed transaction is in the log (fsynced at commit, replayed by whoever
+opens the file next, readers included). Once a transaction has left the log over
+`checkpoint_wal_mb` (`storage.checkpoint_wal_mb`), the writer closes the file, lets
+waiting readers in, and opens it again for the checkpoint alone: the rewrite happens
+once for many batches, in a hold of its own, and a reader never replays more than about
+that much log. A transaction that applied a migration is checkpointed at once, before
+it closes the file: schema changes are never left in the log (DuckDB 1.4 fails to
+replay an `ALTER TABLE` of a table with a key).
 
 Two backends speak the same API: this embedded file, and a DuckLake catalog
 (`warehouse.lake`, which builds on this module; `warehouse.backend.open_database`
@@ -43,6 +57,7 @@ __all__ = [
     "StoreError",
     "StoreMissing",
     "apply_migrations",
+    "ask_checkpoint",
     "bulk",
     "dialect",
     "extension_directory",
@@ -55,6 +70,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
+_MAX_RETRY_DELAY_S = 0.2
+_READERS_FIRST_S = 0.3  # more than a waiting reader's retry delay
+_NEVER_INSIDE_A_COMMIT = "1TB"  # DuckDB's own threshold: ours decides (`transaction`)
 
 
 _config = duckdb_config  # the name the DuckLake backend imports
@@ -63,9 +81,12 @@ _config = duckdb_config  # the name the DuckLake backend imports
 class Database:
     """One DuckDB file. Cheap to create; connections are opened per transaction."""
 
-    def __init__(self, path: Path | str, lock_timeout_s: float = 60.0) -> None:
+    def __init__(
+        self, path: Path | str, lock_timeout_s: float = 60.0, checkpoint_wal_mb: float = 8.0
+    ) -> None:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
+        self.checkpoint_wal_mb = checkpoint_wal_mb
 
     @property
     def raw_dir(self) -> Path:
@@ -87,10 +108,10 @@ class Database:
         elif not self.path.exists():
             raise StoreMissing(f"no database at {self.path}: run `newsmon ingest` first")
         deadline = time.monotonic() + self.lock_timeout_s
-        delay = 0.05
+        delay = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path), config=_config(read_only))
+                con = duckdb.connect(str(self.path), config=_config(read_only))
             except duckdb.IOException as exc:
                 if not any(m in str(exc).lower() for m in _LOCK_MARKERS):
                     raise StoreError(f"cannot open {self.path}: {exc}") from None
@@ -100,7 +121,12 @@ class Database:
                         f"{self.lock_timeout_s:g} s); is another newsmon run writing?"
                     ) from None
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                # retry often: a writer's hold is short, and each try costs little
+                delay = min(delay * 2, _MAX_RETRY_DELAY_S)
+                continue
+            if not read_only:
+                _defer_checkpoints(con)
+            return con
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -110,9 +136,34 @@ class Database:
             con.execute("begin transaction")
             yield con
             con.execute("commit")
+            if _checkpoint_asked(con):  # at once: DuckDB cannot replay every schema change
+                _checkpoint(con)
         except BaseException:
             _rollback(con)
             raise
+        finally:
+            con.close()
+        if self.log_mb() > self.checkpoint_wal_mb:
+            self.checkpoint()
+
+    def log_mb(self) -> float:
+        """The size of the write-ahead log beside the file (what a reader replays)."""
+        try:
+            return self.wal_path.stat().st_size / 1e6
+        except FileNotFoundError:
+            return 0.0
+
+    @property
+    def wal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".wal")
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the file, in a hold of its own: a reader that
+        waited for the transaction before it gets the file first."""
+        time.sleep(_READERS_FIRST_S)
+        con = self.connect()
+        try:
+            _checkpoint(con)
         finally:
             con.close()
 
@@ -149,7 +200,35 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(text)
     summaries.refresh(con)
     search.prepare(con)
+    if applied:
+        ask_checkpoint(con)
     return applied
+
+
+def ask_checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Have the embedded file checkpointed as this connection's transaction commits
+    (`Database.transaction`), whatever the size of the log: after a schema change."""
+    con.execute(sql("ask_checkpoint"))
+
+
+def _checkpoint_asked(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(sql("checkpoint_asked")).fetchone()[0])
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    # what is committed stays committed: a checkpoint that cannot run now (another
+    # connection of this process is in a transaction) runs after a later transaction
+    try:
+        con.execute("checkpoint")
+    except duckdb.Error as exc:
+        log.warning("checkpoint of %s left for later: %s", con, exc)
+
+
+def _defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
+    """No checkpoint when this writer closes the file, nor inside a commit: one of its
+    own after the transaction that left the log over the threshold (`transaction`)."""
+    con.execute("pragma disable_checkpoint_on_shutdown")
+    con.execute(sql("checkpoint_threshold"), [_NEVER_INSIDE_A_COMMIT])
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

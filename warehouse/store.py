@@ -35,6 +35,7 @@ from warehouse import search, summaries
 from warehouse.db import (
     Database,
     apply_migrations,
+    ask_checkpoint,
     bulk,
     dialect,
     query,
@@ -307,7 +308,8 @@ def store_batch(
         bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
         bulk(con, "insert_errors", errors)
-        summaries.mark(con, [a["article_id"] for a in articles])  # copies: their original's deals
+        # a copy is one more source of its original's deals (it counts in no day)
+        summaries.mark_deals(con, [a["article_id"] for a in articles])
         originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
         write_tags(con, originals, fresh=stored)
         summaries.refresh(con)
@@ -493,8 +495,11 @@ def start_run(db: Database, run_id: str, flow_run_id: str | None, now: datetime)
 
 
 def finish_run(db: Database, run_id: str, counts: RunCounts, status: str = "completed") -> None:
+    """Record the run's figures; the embedded file is checkpointed as this commits, so
+    between runs it is whole without its write-ahead log (to copy, or back up)."""
     c = counts
     with db.transaction() as con:
+        ask_checkpoint(con)
         con.execute(
             sql("finish_run"),
             [

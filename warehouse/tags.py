@@ -23,7 +23,8 @@ def write_tags(
 ) -> None:
     """Replace the tags of these articles (call inside a transaction, then
     `summaries.refresh`). Articles in `fresh` were stored in this transaction and have no
-    tags yet: nothing is deleted for them (a delete reads every mention's article id)."""
+    tags yet: nothing is deleted for them (a delete reads every mention's article id), and
+    their counts are added to the summaries; the others' days are recomputed."""
     tagged = list({t.article_id: t for t in tagged}.values())  # one tagging per article
     if not tagged:
         return
@@ -31,15 +32,18 @@ def write_tags(
     ids = [t.article_id for t in tagged]
     old = [i for i in ids if i not in fresh]
     if old:
-        summaries.mark(con, old)  # the deals they reported until now
+        summaries.mark(con, old)  # the days and deals they counted towards until now
         con.execute(sql("retag_ids"), [old])
         con.execute(sql("delete_tags"))
+    mentions = _first_per_key(_mention_rows, tagged, ("start_offset",))
     bulk(con, "upsert_entities", _discovered_rows(tagged, now))
-    bulk(con, "insert_mentions", _first_per_key(_mention_rows, tagged, ("start_offset",)))
+    bulk(con, "insert_mentions", mentions)
     bulk(con, "insert_deal_mentions", [row for t in tagged for row in _deal_rows(t)])
     bulk(con, "insert_deal_parties", [row for t in tagged for row in _party_rows(t)])
     bulk(con, "insert_article_tags", [_article_tag_row(t, now) for t in tagged])
-    summaries.mark(con, ids)  # the deals they report now
+    summaries.mark(con, old)  # the days and deals they count towards now
+    new = [i for i in ids if i in fresh]
+    summaries.add(con, new, [m for m in mentions if m["article_id"] in fresh])
 
 
 def _first_per_key(

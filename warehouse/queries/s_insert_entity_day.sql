@@ -1,7 +1,8 @@
--- Recompute summary_entity_day for the marked days: per day, entity, kind and topic, the
--- original articles that mention it, the stories they start, and its mentions in all.
-delete from summary_entity_day where day in (select day from summary_dirty_days);
-
+-- Summarise into summary_entity_day the articles of `dirty_originals` (the marked days'
+-- originals, or a batch's new ones) with their mentions (`dirty_mentions`): per day,
+-- entity, kind and topic, the original articles that mention it, the stories they start,
+-- and its mentions in all. A batch's rows are added beside the day's earlier rows: the
+-- views add up every row of a key.
 insert into summary_entity_day by name
 with by_article as (
     select m.article_id, m.entity, m.kind, count(*) as mentions

@@ -1,7 +1,6 @@
--- Recompute summary_rollup_day for the marked days: mentions rolled up to the top parent,
--- an article counted once per parent however many of its children it names.
-delete from summary_rollup_day where day in (select day from summary_dirty_days);
-
+-- Summarise into summary_rollup_day the articles of `dirty_originals` with their
+-- mentions (`dirty_mentions`): mentions rolled up to the top parent, an article counted
+-- once per parent however many of its children it names. Rows of a key add up.
 insert into summary_rollup_day by name
 with rolled as (
     select m.article_id, coalesce(r.top_parent, m.entity) as entity, count(*) as mentions

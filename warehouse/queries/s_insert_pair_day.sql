@@ -1,8 +1,7 @@
--- Recompute summary_pair_day for the marked days: pairs of entities named in the same
--- original article (publishers and places left out). Ordered by the pair, so a filter
--- on entity_a skips most row groups.
-delete from summary_pair_day where day in (select day from summary_dirty_days);
-
+-- Summarise into summary_pair_day the articles of `dirty_originals` with their mentions
+-- (`dirty_mentions`): pairs of entities named in the same original article (publishers
+-- and places left out). Ordered by the pair, so a filter on entity_a skips most row
+-- groups. Rows of a key add up (first and last seen: their min and max).
 insert into summary_pair_day by name
 with named as (
     select distinct m.article_id, m.entity
