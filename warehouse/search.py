@@ -24,6 +24,7 @@ and the stopword list, so terms are exactly those its index would hold.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -209,7 +210,12 @@ def search(
     terms = set(found)
     if not terms:
         return []
-    rows = rows_as_dicts(con.execute(sql("a_search"), [sorted(terms), since, entity, limit]))
+    con.execute(sql("search_dense_sums"))
+    try:
+        rows = rows_as_dicts(con.execute(sql("a_search"), [sorted(terms), since, entity, limit]))
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an error above is the one to report
+            con.execute(sql("search_dense_sums_off"))
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
 
