@@ -147,6 +147,16 @@ class LakeDatabase(Database):
             _rollback(con)
             raise
 
+    def migrate(self) -> list[str]:
+        """The migrations (as for the file), then the lake's table options, which DuckLake
+        takes only for tables that exist in a committed snapshot."""
+        applied = super().migrate()
+        with self.transaction() as con:
+            if con.execute(sql("lake_row_groups", "ducklake")).fetchone() is None:
+                con.execute(sql("lake_set_row_groups", "ducklake"))
+                log.info("articles are written in row groups of 2,048 rows from now on")
+        return applied
+
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connect(read_only=True)
