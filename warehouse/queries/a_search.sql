@@ -98,18 +98,13 @@ best as (
     limit $4
 ),
 
+-- The articles' titles and texts are fetched one by one by id (search_article.sql): an
+-- equality on the key is the one filter DuckLake pushes into its Parquet scan, where a
+-- join would decode the texts of every row group it cannot rule out.
 final as (
-    select
-        b.article_id,
-        a.title,
-        a.canonical_url as url,
-        a.sitename,
-        b.seen_at,
-        b.score,
-        a.text
-    from best as b
-    inner join articles as a on a.article_id = b.article_id
-    order by b.score desc, b.seen_at desc, b.article_id
+    select article_id, seen_at, score
+    from best
+    order by score desc, seen_at desc, article_id
 )
 
 select * from final
