@@ -216,20 +216,25 @@ def search(
     finally:
         with contextlib.suppress(duckdb.Error):  # an error above is the one to report
             con.execute(sql("search_dense_sums_off"))
-    rows = [row | _article(con, row["article_id"]) for row in rows]
+    rows = [_article(con, row) for row in rows]
     stems = _stems(con, (w for r in rows for w in _words(r["text"] or "", r["title"] or "")))
     return [_hit(row, terms, stems) for row in rows]
 
 
-def _article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:
-    """A hit's title, URL, site and text (one look-up by key per hit: see the query)."""
-    found = rows_as_dicts(con.execute(sql("search_article"), [article_id]))
-    if not found:  # the index names an article that is gone: the index needs a rebuild
+def _article(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> dict[str, Any]:
+    """A hit with its article's title, URL, site and text: one look-up by key per hit (see
+    search_article.sql for why not a join)."""
+    key = [row["article_id"], row["seen_at"]]
+    found = con.execute(query(con, "search_article"), key).fetchone()
+    if found is None:  # DuckLake, an article with no publish time
+        found = con.execute(sql("search_article_by_id"), key[:1]).fetchone()
+    if found is None:  # the index names an article that is gone: it needs a rebuild
         raise SearchUnavailable(
-            f"the search index names article {article_id}, which is not stored: "
+            f"the search index names article {row['article_id']}, which is not stored: "
             "run `newsmon search --rebuild`"
         )
-    return found[0]
+    title, url, sitename, text, _seen = found
+    return row | {"title": title, "url": url, "sitename": sitename, "text": text}
 
 
 def _hit(row: dict, terms: set[str], stems: dict[str, str]) -> SearchHit:
