@@ -233,6 +233,7 @@ class LakeDatabase(Database):
             if self._password:  # else libpq's own PGPASSWORD or ~/.pgpass, if any
                 con.execute("set variable newsmon_pg_password = ?", [self._password])
             con.execute(sql("lake_secrets", "ducklake"))
+            con.execute(sql("lake_reading", "ducklake"))
             con.execute(_ATTACH[read_only])
         except BaseException:
             con.close()

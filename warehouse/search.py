@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -202,6 +202,30 @@ def search(
 ) -> list[SearchHit]:
     """The best `limit` articles for `query`, with a snippet around the first match."""
     load_fts(con)
+    with _one_snapshot(con):
+        return _search(con, query, since, entity, limit)
+
+
+@contextlib.contextmanager
+def _one_snapshot(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The whole search in one read transaction, unless the caller's is open: the ranking
+    and the articles' look-ups see the same snapshot, and DuckLake reads its catalog's
+    snapshot once instead of once per statement (a quarter of the look-ups' time)."""
+    try:
+        con.execute("begin transaction")
+    except duckdb.TransactionException:  # inside the caller's transaction
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # read only: nothing to keep or lose
+            con.execute("rollback")
+
+
+def _search(
+    con: duckdb.DuckDBPyConnection, query: str, since: date | None, entity: str | None, limit: int
+) -> list[SearchHit]:
     built, found = con.execute(sql("a_search_terms"), [query]).fetchone()
     if not built:
         raise SearchUnavailable(
