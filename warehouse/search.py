@@ -2,19 +2,23 @@
 
 Every batch that stores new original articles adds them to the index in the same
 transaction (`add_articles`), so the index is never behind the articles and no run
-rebuilds it: a batch costs what it adds. The tables (migration 006) hold raw counts only
-— per term and article the term's count and the article's length, per article its
-length and day, and in one row the number of articles and their total length — because
-BM25's idf and length normalisation depend on every article stored: a query computes
-them from those counts (`a_search.sql`), so its scores are exactly those of the fts
-extension's `match_bm25` over an index built at once from the same articles
-(tests/test_search_incremental.py). `rebuild` builds the index whole, for repairs
-(`newsmon search --rebuild`) and the first migration of an older warehouse.
+rebuilds it: a batch costs what it adds. The tables (migrations 006 and 011) hold raw
+counts only: per term its number and document frequency (`search_terms`), per term and
+article the term's count and the article's length, per article its length and day, and
+in one row the number of articles and their total length. BM25's idf and length
+normalisation depend on every article stored, so a query computes them from those counts
+(`a_search.sql`): its scores are exactly those of the fts extension's `match_bm25` over an
+index built at once from the same articles (tests/test_search_incremental.py). `rebuild`
+builds the index whole, for repairs (`newsmon search --rebuild`) and the first migration
+of an older warehouse.
 
-Postings are kept in runs sorted by term, so a query reads only its own terms' row
-groups (zone maps). A batch appends its postings unsorted at the end; once the unsorted
-tail passes `RUN_POSTINGS` it is sorted into a run of its own, in that batch's
+Postings are kept in runs sorted by term number, so a query reads only its own terms'
+row groups (zone maps). A batch appends its postings unsorted at the end; once the
+unsorted tail passes `RUN_POSTINGS` it is sorted into a run of its own, in that batch's
 transaction: bounded work, whatever the size of the warehouse.
+
+A search ranks in one statement (the postings summed per docid in DuckDB's perfect hash
+table), then looks its hits' articles up one by one by key, all in one read transaction.
 
 The same tables and SQL serve the DuckLake backend, where they are Parquet files in the
 lake, so search there reads persistent postings too. DuckDB's `fts` extension (from the
