@@ -215,11 +215,11 @@ def _one_snapshot(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """The whole search in one read transaction, unless the caller's is open: the ranking
     and the articles' look-ups see the same snapshot, and DuckLake reads its catalog's
     snapshot once instead of once per statement (a quarter of the look-ups' time)."""
-    try:
-        con.execute("begin transaction")
-    except duckdb.TransactionException:  # inside the caller's transaction
+    first, second = (con.execute(sql("search_transaction_id")).fetchone()[0] for _ in "ab")
+    if first == second:  # inside the caller's transaction (a failed BEGIN would abort it)
         yield
         return
+    con.execute("begin transaction")
     try:
         yield
     finally:
