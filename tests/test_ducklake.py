@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
@@ -34,10 +35,14 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.ingest import ingest_flow
 from pipeline.settings import Settings, StorageSettings, load_settings
+from pipeline.tagging.watchlist import load_watchlist
+from tests import test_search_incremental as incremental
 from tests.conftest import ROOT
+from warehouse import search, tags
 from warehouse.backend import open_database
 from warehouse.db import Database, StoreBusy, StoreError, StoreMissing
 from warehouse.lake import LakeDatabase
+from warehouse.sqlfiles import sql
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 runner = CliRunner()
@@ -509,6 +514,49 @@ def test_search_reads_the_postings_in_the_lake(lake_config: Path) -> None:
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "indexed 2 articles" in rebuilt.stderr
     assert rebuilt.stdout == out  # the same hits and scores from the rebuilt postings
+
+
+# ---- (d) the search index kept in the lake ---------------------------------------------
+
+
+def test_the_lake_keeps_the_search_index_equal_to_a_rebuild(
+    postgres: Server, tmp_path: Path
+) -> None:
+    """Batches keep the postings, term numbers and frequencies in the lake as they do in
+    the file: the same hits and scores as a rebuild, after new articles, a syndicated
+    copy and a removal. And `articles` is written in small row groups (set after the
+    migrations, which DuckLake requires)."""
+    watchlist = load_watchlist()
+    db = open_database(_lake_storage(postgres, tmp_path), env={"NEWSMON_PG_PASSWORD": PASSWORD})
+    try:
+        db.migrate()
+        assert db.migrate() == []  # a second open sets nothing twice
+        tags.sync_entities(db, watchlist.entities)
+        with db.reader() as con:
+            options = con.execute(sql("lake_row_groups", "ducklake")).fetchall()
+        assert options == [("2048",)]
+        day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+        first = [
+            incremental._article(f"https://a.example/{k}", k, day) for k in ("stargate", "chips")
+        ]
+        incremental._store(db, watchlist, first, {})
+        incremental.assert_equal_to_rebuild(db)
+        copy = incremental._article("https://c.example/reprint", "chips", day.replace(day=7))
+        rules = incremental._article("https://c.example/rules", "rules", None, day=8)
+        incremental._store(db, watchlist, [copy, rules], {copy.article_id: first[1].article_id})
+        state = incremental.assert_equal_to_rebuild(db)
+        assert incremental._found(state, "chip export rules") == {
+            first[1].article_id,
+            rules.article_id,
+        }
+        with db.transaction() as con:
+            con.execute("delete from articles where article_id = ?", [rules.article_id])
+            search.remove_articles(con, [rules.article_id])
+        state = incremental.assert_equal_to_rebuild(db)
+        assert incremental._found(state, "chip export rules") == {first[1].article_id}
+        assert state["totals"][0] == 2
+    finally:
+        db.close()
 
 
 # ---- the storage benchmark still runs ---------------------------------------------------

@@ -62,7 +62,7 @@ QUERIES = (
 )
 
 
-INDEX = ("postings", "docs", "totals")
+INDEX = ("postings", "terms", "docs", "totals")
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +109,20 @@ def _store(
 def _state(con: duckdb.DuckDBPyConnection) -> dict:
     """What the index holds, independent of docid numbering and of the order of rows."""
     postings = con.execute(
-        "select p.term, d.article_id, p.tf, p.len from search_postings as p "
-        "inner join search_docs as d on d.docid = p.docid order by all"
+        "select t.term, d.article_id, p.tf, p.len from search_postings as p "
+        "inner join search_docs as d on d.docid = p.docid "
+        "inner join search_terms as t on t.term_id = p.term_id order by all"
     ).fetchall()
+    # the document frequencies the batches kept, against a count of the postings (a term
+    # no article holds any more may stay with df = 0)
+    terms = con.execute("select term, df from search_terms where df > 0 order by all").fetchall()
+    counted = con.execute(
+        "select t.term, count(*) from search_postings as p "
+        "inner join search_terms as t on t.term_id = p.term_id group by t.term order by all"
+    ).fetchall()
+    assert terms == counted
+    unique = con.execute("select count(*) = count(distinct term_id) from search_terms")
+    assert unique.fetchone()[0]
     docs = con.execute("select article_id, len, seen_at, day from search_docs order by all")
     totals = con.execute("select num_docs, total_len from search_state").fetchone()
     hits = {
@@ -122,7 +133,13 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict:
         for q in QUERIES
         for since, entity in ((None, None), (date(2025, 2, 4), None), (None, "Microsoft"))
     }
-    return {"postings": postings, "docs": docs.fetchall(), "totals": totals, "hits": hits}
+    return {
+        "postings": postings,
+        "terms": terms,
+        "docs": docs.fetchall(),
+        "totals": totals,
+        "hits": hits,
+    }
 
 
 def assert_equal_to_rebuild(db: Database) -> dict:
@@ -139,6 +156,7 @@ def assert_equal_to_rebuild(db: Database) -> dict:
     assert kept["totals"] == rebuilt["totals"]
     assert kept["docs"] == rebuilt["docs"]
     assert kept["postings"] == rebuilt["postings"]
+    assert kept["terms"] == rebuilt["terms"]
     assert kept["hits"] == rebuilt["hits"]
     return kept
 
@@ -221,4 +239,41 @@ def test_a_batch_that_fails_leaves_no_postings(
     monkeypatch.undo()
     assert assert_equal_to_rebuild(db) == before  # the postings rolled back with the batch
     _store(db, watchlist, [tokyo], {})  # the retry indexes it once
+    assert _found(assert_equal_to_rebuild(db), "tokyo office") == {tokyo.article_id}
+
+
+OLD_LAYOUT = (  # the postings as migration 006 kept them: the term as a string, no df table
+    "create temp table old_postings as select t.term, p.docid, p.tf, p.len "
+    "from search_postings as p inner join search_terms as t on t.term_id = p.term_id",
+    "drop table search_postings",
+    "drop table search_terms",
+    "create table search_postings (term varchar not null, docid bigint not null, "
+    "tf integer not null, len integer not null)",
+    "insert into search_postings select * from old_postings order by term, docid",
+    "drop table old_postings",
+    "delete from schema_migrations where version = 11",
+)
+
+
+def test_a_warehouse_from_before_term_numbers_is_migrated_in_place(
+    db: Database, watchlist: Watchlist
+) -> None:
+    day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    keys = ("stargate", "chips", "azure", "rules")
+    articles = [
+        _article(f"https://a.example/{k}", k, day.replace(day=3 + n)) for n, k in enumerate(keys)
+    ]
+    _store(db, watchlist, articles[:2], {})
+    _store(db, watchlist, articles[2:], {})
+    before = assert_equal_to_rebuild(db)
+    with db.transaction() as con:
+        for statement in OLD_LAYOUT:
+            con.execute(statement)
+    assert db.migrate() == ["011_search_term_ids"]
+    assert assert_equal_to_rebuild(db) == before  # the same postings, frequencies and hits
+    with db.reader() as con:  # rewritten as one run sorted by term number
+        order = con.execute("select term_id, docid from search_postings").fetchall()
+        assert order == sorted(order)
+    tokyo = _article("https://d.example/tokyo", "tokyo", day.replace(day=9))
+    _store(db, watchlist, [tokyo], {})  # and kept by the next batch
     assert _found(assert_equal_to_rebuild(db), "tokyo office") == {tokyo.article_id}

@@ -147,6 +147,16 @@ class LakeDatabase(Database):
             _rollback(con)
             raise
 
+    def migrate(self) -> list[str]:
+        """The migrations (as for the file), then the lake's table options, which DuckLake
+        takes only for tables that exist in a committed snapshot."""
+        applied = super().migrate()
+        with self.transaction() as con:
+            if con.execute(sql("lake_row_groups", "ducklake")).fetchone() is None:
+                con.execute(sql("lake_set_row_groups", "ducklake"))
+                log.info("articles are written in row groups of 2,048 rows from now on")
+        return applied
+
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connect(read_only=True)
@@ -223,6 +233,7 @@ class LakeDatabase(Database):
             if self._password:  # else libpq's own PGPASSWORD or ~/.pgpass, if any
                 con.execute("set variable newsmon_pg_password = ?", [self._password])
             con.execute(sql("lake_secrets", "ducklake"))
+            con.execute(sql("lake_reading", "ducklake"))
             con.execute(_ATTACH[read_only])
         except BaseException:
             con.close()

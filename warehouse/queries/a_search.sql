@@ -3,47 +3,50 @@
 -- those seen on or after a day ($2), and only those naming an entity or anything under
 -- it ($3: `Microsoft` also finds Azure and GitHub Copilot). Best first; ties: the newest.
 -- The score is the fts extension's `match_bm25` over title and text (k = 1.2, b = 0.75),
--- from newsmon's own postings (warehouse/search.py): per query term, its idf from the
--- number of documents holding it (the postings read) and the document count; per
--- posting, the term's count against the document's length and the average length.
+-- from newsmon's own postings (warehouse/search.py): per query term, its idf from its
+-- document frequency (kept in `search_terms` by each batch) and the document count; per
+-- posting, the term's count against the document's length and the average length:
+--   idf * tf * (k + 1) / (tf + k * (1 - b) + k * b * len / avgdl).
+-- The postings are read once, by term number, and summed per article; search.search runs
+-- this with a perfect hash table for the sum (docids are dense numbers).
 -- Filters are constants ($2, $3), not a join with a params row, which DuckDB would run
 -- as a nested loop over every posting.
 with state as (
-    select num_docs, total_len / num_docs as avgdl
+    select num_docs, 0.9::double * num_docs / total_len as per_len
     from search_state
     where num_docs > 0
 ),
 
--- Each query term's idf, from the number of articles holding it: its postings, counted
--- from a handful of row groups per sorted run (zone maps on term).
-frequencies as (
-    select term, count(*) as df
-    from search_postings
-    where term in (select unnest($1::varchar[]))
-    group by term
+-- The query's terms that some article holds, each with its idf.
+query_terms as (
+    select t.term_id, log((s.num_docs - t.df + 0.5) / (t.df + 0.5) + 1) as idf
+    from search_terms as t
+    cross join state as s
+    where t.term in (select unnest($1::varchar[])) and t.df > 0
 ),
 
-query_terms as (
+weights as (
     select
-        list(f.term order by f.term) as terms,
-        list(log((s.num_docs - f.df + 0.5) / (f.df + 0.5) + 1) order by f.term) as idfs
-    from frequencies as f
+        list(q.term_id order by q.term_id) as term_ids,
+        list(q.idf order by q.term_id) as idfs,
+        any_value(s.per_len) as per_len
+    from query_terms as q
     cross join state as s
 ),
 
--- The same postings again, each weighted in one pass: the term's idf is looked up in the
--- few query terms by position (a join on the term string costs more than the scan).
+-- Each posting weighed in one pass: the term's idf is looked up in the few query terms by
+-- position (cheaper than a join per posting); the filter on term numbers reaches the
+-- scan, which reads only the row groups holding them (zone maps).
 scores as (
     select
         p.docid,
         sum(
-            q.idfs[list_position(q.terms, p.term)]
-            * (p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * (p.len / s.avgdl))))
+            w.idfs[list_position(w.term_ids, p.term_id)] * p.tf * 2.2::double
+            / (p.tf + 0.3::double + w.per_len * p.len)
         ) as score
     from search_postings as p
-    cross join query_terms as q
-    cross join state as s
-    where p.term in (select unnest($1::varchar[]))
+    cross join weights as w
+    where p.term_id in (select term_id from query_terms)
     group by p.docid
 ),
 
@@ -95,18 +98,13 @@ best as (
     limit $4
 ),
 
+-- The articles' titles and texts are fetched one by one by id (search_article.sql): an
+-- equality on the key is the one filter DuckLake pushes into its Parquet scan, where a
+-- join would decode the texts of every row group it cannot rule out.
 final as (
-    select
-        b.article_id,
-        a.title,
-        a.canonical_url as url,
-        a.sitename,
-        b.seen_at,
-        b.score,
-        a.text
-    from best as b
-    inner join articles as a on a.article_id = b.article_id
-    order by b.score desc, b.seen_at desc, b.article_id
+    select article_id, seen_at, score
+    from best
+    order by score desc, seen_at desc, article_id
 )
 
 select * from final

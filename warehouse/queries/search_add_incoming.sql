@@ -1,8 +1,10 @@
 -- Index the documents in `search_incoming`: number them after the last docid, split
 -- title and text into terms as the fts extension does (lower case, accents stripped,
 -- split at digits, punctuation and spaces; stopwords dropped; Porter stems), count each
--- term per document, and append the documents and their postings. `search_state` keeps
--- the document count and total length, from which a query computes BM25's average length.
+-- term per document, number the terms not seen before, add the batch's documents to its
+-- terms' document frequencies, and append the documents and their postings.
+-- `search_state` keeps the document count and total length, from which a query computes
+-- BM25's average length; `search_terms` the frequencies, from which it computes the idf.
 create or replace temp table search_incoming_docs as
 with numbered as (
     select
@@ -83,11 +85,44 @@ with final as (
 
 select * from final;
 
+-- terms the index has not seen: numbered after the last
+insert into search_terms
+with known as (
+    select coalesce(max(term_id), 0) as last_id
+    from search_terms
+),
+
+unseen as (
+    select distinct i.term
+    from search_incoming_postings as i
+    where i.term not in (select t.term from search_terms as t)
+),
+
+final as (
+    select
+        (k.last_id + row_number() over (order by u.term))::integer as term_id,
+        u.term,
+        0::bigint as df
+    from unseen as u
+    cross join known as k
+)
+
+select * from final;
+
+update search_terms set df = search_terms.df + b.docs
+from (
+    select term, count(*) as docs
+    from search_incoming_postings
+    group by term
+) as b
+where b.term = search_terms.term;
+
 -- in term order: the slices of a rebuild are each a sorted run
-insert into search_postings
-select term, docid, tf, len
-from search_incoming_postings
-order by term, docid;
+insert into search_postings (term_id, docid, tf, len)
+select t.term_id, i.docid, i.tf, i.len
+from search_incoming_postings as i
+inner join search_terms as t on t.term = i.term
+order by t.term_id, i.docid;
 
 update search_state set
     num_docs = num_docs + (select count(*) from search_incoming_docs),

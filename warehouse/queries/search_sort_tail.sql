@@ -2,17 +2,17 @@
 -- of their own, ordered by term, so a query reads only its terms' row groups there too.
 -- The work is bounded by the tail's length (search.RUN_POSTINGS), not by the warehouse.
 create or replace temp table search_tail as
-select p.term, p.docid, p.tf, p.len
+select p.term_id, p.docid, p.tf, p.len
 from search_postings as p
 where p.docid >= (select tail_docid from search_state);
 
 delete from search_postings
 where docid >= (select tail_docid from search_state);
 
-insert into search_postings
-select term, docid, tf, len
+insert into search_postings (term_id, docid, tf, len)
+select term_id, docid, tf, len
 from search_tail
-order by term, docid;
+order by term_id, docid;
 
 update search_state set tail_docid = next_docid, tail_postings = 0;
 
