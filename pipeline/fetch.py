@@ -220,12 +220,12 @@ class HostPools(httpx.AsyncBaseTransport):
     """A connection pool per origin (scheme, host, port), of `per_host` connections, kept
     for the `hosts` origins used last.
 
-    One pool for every host cost the ingest process more than fetching itself: httpcore
-    scans every connection of its pool, polling each idle socket, for every request that
+    One pool for all hosts cost a quarter of the fetch's CPU (BENCHMARKS.md): httpcore
+    scans every connection of its pool, polling each idle socket, whenever a request
     starts or ends, and with more hosts than `max_connections / per_host_connections` it
-    closed one host's idle connection to open another's, for nearly every page
-    (BENCHMARKS.md). How many requests run at once, in all and per host, is `Politeness`'s
-    to bound; a pool per host only keeps each host's connections open between them.
+    closed one host's idle connection to open another's, for nearly every page. How many
+    requests run at once, in all and per host, is `Politeness`'s to bound; a pool per host
+    only keeps each host's connections open between them.
     """
 
     def __init__(self, per_host: int, hosts: int, backend: GuardedBackend) -> None:
