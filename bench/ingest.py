@@ -567,16 +567,21 @@ def measure_peer(site: Site, plan: Plan) -> dict[str, Any]:
 
 
 class Stopwatch:
+    """Wall seconds of each stage, and the CPU seconds this process (all its threads:
+    DuckDB's, pebble's) spent meanwhile: the workers' CPU is theirs, not counted here."""
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
 
 
 def run_stages(config: Path, clock: Stopwatch) -> int:
@@ -897,7 +902,9 @@ def measure(plan: Plan) -> dict[str, Any]:
             _header(site, plan)
             for rep in range(plan.repeats):
                 _repetition(site, plan, work, rep, figures, api, watch)
-            figures["stages"], figures["stages_stored"] = _breakdown(site, plan, work)
+            figures["stages"], figures["stages_cpu"], figures["stages_stored"] = _breakdown(
+                site, plan, work
+            )
             last = figures["newsmon"][-1]
             figures["retag"] = measure_retag(last["config"], last["stored"], plan, api)
             figures["repoll"] = measure_repoll(site, plan, work / "repoll", api)
@@ -972,11 +979,13 @@ def _repetition(
     print(line, flush=True)
 
 
-def _breakdown(site: Site, plan: Plan, work: Path) -> tuple[dict[str, float], int]:
+def _breakdown(
+    site: Site, plan: Plan, work: Path
+) -> tuple[dict[str, float], dict[str, float], int]:
     clock = Stopwatch()
     stored = run_stages(write_config(work / "stages", site.feed_urls(), plan.pages), clock)
     shutil.rmtree(work / "stages", ignore_errors=True)
-    return clock.seconds, stored
+    return clock.seconds, clock.cpu, stored
 
 
 def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
@@ -1013,6 +1022,7 @@ def summarize(plan: Plan, figures: dict[str, Any]) -> dict[str, Any]:
         "peak_pss_mb": max(r["pss"] for r in figures["newsmon"]) / MB,
         "largest_process_mb": max(r["largest"] for r in figures["newsmon"]) / MB,
         "stages_s": figures["stages"],
+        "stages_cpu_s": figures["stages_cpu"],
         "stages_articles": figures["stages_stored"],
         "repoll_feeds": plan.repoll_feeds,
         "repoll_500_s": repoll["flow_s"],
@@ -1168,12 +1178,17 @@ def _report_run_cpu(out: dict[str, Any]) -> None:
 def _report_stages(out: dict[str, Any]) -> None:
     stages = out["stages_s"]
     total = sum(stages.values())
+    cpu, pages = out["stages_cpu_s"], out["pages"]
     print(
         f"\nstage breakdown (in-process: the library calls, batch by batch as the flow "
-        f"makes them, no Prefect; {out['stages_articles']} articles stored):"
+        f"makes them, no Prefect; {out['stages_articles']} articles stored; wall, and the "
+        f"CPU of this process meanwhile, all its threads, per page):"
     )
     for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
-        print(f"  {stage:<40} {seconds:8.2f} s  {100 * seconds / total:5.1f} %")
+        print(
+            f"  {stage:<40} {seconds:8.2f} s  {100 * seconds / total:5.1f} %  "
+            f"CPU {1000 * cpu[stage] / pages:6.2f} ms a page"
+        )
     flow_s, process_s = out["pages"] / out["newsmon_flow_aps"], out["pages"] / out["newsmon_aps"]
     print(
         f"  {'sum':<40} {total:8.2f} s  (newsmon: flow wall {flow_s:.2f} s, "

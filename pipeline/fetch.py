@@ -15,6 +15,7 @@ import ipaddress
 import logging
 import re
 import socket
+import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -195,6 +196,7 @@ def open_client(settings: HttpSettings, resolver: Resolver | None = None) -> htt
 
     Its connections go through `GuardedBackend`: a host name is resolved once per
     connection and the address checked is the address connected to (no DNS rebinding).
+    Each host gets a small pool of its own (`HostPools`).
     """
     timeout = httpx.Timeout(
         connect=settings.connect_timeout_s,
@@ -202,13 +204,10 @@ def open_client(settings: HttpSettings, resolver: Resolver | None = None) -> htt
         write=settings.read_timeout_s,
         pool=settings.deadline_s,
     )
-    limits = httpx.Limits(
-        max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
-    )
     backend = GuardedBackend(settings.allow_private_networks, resolver or resolve)
     return httpx.AsyncClient(
         timeout=timeout,
-        transport=_guarded_transport(limits, backend),
+        transport=HostPools(settings.per_host_connections, settings.max_connections, backend),
         follow_redirects=False,
         # Only codings whose bombs the body cap is tested against (see _Body).
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -216,12 +215,78 @@ def open_client(settings: HttpSettings, resolver: Resolver | None = None) -> htt
     )
 
 
-def _guarded_transport(limits: httpx.Limits, backend: GuardedBackend) -> httpx.AsyncHTTPTransport:
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+Origin = tuple[str, str, int | None]
+
+
+class HostPools(httpx.AsyncBaseTransport):
+    """A connection pool per origin (scheme, host, port), of `per_host` connections, kept
+    for the `hosts` origins used last.
+
+    One pool for all hosts cost a quarter of the fetch's CPU (BENCHMARKS.md): httpcore
+    scans every connection of its pool, polling each idle socket, whenever a request
+    starts or ends, and with more hosts than `max_connections / per_host_connections` it
+    closed one host's idle connection to open another's, for nearly every page. How many
+    requests run at once, in all and per host, is `Politeness`'s to bound; a pool per host
+    only keeps each host's connections open between them.
+    """
+
+    def __init__(self, per_host: int, hosts: int, backend: GuardedBackend) -> None:
+        self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
+        self._hosts = max(1, hosts)
+        self._backend = backend
+        self._ssl = httpx.create_ssl_context(trust_env=False)  # loading CAs costs ms: once
+        self._pools: dict[Origin, httpx.AsyncHTTPTransport] = {}  # least recently used first
+        self._starting: dict[Origin, int] = {}  # requests not yet on a connection of the pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        origin = (request.url.scheme, request.url.host, request.url.port)
+        pool = self._pools.pop(origin, None) or _guarded_transport(
+            self._limits, self._backend, self._ssl
+        )
+        self._pools[origin] = pool
+        self._starting[origin] = self._starting.get(origin, 0) + 1
+        try:
+            await self._close_unused()
+            return await pool.handle_async_request(request)
+        finally:
+            self._starting[origin] -= 1
+            if not self._starting[origin]:
+                del self._starting[origin]
+
+    async def _close_unused(self) -> None:
+        """Close the pools of the origins used least recently beyond `hosts`, those with
+        no request on them (a pool with one open stays, and is looked at again later)."""
+        excess = len(self._pools) - self._hosts
+        if excess <= 0:
+            return
+        unused = [
+            origin
+            for origin in list(self._pools)[:excess]
+            if origin not in self._starting and _is_unused(self._pools[origin])
+        ]
+        closing = [self._pools.pop(origin) for origin in unused]
+        for pool in closing:
+            await pool.aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
+
+
+def _is_unused(transport: httpx.AsyncHTTPTransport) -> bool:
+    """No request is being sent or read on any connection of the pool."""
+    return all(c.is_idle() or c.is_closed() for c in transport._pool.connections)
+
+
+def _guarded_transport(
+    limits: httpx.Limits, backend: GuardedBackend, ssl_context: ssl.SSLContext
+) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=ssl_context)
     # httpx 0.28 takes no network backend, so its pool is rebuilt as httpx builds it, over
     # ours (a private attribute: tests/hostile/test_ssrf.py fails if an upgrade moves it).
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ssl_context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import http.server
 import itertools
 import socket
 import threading
@@ -424,3 +425,95 @@ def test_deadline_beats_a_slow_drip_server(slow_drip_server: str) -> None:
     elapsed = time.monotonic() - started
     assert caught.value.kind == "deadline"
     assert 0.9 <= elapsed < 3
+
+
+# ---- connections: a small pool per host, against real keep-alive servers --------------------
+
+
+class _CountingServer(http.server.ThreadingHTTPServer):
+    """An HTTP/1.1 keep-alive server on 127.0.0.1 that counts the connections it accepts."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _KeepAliveHandler)
+        self.accepted = 0
+        self.requests = 0
+
+    def process_request(self, request, client_address) -> None:
+        self.accepted += 1
+        super().process_request(request, client_address)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _KeepAliveHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.server.requests += 1
+        status, body = (404, b"") if self.path == "/robots.txt" else (200, HTML)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hosts() -> Iterator[list[_CountingServer]]:
+    """Six servers, each an origin (host and port) of its own."""
+    servers = [_CountingServer() for _ in range(6)]
+    threads = [threading.Thread(target=s.serve_forever, args=(0.05,)) for s in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
+def test_each_host_keeps_its_connections_when_hosts_outnumber_the_pool(
+    hosts: list[_CountingServer],
+) -> None:
+    # 6 hosts x 4 connections is more than max_connections: with one pool for all hosts,
+    # httpcore closed one host's idle connection to open another's, for nearly every page.
+    settings = _settings(max_connections=8, per_host_connections=4)
+    urls = [f"{s.url}/page-{turn}-{k}.html" for turn in range(3) for s in hosts for k in range(4)]
+
+    async def run() -> tuple[list[FetchedPage], list[FetchFailure]]:
+        async with open_client(settings) as client:
+            return await fetch_pages(client, [_entry(u) for u in urls], Politeness(settings))
+
+    pages, failures = asyncio.run(run())
+    assert (len(pages), failures) == (len(urls), [])
+    assert [s.requests for s in hosts] == [1 + 12] * 6  # robots.txt, then its 12 pages
+    assert all(1 <= s.accepted <= 4 for s in hosts), [s.accepted for s in hosts]
+
+
+def test_the_hosts_used_least_recently_have_their_connections_closed(
+    hosts: list[_CountingServer],
+) -> None:
+    # Pools are kept for `max_connections` hosts: the first host's is closed when a third
+    # comes, so going back to it takes a new connection; the others' are reused.
+    settings = _settings(max_connections=2, per_host_connections=1)
+    first, second, third = hosts[:3]
+
+    async def run() -> None:
+        async with open_client(settings) as client:
+            for server in (first, second, third, first, third):
+                resp = await get(client, f"{server.url}/a.html", settings)
+                assert resp.status == 200
+
+    asyncio.run(run())
+    assert [s.accepted for s in (first, second, third)] == [2, 1, 1]
+    assert [s.requests for s in (first, second, third)] == [2, 1, 2]
