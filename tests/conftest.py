@@ -50,3 +50,13 @@ def seed_settings(seed_site: str, tmp_path: Path) -> Settings:
     return settings.model_copy(
         update={"storage": storage, "feeds": feeds, "alerts": AlertSettings()}
     )
+
+
+def send_page(handler, status: int, body: bytes, headers=()) -> None:
+    """Answer a test server's request: status, headers, an HTML content type, the body."""
+    handler.send_response(status)
+    for name, value in [*headers, ("Content-Type", "text/html; charset=utf-8")]:
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

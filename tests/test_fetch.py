@@ -21,6 +21,7 @@ import pytest
 from pipeline.fetch import FetchError, Politeness, check_url, fetch_pages, get, open_client
 from pipeline.records import FeedEntry, FetchedPage, FetchFailure
 from pipeline.settings import HttpSettings
+from tests.conftest import send_page
 
 HTML = b"<!doctype html><html><body><p>An article.</p></body></html>"
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
@@ -455,11 +456,7 @@ class _KeepAliveHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests += 1
         status, body = (404, b"") if self.path == "/robots.txt" else (200, HTML)
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_page(self, status, body)
 
     def log_message(self, *args: object) -> None:
         pass

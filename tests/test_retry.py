@@ -27,6 +27,7 @@ from pipeline.fetch import Politeness, fetch_one, open_client
 from pipeline.records import FeedEntry, FetchFailure
 from pipeline.retry import RetryPolicy, classify, judge, parse_retry_after
 from pipeline.settings import FeedSettings, HttpSettings, Settings, SettingsError, load_settings
+from tests.conftest import send_page
 from warehouse import store
 from warehouse.db import Database
 
@@ -180,13 +181,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             "flaky": (500, []),
         }
         status, headers = answers.get(self.path.split("/")[1], (200, []))
-        body = HTML if status == 200 else b"no"
-        self.send_response(status)
-        for name, value in [*headers, ("Content-Type", "text/html; charset=utf-8")]:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_page(self, status, HTML if status == 200 else b"no", headers)
 
     def log_message(self, *args: object) -> None:
         pass

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.fetch import Politeness, fetch_pages, open_client, read_robots, robots_agent
 from pipeline.records import FeedEntry
+from tests.conftest import send_page
 from tests.feedsite import LOOPBACK
 
 NEWSROOM = """\
@@ -53,11 +54,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.seen.append(self.path)
         status, body = self.robots if self.path == "/robots.txt" else (200, _page(self.path))
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_page(self, status, body)
 
     def log_message(self, *args: object) -> None:
         pass
