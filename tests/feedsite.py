@@ -63,3 +63,17 @@ def poll(
             return await poll_feed(client, state or FeedState(url), Politeness(settings), max_items)
 
     return asyncio.run(go())
+
+
+def write_rss(folder: Path, urls: list[str], title: str) -> None:
+    """An RSS 2.0 `feed.xml` in `folder` listing one item per URL ("Story N")."""
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{u}</link></item>" for n, u in enumerate(urls)
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "feed.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}'
+        f"</title><link>http://127.0.0.1/</link><description>d</description>{items}"
+        "</channel></rss>",
+        encoding="utf-8",
+    )

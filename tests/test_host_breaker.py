@@ -25,6 +25,7 @@ from flows.ingest import ingest_flow
 from pipeline.fetch import FetchError, HostBreaker, Politeness, fetch_pages, open_client, resolve
 from pipeline.records import FeedEntry, FetchFailure
 from pipeline.settings import FeedSettings, HttpSettings, Settings, SettingsError, load_settings
+from tests.feedsite import write_rss
 
 HTML = (
     b"<!doctype html><html><head><title>A story</title></head><body><article>"
@@ -209,19 +210,6 @@ def test_the_threshold_is_validated(tmp_path: Path, value: str) -> None:
 # ---- through the flow: rows, and the next run --------------------------------------------
 
 
-def _feed(folder: Path, urls: list[str]) -> None:
-    items = "".join(
-        f"<item><title>Story {n}</title><link>{u}</link></item>" for n, u in enumerate(urls)
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "feed.xml").write_text(
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Dead links'
-        f"</title><link>http://127.0.0.1/</link><description>d</description>{items}"
-        "</channel></rss>",
-        encoding="utf-8",
-    )
-
-
 def _query(settings: Settings, sql: str) -> list[tuple]:
     with duckdb.connect(str(settings.storage.database), read_only=True) as con:
         return con.execute(sql).fetchall()
@@ -236,7 +224,7 @@ def test_skipped_links_stay_for_the_next_run_with_one_row_per_host(
     refused = f"127.0.0.1:{_closed_port()}"
     urls = [f"http://dead.invalid/story/{n}" for n in range(8)]
     urls += [f"http://{refused}/story/{n}" for n in range(8)]
-    _feed(tmp_path / "site", urls)
+    write_rss(tmp_path / "site", urls, "Dead links")
     http = seed_settings.http.model_copy(update={"per_host_connections": 1})
     # no back-off: the second run tries the links again at once, so that the breaker's
     # cost in each run shows (tests/test_retry.py covers the back-off)

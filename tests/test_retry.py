@@ -28,6 +28,7 @@ from pipeline.records import FeedEntry, FetchFailure
 from pipeline.retry import RetryPolicy, classify, judge, parse_retry_after
 from pipeline.settings import FeedSettings, HttpSettings, Settings, SettingsError, load_settings
 from tests.conftest import send_page
+from tests.feedsite import write_rss
 from warehouse import store
 from warehouse.db import Database
 
@@ -224,19 +225,6 @@ PATHS = {
 }
 
 
-def _feed(folder: Path, urls: list[str]) -> None:
-    items = "".join(
-        f"<item><title>Story {n}</title><link>{u}</link></item>" for n, u in enumerate(urls)
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "feed.xml").write_text(
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Mixed'
-        f"</title><link>http://127.0.0.1/</link><description>d</description>{items}"
-        "</channel></rss>",
-        encoding="utf-8",
-    )
-
-
 def _entries(settings: Settings) -> dict[str, tuple]:
     """path kind -> (state, attempts, failure_class, next_attempt, last_error)."""
     with duckdb.connect(str(settings.storage.database), read_only=True) as con:
@@ -262,7 +250,7 @@ def test_permanent_failures_fail_at_once_and_transient_ones_wait_across_runs(
     from flows.seedserver import serve_site
 
     base, requests = pages
-    _feed(tmp_path / "site", [f"{base}{path}" for path in PATHS.values()])
+    write_rss(tmp_path / "site", [f"{base}{path}" for path in PATHS.values()], "Mixed")
     ingest = seed_settings.ingest.model_copy(
         update={"retry_backoff_s": 60, "retry_backoff_factor": 2, "retry_backoff_cap_s": 3600}
     )
@@ -339,7 +327,7 @@ def test_out_of_attempts_is_failed_for_good_and_status_shows_what_comes_next(
     from flows.seedserver import serve_site
 
     base, requests = pages
-    _feed(tmp_path / "site", [f"{base}/flaky/1", f"{base}/gone/1", f"{base}/busy/1"])
+    write_rss(tmp_path / "site", [f"{base}/flaky/1", f"{base}/gone/1", f"{base}/busy/1"], "Mixed")
     ingest = seed_settings.ingest.model_copy(update={"max_attempts": 2})
     with serve_site(tmp_path / "site") as site:
         feeds = (*seed_settings.feeds, FeedSettings(name="mixed", url=f"{site}/feed.xml"))
