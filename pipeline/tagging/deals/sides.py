@@ -359,9 +359,8 @@ def _excluded(text: str, candidate: Candidate) -> bool:
         text[max(0, window + match.start() - 30) : window + match.start()]
     )
     # "Backed by Nvidia, CoreWeave ...": the sentence opens with its backer, a party
-    fronted = (
-        _BACKER_FIRST.match(text) and _BACKER_FIRST.match(text).end() >= window + match.start()
-    )
+    opening = _BACKER_FIRST.match(text)
+    fronted = opening is not None and opening.end() >= window + match.start()
     return not epithet and not fronted
 
 
