@@ -132,14 +132,16 @@ def _after_sentence(
 ) -> list[DealMention]:
     """The article's deals once `sentence` is read: new deals added, or the deal it
     follows up on ("This initiative aims to invest up to $500 billion") completed."""
-    joined = _participants(deals, sentence, previous)
-    if joined:  # "Microsoft, Coatue and Thrive also participated."
-        deals = [*deals[:-1], joined]
     new = [
         deal
         for found in _sentence_deals(sentence, previous)
         for deal in _build(found, sentence, history, reference_year)
     ]
+    joined = _participants(deals, sentence, previous)
+    if joined and _own_round(new, joined, deals[-1]):
+        joined = None  # "Late last year, X raised another $115 million from investors including"
+    if joined:  # "Microsoft, Coatue and Thrive also participated."
+        deals = [*deals[:-1], joined]
     if joined:  # the sentence's own deals, less what joining the round already told
         new = [d for d in new if not (_within(d, joined) and _amounts_agree(d, joined))]
     target = _referenced_deal(deals, sentence, previous)
@@ -147,6 +149,22 @@ def _after_sentence(
         position, deal = target
         return [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
     return deals + new
+
+
+def _own_round(new: Sequence[DealMention], joined: DealMention, last: DealMention) -> bool:
+    """The sentence states a round of its own: the investors it would add to the last round
+    have an investment with a sum of its own ("raised another $115 million from investors
+    including ..."), not one of them an earlier deal in a relative clause."""
+    if joined.amount is None:
+        return False
+    added = {p.name for p in joined.parties} - {p.name for p in last.parties}
+    return any(
+        deal.type == "investment"
+        and deal.amount
+        and abs(deal.amount.usd - joined.amount.usd) > 0.02 * joined.amount.usd
+        and added <= {p.name for p in deal.parties}
+        for deal in new
+    )
 
 
 def _read_sentences(

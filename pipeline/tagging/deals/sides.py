@@ -134,7 +134,7 @@ _CLAUSE_ANAPHOR = re.compile(
 
 # The lookahead lets most positions fail on one character: every pronoun starts with i or t.
 SUBJECT_ANAPHOR = re.compile(
-    r"(?=[it])\b(?:it|its|it[’']s|they|their|the\s+(?:[\w-]+\s+)?(?:company|startup|firm|group|lab|"
+    r"(?=[it])\b(?:it|its|it[’']s|they|their|the\s+(?:[\w.-]+\s+){0,2}?(?:company|startup|firm|group|lab|"
     r"giant|maker|developer|business|chipmaker|platform|unicorn|conglomerate|outfit|operator|"
     r"provider|organi[sz]ation|bank|fund|investor))\b",
     re.IGNORECASE,
@@ -396,6 +396,15 @@ _HIRE_GAP = re.compile(
 )
 
 
+# The preposition's object is a description of an org named elsewhere, and a list goes on
+# after it: the org after the list word is not the preposition's object.
+_ANAPHOR_THEN_LIST = re.compile(
+    r"\s*(?:the|this|that)\s+(?:[\w.-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|"
+    r"laboratory|developer|maker|group|business|outfit|unicorn|giant|chipmaker)\s*(?:,|\band\b)",
+    re.IGNORECASE,
+)
+
+
 def _gap_cue(gap: str) -> str | None:
     """The preposition linking a trigger to an org, "" for a direct object, None if unlinked."""
     if len(gap.split()) > 12:
@@ -403,6 +412,8 @@ def _gap_cue(gap: str) -> str | None:
     if _HIRE_GAP.search(gap):  # "spent $900 million to hire Enfabrica's CEO": the team's firm
         return ""
     cues = list(_CUE.finditer(gap))
+    if any(_ANAPHOR_THEN_LIST.match(gap, cue.end()) for cue in cues):
+        return None  # "invested $13 billion in the startup, and Nvidia": the startup is it
     if cues:  # the preposition nearest the org ("in a round led by X": "led by")
         trailing = gap[cues[-1].end() :].split()
         if len(trailing) <= 6 and not _CUE_STOP.intersection(w.lower() for w in trailing):
@@ -567,13 +578,14 @@ def _fill_by_anaphora(
     # plans to invest in the startup" is Anthropic, not X
     before = [c.name for c in sentence.candidates if c.end <= match.end()]
     here = sorted(
-        other_orgs(sentence, taken),
-        key=lambda n: -max((i for i, b in enumerate(before) if b == n), default=-1),
+        (n for n in other_orgs(sentence, taken) if n in before),
+        key=lambda n: -max(i for i, b in enumerate(before) if b == n),
     )
+    topic = [n for n in sentence.topic if n not in taken]
     # "into it" points back to the last sentence's subject; "the startup" may name an org
-    # of this sentence, else the org the article is about
+    # before it in this sentence, else the org the article is about
     names = (earlier or here) if anaphor.group("pronoun") else (here or earlier)
-    names = names or [n for n in sentence.topic if n not in taken]
+    names = names or topic
     if names:
         sides["B" if sides["A"] else "A"].append(names[0])
 
