@@ -449,8 +449,10 @@ def _sentence_subject(
 def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
     """'The company' / 'it': the first org of the nearest earlier sentence that has one."""
     for earlier in reversed(previous):
-        if earlier.index < sentence.index - 2 or earlier.paragraph != sentence.paragraph:
+        if earlier.index < sentence.index - 2:
             continue
+        if earlier.paragraph != sentence.paragraph and earlier.index != sentence.index - 1:
+            continue  # a paragraph's first sentence may point back to the last one's org
         names = [c.name for c in earlier.candidates if not _excluded(earlier.text, c)]
         if names:
             # "the company" is most often the org the article is about, where it is named
