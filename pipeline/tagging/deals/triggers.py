@@ -186,7 +186,9 @@ def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money
 
 
 # "AMD's chip supply agreement with OpenAI": a deal noun owned by a name and tied to another
-_OWNED_BY_NAME = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[\w$€£.,-]+\s+){0,3}$")
+_OWNED_BY_NAME = re.compile(
+    r"(?:[A-Z][\w.&-]*['’]s|\b(?:its|their))\s+(?:[\w$€£.,-]+\s+){0,3}$"
+)  # "its funding in OpenAI": the owner named just before
 _HOLDING = re.compile(r"stakes?\b|shares?\b|holdings?\b", re.IGNORECASE)
 _TIED_TO_NAME = re.compile(r"\s+(?:with|in|of|for|to)\s+(?:the\s+)?[A-Z]")
 
