@@ -150,7 +150,7 @@ _OBJECT_ANAPHOR = re.compile(
 # A clause that opens with a verb ("..., pledged $5 billion to Intel, and poured ...")
 # shares the subject of the sentence's first clause.
 _SUBJECTLESS = re.compile(
-    r"^\s*(?:and\s+|then\s+|also\s+|later\s+)*[a-z]+(?:ed|ght|ok|uck|ut|ank|unk)\b"
+    r"^\s*(?:and\s+|then\s+|also\s+|later\s+|having\s+|already\s+)*[a-z]+(?:ed|ght|ok|uck|ut|ank|unk)\b"
 )
 
 

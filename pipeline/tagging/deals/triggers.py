@@ -39,6 +39,8 @@ _MONEY_VERB = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
+    # a participle with its own sum ("..., having already put $1 billion into the company")
+    r",\s+(?=having\s+(?:already\s+)?[a-z]+\s+(?:\w+\s+)?(?:\$|€|£|US\$))|"
     # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
     r",\s+(?=(?:and\s+|then\s+|also\s+)*(?!(?:based|backed|founded|owned|led|called|named|"
     r"dubbed|headquartered|known|valued|listed|located|created|formed|launched|spun|used|"
