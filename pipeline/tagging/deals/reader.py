@@ -257,6 +257,8 @@ def _clause_deals(
     main = _clause_deal(sentence, (start, end), previous, by_type)
     if main is None:
         return []
+    if main.type == "investment":
+        main = _with_round_lead(main, sentence, (start, end), previous, by_type)
     found = [main]
     for triggers in by_type:
         if triggers and triggers[0][0].type == main.rule.type and main.rule.context:
@@ -269,6 +271,30 @@ def _clause_deals(
         if deal and _distinct(deal, found, sentence.text):
             found.append(deal)
     return found
+
+
+def _with_round_lead(
+    main: Found,
+    sentence: ReadSentence,
+    span: tuple[int, int],
+    previous: Sequence[ReadSentence],
+    by_type: Sequence[Sequence[tuple[Rule, re.Match[str]]]],
+) -> Found:
+    """"X invested in Y as part of a $125 million round that was led by Z": the round's
+    lead is an investor of the same deal."""
+    for triggers in by_type:
+        for rule, match in triggers:
+            if rule.type != "investment" or match.start() < main.end:
+                continue
+            if not is_usable(rule, sentence.text, match, span[0], True):
+                continue
+            other = read_sides(rule, sentence, match, span, previous, False)
+            if other is None or set(other.b) != set(main.b):
+                continue
+            added = tuple(name for name in other.a if name not in main.a + main.b)
+            if added:
+                return replace(main, a=main.a + added)
+    return main
 
 
 def _distinct(deal: Found, found: Sequence[Found], text: str) -> bool:
