@@ -183,8 +183,8 @@ def read_sides(
 
 
 _RELATIVE_IS = re.compile(
-    r",\s*(?:which|who)\s+(?:is|was|are|were|has\s+been|have\s+been|remains|became)\s+"
-    r"(?:also\s+|now\s+|long\s+|still\s+)?$",
+    r",\s*(?:which|who)\s+(?:(?:is|was|are|were|has\s+been|have\s+been|remains|became)\s+)?"
+    r"(?:also\s+|now\s+|long\s+|still\s+|previously\s+|recently\s+|earlier\s+)?$",
     re.IGNORECASE,
 )
 
