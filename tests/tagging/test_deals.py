@@ -477,6 +477,25 @@ OUTLET_PHRASINGS = [
     # an org introduced by a bare description and a comma
     ("OpenAI has inked a five-year, $11.9 billion agreement with GPU cloud service, CoreWeave.",
      "contract", {"OpenAI", "CoreWeave"}, 11.9e9),
+    # a paragraph's first sentence points back to the last paragraph's org
+    ("For Microsoft, the move is about diversification.\n"
+     "The company has already poured $13 billion into OpenAI.",
+     "investment", {"Microsoft", "OpenAI"}, 13e9),
+    # a description with several modifiers points back too
+    ("Oracle said demand is strong. The U.S.-based cloud giant is in talks with Meta over a "
+     "potential $20 billion cloud deal.", "contract", {"Meta", "Oracle"}, 20e9),
+    # a deal noun owned by a pronoun and tied to a name
+    ("Microsoft faces scrutiny in Europe for its outsized funding in OpenAI.",
+     "investment", {"Microsoft", "OpenAI"}, None),
+    # the round a deal is part of brings its lead
+    ("Nvidia invested in Enfabrica as part of a $125 million Series B round that was led by "
+     "Atreides Management.", "investment", {"NVIDIA", "Atreides Management", "Enfabrica"},
+     125e6),
+    # a relative clause's head is the subject of its verb
+    ("Jane Roe, a partner at Thrive Capital, which led OpenAI's latest funding round, declined "
+     "to comment.", "investment", {"Thrive Capital", "OpenAI"}, None),
+    ("Anthropic was valued at $18 billion in a fundraiser led by Menlo Ventures last year.",
+     "investment", {"Menlo Ventures", "Anthropic"}, None),
 ]  # fmt: skip
 
 
@@ -524,3 +543,41 @@ def test_a_round_and_its_lead_named_sentences_later_are_one_deal(watchlist: Watc
     names = {p.name for p in rounds[0].parties}
     assert {"Anthropic", "Lightspeed Venture Partners"} <= names
     assert rounds[0].amount is not None and rounds[0].amount.usd == pytest.approx(3.5e9)
+
+
+def test_a_second_round_with_its_own_sum_is_no_follow_up(watchlist: Watchlist) -> None:
+    text = (
+        "Nvidia invested in Enfabrica as part of a $125 million Series B round. "
+        "Late last year, Enfabrica raised another $115 million from investors including "
+        "Spark Capital, Arm, Samsung and Cisco."
+    )
+    rounds = {
+        round(d.amount.usd): {p.name for p in d.parties}
+        for d in deals_in(text, watchlist)
+        if d.type == "investment" and d.amount is not None
+    }
+    assert rounds.keys() == {125_000_000, 115_000_000}, rounds
+    assert "Spark Capital" in rounds[115_000_000] and "Spark Capital" not in rounds[125_000_000]
+
+
+def test_the_startup_before_a_list_is_not_the_next_org(watchlist: Watchlist) -> None:
+    text = (
+        "OpenAI raised $6.6 billion. Other backers include Microsoft, which has already "
+        "invested $13 billion in the startup, and Nvidia."
+    )
+    pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert {"Microsoft", "OpenAI"} in pairs, pairs
+    assert {"Microsoft", "NVIDIA"} not in pairs, pairs
+
+
+def test_a_participle_with_its_own_sum_is_a_deal_of_its_own(watchlist: Watchlist) -> None:
+    text = (
+        "Microsoft is in talks to invest $10 billion into OpenAI, having already put $1 billion "
+        "into the company in 2019."
+    )
+    found = {
+        (round(d.amount.usd), d.status, d.background)
+        for d in deals_in(text, watchlist, at("2023-01-10"))
+        if d.type == "investment" and d.amount is not None
+    }
+    assert found == {(10_000_000_000, "in_talks", False), (1_000_000_000, "completed", True)}

@@ -183,24 +183,30 @@ def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money
     if rule.single and _NOT_A_ROUND.search(text[start : match.end() + 120]):
         return False  # "raise $12.9bn from its second listing": capital markets, not a round
     if is_reference(rule, text, match, start):
-        return has_money or _is_event(text, match, start) or _named_pair(text, match, start)
+        return (
+            has_money
+            or _is_event(text, match, start)
+            or _named_pair(text, match, start, rule.type == "investment")
+        )
     return True
 
 
 # "AMD's chip supply agreement with OpenAI": a deal noun owned by a name and tied to another
-_OWNED_BY_NAME = re.compile(
-    r"(?:[A-Z][\w.&-]*['’]s|\b(?:its|their))\s+(?:[\w$€£.,-]+\s+){0,3}$"
-)  # "its funding in OpenAI": the owner named just before
+_OWNED_BY_NAME = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[\w$€£.,-]+\s+){0,3}$")
+# "its outsized funding in OpenAI": money put into a named company, its owner named before
+# (a partnership told this way, "its partnership with OpenAI", is a mere reference)
+_OWNED_BY_PRONOUN = re.compile(r"\b(?:its|their)\s+(?:[\w$€£.,-]+\s+){0,3}$")
 _HOLDING = re.compile(r"stakes?\b|shares?\b|holdings?\b", re.IGNORECASE)
 _TIED_TO_NAME = re.compile(r"\s+(?:with|in|of|for|to)\s+(?:the\s+)?[A-Z]")
 
 
-def _named_pair(text: str, match: re.Match[str], start: int) -> bool:
+def _named_pair(text: str, match: re.Match[str], start: int, money: bool = False) -> bool:
     """A deal noun between two names states a deal of its own, even told again."""
     if _HOLDING.match(match.group()):
         return False  # "Microsoft's stake in OpenAI is now worth $135 billion": a holding
     before = text[max(start, match.start() - 40) : match.start()]
-    return bool(_OWNED_BY_NAME.search(before) and _TIED_TO_NAME.match(text, match.end()))
+    owned = _OWNED_BY_NAME.search(before) or (money and _OWNED_BY_PRONOUN.search(before))
+    return bool(owned and _TIED_TO_NAME.match(text, match.end()))
 
 
 def _is_event(text: str, match: re.Match[str], start: int) -> bool:
