@@ -31,7 +31,9 @@ _LICENSING_CONTEXT = re.compile(
 _BOUGHT_WITH = re.compile(
     r"\b(?:in\s+(?:return|exchange)\s+for|to\s+(?:buy|purchase|rent|lease|secure|reserve)|"
     r"worth\s+of)\s+(?:[\w-]+\s+){0,3}?(?:compute|computing|capacity|chips?|GPUs?|TPUs?|"
-    r"servers?|cloud|power|electricity|infrastructure)\b",
+    r"servers?|cloud|power|electricity|infrastructure)\b"
+    # "to secure domestic chip production": an industry backed, no goods bought
+    r"(?!\s+(?:production|manufacturing|making|industry|sector|design|development))",
     re.IGNORECASE,
 )
 _MONEY_VERB = re.compile(
