@@ -353,7 +353,8 @@ def _build(
         status=status,
         sentence=sentence.text,
         sentence_index=sentence.index,
-        amount=found_amount(found, sentence.text),
+        # an epithet ("Microsoft-backed OpenAI") states a tie, never the clause's sum
+        amount=None if found.rule.context else found_amount(found, sentence.text),
         background=background,
         year=year,
         name=_name(sentence, found),
