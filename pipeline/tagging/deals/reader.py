@@ -50,7 +50,8 @@ _PARTICIPATED = re.compile(
     r"\bparticipation (?:from|of|by)\b|\b(?:other\s+)?(?:investors|backers|participants)\s+"
     r"(?:in the (?:round|financing|raise)\s+)?(?:include|included|including|were|are)\b|"
     r"\b(?:round|financing|raise|investment)\s+(?:was|is)\s+(?:co-)?led\s+by\b|"
-    r"\b(?:co-)?led\s+the\s+(?:round|financing|raise|investment)\b",
+    r"\b(?:co-)?(?:led|leads|leading)\s+the\s+(?:(?:new|latest|funding|financing|investment)\s+)"
+    r"{0,2}(?:round|financing|raise|investment)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP_REACH = 4  # sentences after a round within which its investors may be named

@@ -453,7 +453,12 @@ def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) 
             continue
         if earlier.paragraph != sentence.paragraph and earlier.index != sentence.index - 1:
             continue  # a paragraph's first sentence may point back to the last one's org
-        names = [c.name for c in earlier.candidates if not _excluded(earlier.text, c)]
+        # an outlet that reported the news is never what "the company" points back to
+        names = [
+            c.name
+            for c in earlier.candidates
+            if not c.publisher and not _excluded(earlier.text, c)
+        ]
         if names:
             # "the company" is most often the org the article is about, where it is named
             return [next((n for n in sentence.topic[:1] if n in names), names[0])]

@@ -41,6 +41,9 @@ _MONEY_VERB = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
+    # a time clause after a comma tells another event ("..., days after disclosing that ...")
+    r",\s+(?=(?:just\s+|only\s+)?(?:days|weeks|months|hours|shortly|soon|a\s+day|a\s+week|"
+    r"a\s+month)\s+after\b)|"
     # a participle with its own sum ("..., having already put $1 billion into the company")
     r",\s+(?=having\s+(?:already\s+)?[a-z]+\s+(?:\w+\s+)?(?:\$|€|£|US\$))|"
     # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
@@ -88,7 +91,7 @@ _EVENT_BEFORE = re.compile(
     r"complet\w+|clos(?:e|es|ed|ing)|expand\w*|extend\w*|renew\w*|deepen\w*|broaden\w*|"
     r"establish\w*|set up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|wins?|secur\w+|"
     r"call(?:s|ed)? off|scrap\w*|end(?:s|ed)|terminat\w+|abandon\w*|block\w*|cancel\w*|"
-    r"increas\w+|boost\w*|upp?(?:ed|s)|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
+    r"increas\w+|boost\w*|upp?(?:ed|s)|doubl\w+|tripl\w+|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
     r"restructur\w+|revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
     r"(?:\W+\w+){0,5}\W*$",
     re.IGNORECASE,
