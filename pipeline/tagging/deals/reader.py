@@ -138,11 +138,12 @@ def _after_sentence(
         for found in _sentence_deals(sentence, previous)
         for deal in _build(found, sentence, history, reference_year)
     ]
-    joined = _participants(deals, sentence, previous)
-    if joined and _own_round(new, joined, deals[-1]):
+    joining = _participants(deals, sentence, previous)
+    joined = joining[1] if joining else None
+    if joining and _own_round(new, joining[1], deals[joining[0]]):
         joined = None  # "Late last year, X raised another $115 million from investors including"
-    if joined:  # "Microsoft, Coatue and Thrive also participated."
-        deals = [*deals[:-1], joined]
+    if joining and joined:  # "Microsoft, Coatue and Thrive also participated."
+        deals = [*deals[: joining[0]], joined, *deals[joining[0] + 1 :]]
     if joined:  # the sentence's own deals, less what joining the round already told
         new = [d for d in new if not (_within(d, joined) and _amounts_agree(d, joined))]
     target = _referenced_deal(deals, sentence, previous)
@@ -397,11 +398,21 @@ def _within(new: DealMention, known: DealMention) -> bool:
 
 def _participants(
     deals: Sequence[DealMention], sentence: ReadSentence, previous: Sequence[ReadSentence]
-) -> DealMention | None:
-    """The round just reported, with the investors a follow-up sentence names."""
+) -> tuple[int, DealMention] | None:
+    """The round just reported (its position), with the investors a follow-up sentence
+    names: the last round that is news, else the last deal ("X is raising $2 billion, months
+    after its funding from Amazon. Y is leading the round": Y leads the new round)."""
     if not deals or not _PARTICIPATED.search(sentence.text):
         return None
-    last = deals[-1]
+    position = len(deals) - 1
+    if deals[-1].background:
+        last_news = [
+            i
+            for i, deal in enumerate(deals)
+            if not deal.background and deal.sentence_index == deals[-1].sentence_index
+        ]
+        position = last_news[-1] if last_news else position
+    last = deals[position]
     recent = 0 < sentence.index - last.sentence_index <= _FOLLOW_UP_REACH
     targets = [p.name for p in last.parties if p.role == "target"]
     if last.type != "investment" or not recent or not targets:
@@ -412,7 +423,7 @@ def _participants(
     investors = [p for p in last.parties if p.role != "target"]
     investors += [Party(name, "investor") for name in names]
     joined = replace(last, parties=(*investors, *(p for p in last.parties if p.role == "target")))
-    return replace(joined, deal_key=deal_key(joined))
+    return position, replace(joined, deal_key=deal_key(joined))
 
 
 def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:

@@ -165,7 +165,10 @@ def read_sides(
     """The deal a trigger makes with the orgs around it, or None if it has no parties."""
     subject, objects = _subject_and_objects(rule, sentence, match, span)
     if not subject and SUBJECT_ANAPHOR.search(sentence.text[span[0] : match.start()]):
-        subject = _previous_subject(sentence, previous)
+        # "X is close to a deal ..., months after its $4 billion funding from Amazon": a
+        # later clause's "its" is the sentence's subject; a first clause's, the last one's
+        earlier = _sentence_subject(sentence, span[0], previous) if span[0] > 0 else []
+        subject = earlier or _previous_subject(sentence, previous)
     if not subject and span[0] > 0 and _SUBJECTLESS.match(sentence.text[span[0] : match.end()]):
         subject = _sentence_subject(sentence, span[0], previous)
     if not subject:  # "friction with Microsoft, which is a major investor in OpenAI"
