@@ -496,6 +496,13 @@ OUTLET_PHRASINGS = [
      "to comment.", "investment", {"Thrive Capital", "OpenAI"}, None),
     ("Anthropic was valued at $18 billion in a fundraiser led by Menlo Ventures last year.",
      "investment", {"Menlo Ventures", "Anthropic"}, None),
+    # money pledged to secure an industry's production buys no capacity
+    ("Just weeks earlier, Nvidia pledged $5 billion to Intel to secure domestic chip "
+     "production.", "investment", {"NVIDIA", "Intel"}, 5e9),
+    # a time clause after a comma tells an event of its own
+    ("Last week, OpenAI unveiled a chip supply agreement with AMD that includes an equity "
+     "investment option, days after disclosing that Nvidia plans to invest up to $100 billion "
+     "in OpenAI.", "investment", {"NVIDIA", "OpenAI"}, 100e9),
 ]  # fmt: skip
 
 
@@ -515,6 +522,9 @@ def test_outlet_phrasing(
 
 
 OUTLET_NON_DEALS = [
+    # an option to invest, and energy bought, are no investment and no acquisition
+    "The plan includes an equity investment option for Microsoft.",
+    "Microsoft matched its use with zero carbon energy purchases from Brookfield.",
     # a regulator reviews deals; it is never a party to one
     "The US Federal Trade Commission opened an investigation into investments in AI firms by "
     "Microsoft and Nvidia.",
@@ -581,3 +591,28 @@ def test_a_participle_with_its_own_sum_is_a_deal_of_its_own(watchlist: Watchlist
         if d.type == "investment" and d.amount is not None
     }
     assert found == {(10_000_000_000, "in_talks", False), (1_000_000_000, "completed", True)}
+
+
+def test_the_lead_of_a_round_joins_the_news_round_not_a_deal_restated_beside_it(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Anthropic is close to a deal to raise an additional $2 billion, sources said, months "
+        "after its $4 billion funding from Amazon.\n"
+        "Lightspeed Venture Partners is leading the funding round, according to the sources.\n"
+        "The Wall Street Journal first reported the funding on Tuesday.\n"
+        "Amazon late last year doubled its investment in the startup to $8 billion."
+    )
+    deals = {
+        frozenset(p.name for p in d.parties): d
+        for d in deals_in(text, watchlist, at("2025-01-08"))
+        if d.type == "investment"
+    }
+    assert set(deals) == {
+        frozenset({"Lightspeed Venture Partners", "Anthropic"}),
+        frozenset({"Amazon", "Anthropic"}),
+    }, deals
+    news = deals[frozenset({"Lightspeed Venture Partners", "Anthropic"})]
+    assert news.amount is not None and news.amount.usd == pytest.approx(2e9)
+    assert not news.background
+    assert deals[frozenset({"Amazon", "Anthropic"})].background
