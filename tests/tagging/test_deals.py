@@ -616,3 +616,22 @@ def test_the_lead_of_a_round_joins_the_news_round_not_a_deal_restated_beside_it(
     assert news.amount is not None and news.amount.usd == pytest.approx(2e9)
     assert not news.background
     assert deals[frozenset({"Amazon", "Anthropic"})].background
+
+
+def test_a_deal_restated_as_done_is_completed_context(watchlist: Watchlist) -> None:
+    text = (
+        "OpenAI signed a content licensing agreement with the Financial Times on Monday. The "
+        "terms were not disclosed. The newspaper will get attribution. Readers will see links. "
+        "OpenAI earlier signed a content deal with the Associated Press. "
+        "Oracle has been gaining customers through partnerships with Amazon and Google. "
+        "Oracle signed a cloud deal with Meta earlier this year."
+    )
+    status = {
+        frozenset(p.name for p in d.parties): (d.status, d.background)
+        for d in deals_in(text, watchlist, at("2024-04-29"))
+    }
+    assert status[frozenset({"OpenAI", "Financial Times"})] == ("announced", False)
+    assert status[frozenset({"OpenAI", "AP News"})] == ("completed", True)
+    assert status[frozenset({"Oracle", "Amazon"})] == ("completed", True)
+    # "earlier this year" dates the deal; it does not tell it as done
+    assert status[frozenset({"Oracle", "Meta"})] == ("announced", True)

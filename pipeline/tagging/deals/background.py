@@ -189,8 +189,19 @@ def _still_news(deal: DealMention, text: str) -> bool:
 
 def _as_context(deal: DealMention) -> DealMention:
     """Restated as context; its status stays as the sentence tells it (an agreement told
-    again is still "announced" in most outlets' words)."""
+    again is still "announced" in most outlets' words), unless the sentence tells it as
+    done and past ("OpenAI earlier signed a content deal with the AP")."""
+    if deal.status == "announced" and _TOLD_AS_DONE.search(deal.sentence):
+        return replace(deal, background=True, status="completed")
     return replace(deal, background=True)
+
+
+_TOLD_AS_DONE = re.compile(
+    r"\b(?:(?<!weeks )(?<!months )(?<!days )(?<!years )(?<!year )earlier(?!\s+(?:this|that|in)\b)|"
+    r"previously|already|since\s+(?:19|20)\d\d|has\s+been|have\s+been|"
+    r"had\s+(?:signed|struck|agreed|invested|acquired|bought|backed|made|reached))\b",
+    re.IGNORECASE,
+)
 
 
 def _dated_before(text: str, published: datetime | None) -> bool:
