@@ -314,6 +314,11 @@ def test_products_count_as_their_parent_org_only_when_parents_are_given() -> Non
 STATUSES = [
     ("Cisco completed its $4.5 billion acquisition of Splunk on Thursday.", "completed"),
     ("Salesforce has agreed to acquire Informatica for $8 billion.", "announced"),
+    # a party's own word announces; anyone else's reports
+    ("According to Groq, Nvidia has agreed to license Groq's inference technology.",
+     "announced"),
+    ("According to analysts, Nvidia has agreed to license Groq's inference technology.",
+     "reported"),
     ("Nvidia is in advanced talks to buy Run:ai for about $700 million.", "in_talks"),
     ("Apple is exploring a partnership with Anthropic, people familiar said.", "in_talks"),
     (
