@@ -640,3 +640,12 @@ def test_a_deal_restated_as_done_is_completed_context(watchlist: Watchlist) -> N
     assert status[frozenset({"Oracle", "Amazon"})] == ("completed", True)
     # "earlier this year" dates the deal; it does not tell it as done
     assert status[frozenset({"Oracle", "Meta"})] == ("announced", True)
+
+
+def test_it_points_back_past_an_epithets_org(watchlist: Watchlist) -> None:
+    text = (
+        "Microsoft-backed OpenAI set off an AI arms race. New product launches helped it "
+        "close a $6.6 billion funding round in October."
+    )
+    rounds = [d for d in deals_in(text, watchlist) if d.amount is not None]
+    assert [[p.name for p in d.parties] for d in rounds] == [["OpenAI"]]

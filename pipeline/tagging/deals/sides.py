@@ -449,6 +449,9 @@ def _sentence_subject(
     return []
 
 
+_COMPOUND_AFTER = re.compile(r"-(?:backed|owned|funded|led|based|controlled|made)\b")
+
+
 def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
     """'The company' / 'it': the first org of the nearest earlier sentence that has one."""
     for earlier in reversed(previous):
@@ -456,11 +459,14 @@ def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) 
             continue
         if earlier.paragraph != sentence.paragraph and earlier.index != sentence.index - 1:
             continue  # a paragraph's first sentence may point back to the last one's org
-        # an outlet that reported the news is never what "the company" points back to
+        # "the company" is never an outlet that reported the news, nor an epithet's org
+        # ("Microsoft-backed OpenAI ... helped it close a round": it is OpenAI)
         names = [
             c.name
             for c in earlier.candidates
-            if not c.publisher and not _excluded(earlier.text, c)
+            if not c.publisher
+            and not _excluded(earlier.text, c)
+            and not _COMPOUND_AFTER.match(earlier.text, c.end)
         ]
         if names:
             # "the company" is most often the org the article is about, where it is named
