@@ -504,6 +504,12 @@ OUTLET_PHRASINGS = [
     # money pledged to secure an industry's production buys no capacity
     ("Just weeks earlier, Nvidia pledged $5 billion to Intel to secure domestic chip "
      "production.", "investment", {"NVIDIA", "Intel"}, 5e9),
+    # a round owned by its company and told with its sum
+    ("OpenAI's $6.6bn round, which valued the company at $150bn, has set a new ceiling.",
+     "investment", {"OpenAI"}, 6.6e9),
+    # an executive speaks; the company invests
+    ("Microsoft CEO Satya Nadella said the company will invest $10 billion in OpenAI.",
+     "investment", {"Microsoft", "OpenAI"}, 10e9),
     # a time clause after a comma tells an event of its own
     ("Last week, OpenAI unveiled a chip supply agreement with AMD that includes an equity "
      "investment option, days after disclosing that Nvidia plans to invest up to $100 billion "
@@ -527,6 +533,9 @@ def test_outlet_phrasing(
 
 
 OUTLET_NON_DEALS = [
+    # an org's person raises money for a start-up of their own: the org is no party
+    "In recent weeks, OpenAI co-founder Ilya Sutskever and a fellow researcher have "
+    "separately raised $1bn each for months-old start-ups.",
     # an option to invest, and energy bought, are no investment and no acquisition
     "The plan includes an equity investment option for Microsoft.",
     "Microsoft matched its use with zero carbon energy purchases from Brookfield.",

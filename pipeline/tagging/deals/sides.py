@@ -266,6 +266,16 @@ def _subject_and_objects(
     return subject, [(name, cue) for name, cue in objects if name not in subject]
 
 
+# An org's person does the deal: "<Org> co-founder <First Last> (and ...) has raised".
+_PERSON_SUBJECT = re.compile(
+    r"^\s+(?:co-?founder|founder|chief executive|CEO|chief \w+ officer|president|chair(?:man|woman)?"
+    r"|executive|boss|head|veteran|alum(?:nus|na)?|researcher|scientist)\s+"
+    r"(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})\s+(?:and\s+[^,.;]{0,60}?\s+)?"
+    r"(?:(?:has|have|had|is|are|was|were)\s+)?(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
     """The org chain nearest before the trigger ("Microsoft and Nvidia invested ...")."""
     chosen: list[Candidate] = []
@@ -278,6 +288,8 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
         if not chosen:
             if _in_parenthetical(text, candidate, trigger):
                 continue
+            if _PERSON_SUBJECT.match(text[candidate.end : trigger]):
+                return []  # "OpenAI co-founder Ilya Sutskever has raised $1bn": a person acts
             chosen.append(candidate)
         elif _LIST_GAP.match(text[candidate.end : chosen[-1].start]) or _possessive_pair(
             text, candidate, chosen[-1]
