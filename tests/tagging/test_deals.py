@@ -533,6 +533,9 @@ def test_outlet_phrasing(
 
 
 OUTLET_NON_DEALS = [
+    # the orgs of a comparison are no parties
+    "In a deal reminiscent of recent AI talent acquisitions made by Meta and Google, the "
+    "buyer is paying cash and stock.",
     # an org's person raises money for a start-up of their own: the org is no party
     "In recent weeks, OpenAI co-founder Ilya Sutskever and a fellow researcher have "
     "separately raised $1bn each for months-old start-ups.",
@@ -658,3 +661,13 @@ def test_it_points_back_past_an_epithets_org(watchlist: Watchlist) -> None:
     )
     rounds = [d for d in deals_in(text, watchlist) if d.amount is not None]
     assert [[p.name for p in d.parties] for d in rounds] == [["OpenAI"]]
+
+
+def test_a_clause_after_and_is_not_the_triggers_object(watchlist: Watchlist) -> None:
+    text = (
+        "OpenAI's $3 billion deal to acquire AI coding startup Windsurf has officially sunk, "
+        "and Google DeepMind has just hired its chief executive."
+    )
+    pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert {"OpenAI", "Windsurf"} in pairs, pairs
+    assert not any("Google DeepMind" in pair and "OpenAI" in pair for pair in pairs), pairs

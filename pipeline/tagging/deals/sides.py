@@ -57,6 +57,8 @@ _NEW_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 
+_AND_THEN = re.compile(r",\s*(?:and|but)\s+$")
+
 _APPOSITIVE = re.compile(
     r"^\s*(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,5}?(?:startup|company|firm|maker|developer|"
     r"provider|lab|business|rival|unit|outfit|specialist|designer|operator|group|platform|"
@@ -365,7 +367,17 @@ def _aside(text: str, candidate: Candidate, candidates: Sequence[Candidate]) -> 
     return bool(maker) and any(c.start == candidate.end + maker.end() for c in candidates)
 
 
+# "In a deal reminiscent of recent talent acquisitions made by Meta and Google, Nvidia ...":
+# the orgs of a comparison phrase, up to its comma, are no parties.
+_COMPARISON = re.compile(
+    r"\b(?:reminiscent of|similar to|akin to|modell?ed on|echoing|mirroring)\b[^,;:—]*$",
+    re.IGNORECASE,
+)
+
+
 def _excluded(text: str, candidate: Candidate) -> bool:
+    if _COMPARISON.search(text, max(0, candidate.start - 120), candidate.start):
+        return True
     window = max(0, candidate.start - 40)
     match = _EXCLUDED_BEFORE.search(text[window : candidate.start])
     if match is None:
@@ -389,9 +401,9 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
         if dropped and _LIST_GAP.match(gap):
             continue  # "compete with Microsoft, Oracle and Salesforce": the whole list
         dropped = False
+        if _AND_THEN.search(gap) and _NEW_CLAUSE.match(text[candidate.end :]):
+            break  # "..., and The Carlyle Group will be left to wonder": a clause of its own
         if chained and _LIST_GAP.match(gap):
-            if "," in gap and _NEW_CLAUSE.match(text[candidate.end :]):
-                break  # "..., and The Carlyle Group will be left to wonder"
             cue: str | None = last_cue
         elif _GAP_BREAK.search(gap):
             break  # a relative clause or a dash: the trigger's reach ends here
