@@ -671,3 +671,13 @@ def test_a_clause_after_and_is_not_the_triggers_object(watchlist: Watchlist) -> 
     pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
     assert {"OpenAI", "Windsurf"} in pairs, pairs
     assert not any("Google DeepMind" in pair and "OpenAI" in pair for pair in pairs), pairs
+
+
+def test_an_existing_customer_is_context_beside_the_new_contract(watchlist: Watchlist) -> None:
+    text = "Microsoft, CoreWeave's biggest customer, signed a new $10 billion contract with CoreWeave."
+    found = sorted(
+        (d.status, d.background, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+        if d.type == "contract"
+    )
+    assert found == [("announced", False, 10e9), ("completed", True, None)], found
