@@ -510,6 +510,9 @@ OUTLET_PHRASINGS = [
     # an executive speaks; the company invests
     ("Microsoft CEO Satya Nadella said the company will invest $10 billion in OpenAI.",
      "investment", {"Microsoft", "OpenAI"}, 10e9),
+    # a question after a colon asks about the deal the sentence reports; it does not unsay it
+    ("Soon after the news that Meta had signed a $10 billion cloud deal with Google, a CIO "
+     "rang me: should we be doing something like that?", "contract", {"Meta", "Google"}, 10e9),
     # a time clause after a comma tells an event of its own
     ("Last week, OpenAI unveiled a chip supply agreement with AMD that includes an equity "
      "investment option, days after disclosing that Nvidia plans to invest up to $100 billion "

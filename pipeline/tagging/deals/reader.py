@@ -229,18 +229,28 @@ def _candidate(mention: Mention, offset: int, parents: Mapping[str, str]) -> Can
 
 
 def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[Found]:
-    if sentence.text.rstrip().endswith("?"):
-        return []  # a question asks whether a deal might happen; it reports none
+    # a question asks whether a deal might happen; it reports none ("..., had signed a cloud
+    # deal with Google, a CIO asked me: should we do the same?" asks only after the colon)
+    asked_from = _question_start(sentence.text)
     if _DENIED.search(sentence.text):
         return []  # "xAI was not in talks with investors, Musk said": no deal, whatever follows
     if not sentence.candidates and not SUBJECT_ANAPHOR.search(sentence.text):
         return []  # no org and nothing pointing back to one: no party, no deal
     found: list[Found] = []
     for start, end in split_clauses(sentence.text):
-        if CONDITIONAL.match(sentence.text[start:end]):
+        if CONDITIONAL.match(sentence.text[start:end]) or end > asked_from:
             continue
         found.extend(_clause_deals(sentence, start, end, previous))
     return found
+
+
+def _question_start(text: str) -> int:
+    """Where a sentence's question begins: nowhere (its length) unless it ends with "?";
+    then after its last colon or opening quote, else at its start."""
+    if not text.rstrip().rstrip("”\"’'").endswith("?"):
+        return len(text) + 1
+    opening = max(text.rfind(": "), text.rfind("“"), text.rfind(' "'))
+    return opening + 1 if opening > 0 else 0
 
 
 def _clause_deals(
