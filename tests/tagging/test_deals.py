@@ -314,6 +314,8 @@ def test_products_count_as_their_parent_org_only_when_parents_are_given() -> Non
 STATUSES = [
     ("Cisco completed its $4.5 billion acquisition of Splunk on Thursday.", "completed"),
     ("Salesforce has agreed to acquire Informatica for $8 billion.", "announced"),
+    ("Oracle announced plans to provide OpenAI, backed by Microsoft, with up to 4.5 gigawatts "
+     "of cloud computing capacity under a $300 billion agreement.", "announced"),
     # a party's own word announces; anyone else's reports
     ("According to Groq, Nvidia has agreed to license Groq's inference technology.",
      "announced"),
