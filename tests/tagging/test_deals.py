@@ -602,6 +602,21 @@ def test_the_startup_before_a_list_is_not_the_next_org(watchlist: Watchlist) -> 
     assert {"Microsoft", "NVIDIA"} not in pairs, pairs
 
 
+def test_the_startup_is_the_company_the_article_is_about_not_the_fund_named_last(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "OpenAI raised $6.6 billion in new funding. The round was led by Thrive Capital. "
+        "Other backers include Microsoft, which has already invested $13 billion in the "
+        "startup, and Nvidia."
+    )
+    deals = {frozenset(p.name for p in d.parties): d for d in deals_in(text, watchlist)}
+    earlier = deals[frozenset({"Microsoft", "OpenAI"})]
+    assert earlier.amount is not None and earlier.amount.usd == pytest.approx(13e9)
+    assert earlier.background
+    assert frozenset({"Microsoft", "Thrive Capital"}) not in deals
+
+
 def test_a_participle_with_its_own_sum_is_a_deal_of_its_own(watchlist: Watchlist) -> None:
     text = (
         "Microsoft is in talks to invest $10 billion into OpenAI, having already put $1 billion "

@@ -142,6 +142,8 @@ SUBJECT_ANAPHOR = re.compile(
     re.IGNORECASE,
 )
 
+_STARTUP = re.compile(r"\bstart-?ups?\b", re.IGNORECASE)
+
 _OBJECT_ANAPHOR = re.compile(
     r"^\W*(?:[^\s,;]+\s+){0,6}?(?:in|into|of|with|to|from)\s+(?:(?:the|this|that)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|laboratory|developer|"
@@ -622,9 +624,15 @@ def _fill_by_anaphora(
         key=lambda n: -max(i for i, b in enumerate(before) if b == n),
     )
     topic = [n for n in sentence.topic if n not in taken]
-    # "into it" points back to the last sentence's subject; "the startup" may name an org
-    # before it in this sentence, else the org the article is about
-    names = (earlier or here) if anaphor.group("pronoun") else (here or earlier)
+    # "into it" points back to the last sentence's subject; "the company" may name an org
+    # before it in this sentence, else the last sentence's subject; "the startup" is the
+    # young company the article is about more often than the fund named last
+    if anaphor.group("pronoun"):
+        names = earlier or here
+    elif _STARTUP.search(anaphor.group()):
+        names = here or topic[:1] or earlier
+    else:
+        names = here or earlier
     names = names or topic
     if names:
         sides["B" if sides["A"] else "A"].append(names[0])
