@@ -701,3 +701,13 @@ def test_an_existing_customer_is_context_beside_the_new_contract(watchlist: Watc
         if d.type == "contract"
     )
     assert found == [("announced", False, 10e9), ("completed", True, None)], found
+
+
+def test_a_list_of_recent_deals_is_context(watchlist: Watchlist) -> None:
+    text = (
+        "Recent deals include Nvidia's $100 billion investment in OpenAI and OpenAI's "
+        "$300 billion contract with Oracle."
+    )
+    found = deals_in(text, watchlist, at("2025-09-30"))
+    assert {d.type for d in found} == {"investment", "contract"}, found
+    assert all(d.background for d in found), found
