@@ -314,13 +314,17 @@ def test_products_count_as_their_parent_org_only_when_parents_are_given() -> Non
 STATUSES = [
     ("Cisco completed its $4.5 billion acquisition of Splunk on Thursday.", "completed"),
     ("Salesforce has agreed to acquire Informatica for $8 billion.", "announced"),
-    ("Oracle announced plans to provide OpenAI, backed by Microsoft, with up to 4.5 gigawatts "
-     "of cloud computing capacity under a $300 billion agreement.", "announced"),
+    (
+        "Oracle announced plans to provide OpenAI, backed by Microsoft, with up to 4.5 gigawatts "
+        "of cloud computing capacity under a $300 billion agreement.",
+        "announced",
+    ),
     # a party's own word announces; anyone else's reports
-    ("According to Groq, Nvidia has agreed to license Groq's inference technology.",
-     "announced"),
-    ("According to analysts, Nvidia has agreed to license Groq's inference technology.",
-     "reported"),
+    ("According to Groq, Nvidia has agreed to license Groq's inference technology.", "announced"),
+    (
+        "According to analysts, Nvidia has agreed to license Groq's inference technology.",
+        "reported",
+    ),
     ("Nvidia is in advanced talks to buy Run:ai for about $700 million.", "in_talks"),
     ("Apple is exploring a partnership with Anthropic, people familiar said.", "in_talks"),
     (
@@ -694,7 +698,9 @@ def test_a_clause_after_and_is_not_the_triggers_object(watchlist: Watchlist) -> 
 
 
 def test_an_existing_customer_is_context_beside_the_new_contract(watchlist: Watchlist) -> None:
-    text = "Microsoft, CoreWeave's biggest customer, signed a new $10 billion contract with CoreWeave."
+    text = (
+        "Microsoft, CoreWeave's biggest customer, signed a new $10 billion contract with CoreWeave."
+    )
     found = sorted(
         (d.status, d.background, d.amount.usd if d.amount else None)
         for d in deals_in(text, watchlist)

@@ -292,7 +292,7 @@ def _with_round_lead(
     previous: Sequence[ReadSentence],
     by_type: Sequence[Sequence[tuple[Rule, re.Match[str]]]],
 ) -> Found:
-    """"X invested in Y as part of a $125 million round that was led by Z": the round's
+    """ "X invested in Y as part of a $125 million round that was led by Z": the round's
     lead is an investor of the same deal."""
     for triggers in by_type:
         for rule, match in triggers:

@@ -272,8 +272,8 @@ def _subject_and_objects(
 
 # An org's person does the deal: "<Org> co-founder <First Last> (and ...) has raised".
 _PERSON_SUBJECT = re.compile(
-    r"^\s+(?:co-?founder|founder|chief executive|CEO|chief \w+ officer|president|chair(?:man|woman)?"
-    r"|executive|boss|head|veteran|alum(?:nus|na)?|researcher|scientist)\s+"
+    r"^\s+(?:co-?founder|founder|chief executive|CEO|chief \w+ officer|president|"
+    r"chair(?:man|woman)?|executive|boss|head|veteran|alum(?:nus|na)?|researcher|scientist)\s+"
     r"(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})\s+(?:and\s+[^,.;]{0,60}?\s+)?"
     r"(?:(?:has|have|had|is|are|was|were)\s+)?(?:\w+ly\s+)?$",
     re.IGNORECASE,

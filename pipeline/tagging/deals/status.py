@@ -35,7 +35,7 @@ def deal_status(text: str, found: Found) -> str:
 
 
 def _party_says(text: str, end: int, found: Found) -> bool:
-    """"According to Groq, Nvidia has agreed to a licence": a party's own word is an
+    """ "According to Groq, Nvidia has agreed to a licence": a party's own word is an
     announcement, not a report."""
     if not text[end - 12 : end].lower().endswith("according to"):
         return False
