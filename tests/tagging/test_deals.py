@@ -510,6 +510,11 @@ OUTLET_PHRASINGS = [
     # money pledged to secure an industry's production buys no capacity
     ("Just weeks earlier, Nvidia pledged $5 billion to Intel to secure domestic chip "
      "production.", "investment", {"NVIDIA", "Intel"}, 5e9),
+    # backers told first, in a list, and "the startup" after them
+    ("Mistral AI is based in Paris. Backed by high-profile investors including Andreessen "
+     "Horowitz, General Catalyst and Lightspeed, the startup builds AI models.", "investment",
+     {"Andreessen Horowitz", "General Catalyst", "Lightspeed Venture Partners", "Mistral AI"},
+     None),
     # a round owned by its company and told with its sum
     ("OpenAI's $6.6bn round, which valued the company at $150bn, has set a new ceiling.",
      "investment", {"OpenAI"}, 6.6e9),

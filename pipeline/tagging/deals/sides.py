@@ -151,6 +151,8 @@ _OBJECT_ANAPHOR = re.compile(
     r"(?P<pronoun>it|them)\b)",
     re.IGNORECASE,
 )
+_OPENING_ANAPHOR = re.compile(r"\s*" + SUBJECT_ANAPHOR.pattern + r"\s+(?!and\b|or\b)", re.IGNORECASE)
+
 # A clause that opens with a verb ("..., pledged $5 billion to Intel, and poured ...")
 # shares the subject of the sentence's first clause.
 _SUBJECTLESS = re.compile(
@@ -178,8 +180,14 @@ def read_sides(
     if not subject:  # "friction with Microsoft, which is a major investor in OpenAI"
         subject = _relative_head(sentence, match.start(), span[0])
         objects = [(name, cue) for name, cue in objects if name not in subject]
-    if not subject and _FRONTED.match(sentence.text, span[0], match.end()):
+    fronted = _FRONTED.match(sentence.text, span[0], match.end()) or _BACKER_FIRST.match(
+        sentence.text[span[0] : match.end()]
+    )
+    if not subject and fronted:
         subject = _main_clause_subject(sentence, match.end(), span[1])
+        if not subject and _main_clause_points_back(sentence.text, match.end(), span[1]):
+            # "Backed by investors including X and Y, the startup builds ...": the startup
+            subject = [n for n in _previous_subject(sentence, previous) if n not in objects]
         objects = [(name, cue) for name, cue in objects if name not in subject]
     type_ = deal_type(rule, sentence.text, match)
     if type_ in SYMMETRIC or rule.shape == "sym":
@@ -214,6 +222,20 @@ _FRONTED = re.compile(
 _SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
 
 
+# "including Andreessen Horowitz, General Catalyst and Lightspeed": a list goes on
+_LISTED_ON = re.compile(r"\s*(?:,|and\b|&|or\b)")
+
+
+def _main_clause_points_back(text: str, trigger_end: int, end: int) -> bool:
+    """The main clause after a fronted one opens with "the startup" / "it"."""
+    comma = text.find(",", trigger_end, end)
+    while comma >= 0:
+        if _OPENING_ANAPHOR.match(text, comma + 1):
+            return True
+        comma = text.find(",", comma + 1, end)
+    return False
+
+
 def _main_clause_subject(sentence: ReadSentence, trigger_end: int, end: int) -> list[str]:
     """The first org after the comma that closes a fronted clause, if it opens the main one."""
     comma = sentence.text.find(",", trigger_end, end)
@@ -221,7 +243,8 @@ def _main_clause_subject(sentence: ReadSentence, trigger_end: int, end: int) -> 
         for candidate in sentence.candidates:
             if candidate.start > comma:
                 gap = sentence.text[comma + 1 : candidate.start]
-                if _SUBJECT_GAP.match(gap) and not candidate.publisher:
+                listed = _LISTED_ON.match(sentence.text, candidate.end)
+                if _SUBJECT_GAP.match(gap) and not candidate.publisher and not listed:
                     return [candidate.name]
                 break
         comma = sentence.text.find(",", comma + 1, end)
