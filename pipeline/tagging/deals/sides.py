@@ -151,7 +151,9 @@ _OBJECT_ANAPHOR = re.compile(
     r"(?P<pronoun>it|them)\b)",
     re.IGNORECASE,
 )
-_OPENING_ANAPHOR = re.compile(r"\s*" + SUBJECT_ANAPHOR.pattern + r"\s+(?!and\b|or\b)", re.IGNORECASE)
+_OPENING_ANAPHOR = re.compile(
+    r"\s*" + SUBJECT_ANAPHOR.pattern + r"\s+(?!and\b|or\b)", re.IGNORECASE
+)
 
 # A clause that opens with a verb ("..., pledged $5 billion to Intel, and poured ...")
 # shares the subject of the sentence's first clause.
