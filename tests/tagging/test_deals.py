@@ -722,3 +722,24 @@ def test_a_list_of_recent_deals_is_context(watchlist: Watchlist) -> None:
     found = deals_in(text, watchlist, at("2025-09-30"))
     assert {d.type for d in found} == {"investment", "contract"}, found
     assert all(d.background for d in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia will invest up to $10 billion and Microsoft up to $5 billion, with both backing "
+        "Anthropic's next funding round.",
+        "Nvidia will invest $10 billion in Anthropic and Microsoft $5 billion.",
+    ],
+)
+def test_a_second_investor_with_its_own_sum_and_the_verb_left_out(
+    text: str, watchlist: Watchlist
+) -> None:
+    found = {
+        frozenset(p.name for p in d.parties): d.amount.usd if d.amount else None
+        for d in deals_in(text, watchlist)
+    }
+    assert found == {
+        frozenset({"NVIDIA", "Anthropic"}): pytest.approx(10e9),
+        frozenset({"Microsoft", "Anthropic"}): pytest.approx(5e9),
+    }, found

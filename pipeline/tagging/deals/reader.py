@@ -271,7 +271,11 @@ def _clause_deals(
         return []
     if main.type == "investment":
         main = _with_round_lead(main, sentence, (start, end), previous, by_type)
-    found = [main]
+    gapped = _gapped(main, sentence, end)
+    if gapped:  # "Nvidia will invest up to $10 billion and Microsoft up to $5 billion"
+        main = replace(main, b=tuple(n for n in main.b if n != gapped.a[0]) or gapped.b)
+        gapped = replace(gapped, b=main.b)
+    found = [main, gapped] if gapped else [main]
     for triggers in by_type:
         if triggers and triggers[0][0].type == main.rule.type and main.rule.context:
             # "competes with Microsoft-backed OpenAI, said it had raised $270 million": the
@@ -283,6 +287,44 @@ def _clause_deals(
         if deal and _distinct(deal, found, sentence.text):
             found.append(deal)
     return found
+
+
+# "... $10 billion and Microsoft up to $5 billion": an org and a sum after "and", the verb
+# left out; the org and the qualifier before the sum
+_GAPPED_SUM = re.compile(
+    r"\s+(?:(?:up to|about|around|roughly|nearly|more than|over|some|as much as|another)\s+)?"
+    r"(?:US\$|\$|€|£)\s?\d"
+)
+_GAPPED_AND = re.compile(r"\s+and\s+$")
+
+
+def _gapped(main: Found, sentence: ReadSentence, end: int) -> Found | None:
+    """A second party doing the main deal with its own sum, the verb left out."""
+    if main.rule.shape != "give" or main.rule.noun or len(main.a) != 1:
+        return None
+    text = sentence.text
+    for candidate in sentence.candidates:
+        if candidate.start < main.end or candidate.end > end:
+            continue
+        before = text[max(main.end, candidate.start - 30) : candidate.start]
+        if not (_GAPPED_AND.search(before) and re.search(r"\d", text[main.end : candidate.start])):
+            continue
+        if not _GAPPED_SUM.match(text, candidate.end) or candidate.name == main.a[0]:
+            continue
+        later = [
+            c.name
+            for c in sentence.candidates
+            if c.start > candidate.end
+            and c.end <= end
+            and c.name not in (main.a[0], candidate.name)
+        ]
+        recipients = tuple(n for n in main.b if n != candidate.name) or tuple(later[:1])
+        if not recipients:
+            return None
+        # the trigger stands just after the org, so the sum nearest it is its own
+        at = candidate.end
+        return replace(main, start=at, end=at, a=(candidate.name,), b=recipients)
+    return None
 
 
 def _with_round_lead(
