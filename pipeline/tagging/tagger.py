@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.records import Amount, DealMention, Entity, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
+from pipeline.tagging.asides import set_aside
 from pipeline.tagging.deals import deal_key, find_deals
 from pipeline.tagging.match import discover_orgs, find_mentions
 from pipeline.tagging.naming import display_names
@@ -55,7 +56,9 @@ def tag(
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
-    mentions = sorted(known + discovered + people, key=lambda m: (m.start, m.end))
+    # people are looked for around every name found, actors or not ("Image: Acme")
+    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start))
+    mentions = sorted(actors + people, key=lambda m: (m.start, m.end))
     deals = find_deals(
         text,
         sentences,
@@ -63,7 +66,7 @@ def tag(
         published,
         parents if parents is not None else parents_of(watchlist),
     )
-    new_orgs = {m.entity: Entity(m.entity, "org") for m in discovered}
+    new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
         article_id=article_id,
