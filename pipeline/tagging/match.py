@@ -16,8 +16,10 @@ publisher or anything the watchlist already knows.
 from __future__ import annotations
 
 import re
+import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from importlib import resources
 
 from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
@@ -125,30 +127,19 @@ _TOKEN = (
 )
 # A name may start with a number only before another token: "1789 Capital", "3M Co".
 _NAME_BODY = rf"(?:\d[\w]*[ ])?{_TOKEN}(?:[ ](?:&[ ])?{_TOKEN}){{0,4}}"
-_LEGAL_WORDS = _words(
-    """
-    Inc Corp Corporation Co Ltd Limited LLC L.L.C PLC plc GmbH AG SA S.A NV N.V SE Pte
-    Pty KK SpA S.p.A BV B.V AB ASA Oy
-    """
+# Cue words of organisations (pipeline/data/org_words.toml): legal forms, name endings,
+# list heads, roles. Words, not names.
+ORG_WORDS = tomllib.loads(
+    resources.files("pipeline").joinpath("data", "org_words.toml").read_text("utf-8")
 )
-_ORG_SUFFIXES = _words(
-    """
-    AI Labs Lab Robotics Technologies Technology Systems Software Networks Semiconductor
-    Semiconductors Computing Microsystems Dynamics Therapeutics Biosciences Capital
-    Ventures Partners Holdings Industries Investments Instruments Aerospace Analytics
-    Group
-    """
-)
-_FUNCTION_WORDS = _words(
-    """
-    The A An This That These Those In On At For With And But Or As By From To Of After
-    Before While When If Also Its Their Our His Her Both Rival Startup Fellow Former Ex
-    """
-)
+_LEGAL_WORDS = frozenset(ORG_WORDS["legal_words"])
+_ORG_SUFFIXES = frozenset(ORG_WORDS["org_suffixes"])
+_BODY_WORDS = frozenset(ORG_WORDS["body_words"])
+_FUNCTION_WORDS = frozenset(ORG_WORDS["function_words"])
 _ACADEMIC = _words("University College School Institute Academy Polytechnic")
 _TITLES = _words(
     """
-    CEO CFO CTO COO Chief President Chairman Chairwoman Founder Co-founder Cofounder
+    CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
     Director Executive Head Vice Mr Mrs Ms Dr Sir Senator Minister Secretary Governor
     Professor Analyst Spokesperson Spokesman Spokeswoman Partner General Managing
     """
@@ -157,6 +148,11 @@ _TITLES = _words(
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _phrases(words: Iterable[str]) -> str:
+    """Like `_alternation`, with a space in a cue matching one space of the text."""
+    return _alternation(words).replace("\\ ", "[ ]")
 
 
 # Nouns that introduce a company's name: "AI startup Acme", "game studio Acme". "maker"
@@ -171,7 +167,7 @@ _DESCRIPTOR = (
 # Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
 _TRIGGERS = {
     "descriptor": rf"{_DESCRIPTOR}|-based",
-    "descriptor_comma": rf"(?:a|an|the)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},",
+    "descriptor_comma": rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},",
     "invested_in": (
         r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"
     ),
@@ -190,30 +186,32 @@ _TRIGGERS = {
     "sold_to": r"(?:sell|sells|sold|selling)\b[^;:()\n]{0,60}?\bto",
     "listed": (
         r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
-        r"joined by|(?:investors?|backers?|companies|firms|startups|rivals|competitors|"
-        r"customers|clients|partners|players|providers|labs|funds|lenders|banks)[ ]"
-        r"(?:such as|like|including|included|include))"
+        rf"joined by|(?:investor|backer|{_phrases(ORG_WORDS['list_nouns'])})"
+        # "users of the service include": a short phrase after a preposition may come between
+        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
+        r"(?:such as|like|including|included|includes|include|among them))"
     ),
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
         r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
-        r"(?:CEO|chief executive|chief financial officer|founder|co-?founder|chairman|"
-        r"chairwoman)[ ]of"
+        rf"(?:{_phrases(ORG_WORDS['roles_of_org'])})(?:[ ]\([A-Z]{{2,4}}\))?[ ]of"
     ),
+    "round_for": r"(?:round|funding|financing|raise)[ ]for",
     "funded_from": (
         r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
         r"[ ]from"
     ),
 }
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
-_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to")
+_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
 # The lookahead holds the first character of every trigger above, so most word starts fail
-# on one character: a new trigger starting with another character needs it added here.
+# on one character: a new trigger starting with another character needs it added here. A
+# trigger may close a compound ("console-makers such as", "Madrid-based").
 _AFTER_TRIGGER = re.compile(
-    r"(?<![\w-])(?=[-a-jl-pr-uC])(?:"
+    r"(?:(?<![\w-])|(?<=[a-z]-)|(?<=\w)(?=-))(?=[-a-jl-vC])(?:"
     + "|".join(f"(?P<{kind}>{trigger})" for kind, trigger in _TRIGGERS.items())
     + rf")[ ](?P<name>{_NAME_BODY})(?![\w-])"
 )
@@ -226,10 +224,11 @@ _ANCHORS = {
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
         r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
     ),
-    "title_after": re.compile(
-        r"[ ](?:CEO|CFO|CTO|COO|chief executive|chief financial officer|chief technology "
-        r"officer|co-?founder|founder|chairman|chairwoman)[ ][A-Z]"
-    ),
+    "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
+    # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
+    "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
+    # "Acme Pension Investment Board (APIB)": a name defined with its acronym
+    "acronym": re.compile(r"[ ]\((?P<acronym>[A-Z][A-Za-z&]{1,8})\)"),
     "raised": re.compile(
         r"[ ](?:has[ ]|had[ ]|have[ ]|just[ ]|recently[ ])?(?:raised|raises|secured|secures|"
         r"closed|closes|landed|lands|bagged|nabbed)[ ](?:a[ ]|an[ ]|its[ ]|another[ ])?"
@@ -239,10 +238,11 @@ _ANCHORS = {
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
-_NEEDS_SUFFIX = frozenset({"backed_by", "suffixed"})
+_NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
-    "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to"
+    "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
+    "round_for"
 )
 _CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
 _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
@@ -256,9 +256,16 @@ _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition")
+_STRONG_KINDS = _words("legal apposition acronym body")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
+_ENDS_NAME = frozenset({"suffixed", "body"})
+_NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name  # anchors that are the name's last word
+_COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
+# "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
+_ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
+# "a Public Benefit Corporation": a legal form, not one company's name
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:a|an)[ ]$", re.IGNORECASE)
 
 Raw = tuple[str, int, str, int | None]  # kind, name start, name as matched, legal-suffix end
 
@@ -273,7 +280,8 @@ def discover_orgs(
     Robotics"); the surface keeps the suffix.
     """
     starts = [s.start for s in sentences]
-    taken = [(m.start, m.end) for m in known]
+    # a place inside a name is part of it: "the U.S. Nuclear Regulatory Commission"
+    taken = [(m.start, m.end) for m in known if m.kind != "place"]
     names = _accepted(text, starts, watchlist, taken)
     mentions = [
         Mention(names[span], "org", text[slice(*span)], *span, _sentence_at(starts, span[0]), True)
@@ -323,10 +331,38 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 deals = deals if deals is not None else _deal_sentences(text, starts)
                 if _sentence_at(starts, match.start()) not in deals:
                     continue
-            named = _name_before(text, match.end() if kind == "suffixed" else match.start(), starts)
+            named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
+            if kind == "body" and named is not None:
+                named = _body_name(text, *named)
+            elif kind == "acronym" and named is not None:
+                named = _defined_name(text, *named, match["acronym"])
             if named is not None:
                 raws.append((kind, *named, match.end() if kind == "legal" else None))
     return raws
+
+
+def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
+    """ "the (U.S.) Authors Guild": a body's name of two words or more after a lower-case
+    "the", with a country written in front kept; None otherwise."""
+    if " " not in name:
+        return None
+    country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
+    if country is not None:
+        start, name = country.start(), text[country.start() : start] + name
+    return (start, name) if text[max(0, start - 4) : start] == "the " else None
+
+
+def _defined_name(text: str, start: int, name: str, acronym: str) -> tuple[int, str] | None:
+    """The words of `name` whose initials spell `acronym` ("... Investment Board (PIB)")."""
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    tokens = name.split(" ")
+    if len(tokens) < max(2, len(letters)) or tokens[-1] not in _NAME_ENDS:
+        return None  # "Crane Clean Energy Center (CCEC)": a site, not a body
+    tail = tokens[-len(letters) :]
+    if [t[0].upper() for t in tail] != letters:
+        return None
+    dropped = len(" ".join(tokens[: -len(letters)])) + 1 if len(tail) < len(tokens) else 0
+    return start + dropped, " ".join(tail)
 
 
 def _list_items(text: str, position: int, kind: str) -> list[Raw]:
@@ -409,8 +445,10 @@ def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist)
         return False  # "a deal with John Smith"
     if any(t in _ACADEMIC for t in tokens):
         return False  # universities and institutes are not companies
-    if len(tokens) == 1 and (len(name) <= 2 or name.isdigit()):
-        return False
+    if len(tokens) == 1 and (name.isdigit() or len(name) < 2 or (len(name) == 2 and not strong)):
+        return False  # "LY Corp." holds a two-letter name: its legal form says so
+    if tokens[-1] == "AI" and all(t.isdigit() for t in tokens[:-1]):
+        return False  # "more than 30 AI contracts": a count of things
     if name[0].isdigit() and not strong:
         return False  # "in 2023 Apple": a year, not "1789 Capital"
     return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not strong)
@@ -424,11 +462,23 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "Bank of America", "Council on Energy": the name goes on
     if kind not in _SUFFIX_FOLLOWS and _CAPITAL_NEXT.match(text, end):
         return False  # "Power Systems Program", "Tel Aviv-based": the name goes on
+    if kind == "legal" and _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+        return False  # "converted into a Public Benefit Corporation": a legal form
+    if _spells_out_acronym(text, start, end):
+        return False  # "AI-RAN (Artificial Intelligence Radio Access Networks)": a term
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
     if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):
         return False  # "bought Ford's estate": the object is the thing, not its owner
     return not _is_place_apposition(text, end, watchlist)
+
+
+def _spells_out_acronym(text: str, start: int, end: int) -> bool:
+    before = _ACRONYM_BEFORE.search(text, max(0, start - 14), start)
+    if before is None:
+        return False
+    letters = [c for c in before[1].upper() if c.isalpha()]
+    return [w[0].upper() for w in text[start:end].split()] == letters
 
 
 def _continues_before(text: str, start: int) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pipeline.records import Amount, DealMention, Entity, TaggedArticle
+from pipeline.records import Amount, DealMention, Entity, Mention, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
 from pipeline.tagging.asides import set_aside
 from pipeline.tagging.deals import deal_key, find_deals
@@ -53,6 +53,7 @@ def tag(
     sentences = split_sentences(text)
     known = find_mentions(text, sentences, watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
+    known = [m for m in known if m.kind != "place" or not _inside(m, discovered)]
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
@@ -75,6 +76,11 @@ def tag(
         deals=tuple(replace(d, deal_key=d.deal_key or deal_key(d)) for d in deals),
         entities=tuple(new_orgs.values()),
     )
+
+
+def _inside(mention: Mention, names: list[Mention]) -> bool:
+    """The mention is part of a longer name found by discovery ("U.S." in "the U.S. ... Commission")."""
+    return any(n.start <= mention.start and mention.end <= n.end for n in names)
 
 
 def load_tagging_watchlist(settings: TaggingSettings) -> Watchlist:
