@@ -19,6 +19,7 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from importlib import resources
 
 from pipeline.records import Mention
@@ -51,6 +52,39 @@ def find_mentions(text: str, sentences: Sequence[Sentence], watchlist: Watchlist
         Mention(item.rule.entity, item.kind, text[start:end], start, end, index)
         for start, end, item, index in _longest_leftmost(candidates)
     ]
+
+
+def owners_written(mentions: Sequence[Mention], watchlist: Watchlist) -> list[Mention]:
+    """`find_mentions`' mentions with the owner's name at the front of a product's split off
+    as a mention of the owner ("Microsoft Azure": Microsoft, and Azure)."""
+    return [part for mention in mentions for part in _owner_written(mention, watchlist)]
+
+
+def _owner_written(mention: Mention, watchlist: Watchlist) -> list[Mention]:
+    """ "Microsoft Azure", "Google Search": a product written after its owner's name names
+    the owner too; the two words are two mentions, the owner's and the product's."""
+    if mention.kind != "product" or " " not in mention.surface:
+        return [mention]
+    owner = _owning_org(mention.entity, watchlist)
+    words = mention.surface.split(" ")
+    for size in range(1, len(words)):
+        head = " ".join(words[:size])
+        found = watchlist.lookup(head)
+        if found is not None and found.name == owner:
+            cut = mention.start + len(head) + 1
+            return [
+                replace(mention, entity=owner, kind=found.kind, surface=head, end=cut - 1),
+                replace(mention, surface=mention.surface[len(head) + 1 :], start=cut),
+            ]
+    return [mention]
+
+
+def _owning_org(name: str, watchlist: Watchlist) -> str | None:
+    """The nearest organisation above a product on the watchlist."""
+    owner = watchlist.entity(name).parent
+    while owner and owner in watchlist and watchlist.entity(owner).kind == "product":
+        owner = watchlist.entity(owner).parent
+    return owner
 
 
 def _on_boundary(text: str, start: int, end: int, item: CompiledRule) -> bool:
@@ -288,7 +322,24 @@ def discover_orgs(
         for span in _leftmost_longest_spans(names)
     ]
     mentions.extend(_repeats(text, starts, mentions, taken))
-    return sorted(mentions, key=lambda m: m.start)
+    return _short_names(text, sorted(mentions, key=lambda m: m.start))
+
+
+def _short_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "The Pension Investment Board (PSP Investments)": the name in brackets right after
+    a discovered name is that organisation's short name, wherever the article uses it."""
+    short: dict[str, str] = {}
+    for full, inner in zip(mentions, mentions[1:], strict=False):
+        if (
+            inner.start == full.end + 2
+            and text[full.end : inner.start] == " ("
+            and text.startswith(")", inner.end)
+            and inner.entity != full.entity
+        ):
+            short.setdefault(inner.entity, full.entity)
+    if not short:
+        return mentions
+    return [replace(m, entity=short.get(m.entity, m.entity)) for m in mentions]
 
 
 def _accepted(
@@ -349,7 +400,10 @@ def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
     country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
     if country is not None:
         start, name = country.start(), text[country.start() : start] + name
-    return (start, name) if text[max(0, start - 4) : start] == "the " else None
+    article = text[max(0, start - 4) : start]
+    if article == "the " or (article == "The " and _at_sentence_start(text, start - 4)):
+        return start, name
+    return None
 
 
 def _defined_name(text: str, start: int, name: str, acronym: str) -> tuple[int, str] | None:

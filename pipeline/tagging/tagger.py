@@ -15,7 +15,7 @@ from pipeline.records import Amount, DealMention, Entity, Mention, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
 from pipeline.tagging.asides import set_aside
 from pipeline.tagging.deals import deal_key, find_deals
-from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.match import discover_orgs, find_mentions, owners_written
 from pipeline.tagging.naming import display_names
 from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
@@ -51,7 +51,7 @@ def tag(
 ) -> TaggedArticle:
     """Entities and deals of one article's text."""
     sentences = split_sentences(text)
-    known = find_mentions(text, sentences, watchlist)
+    known = owners_written(find_mentions(text, sentences, watchlist), watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
     known = [m for m in known if m.kind != "place" or not _inside(m, discovered)]
     people = find_people(
