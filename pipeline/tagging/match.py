@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from importlib import resources
+from itertools import pairwise
 
 from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
@@ -201,7 +202,9 @@ _DESCRIPTOR = (
 # Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
 _TRIGGERS = {
     "descriptor": rf"{_DESCRIPTOR}|-based",
-    "descriptor_comma": rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},",
+    "descriptor_comma": (
+        rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
+    ),
     "invested_in": (
         r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"
     ),
@@ -293,8 +296,8 @@ _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalis
 _STRONG_KINDS = _words("legal apposition acronym body")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
-_ENDS_NAME = frozenset({"suffixed", "body"})
-_NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name  # anchors that are the name's last word
+_ENDS_NAME = frozenset({"suffixed", "body"})  # anchors that are the name's last word
+_NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
@@ -329,7 +332,7 @@ def _short_names(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "The Pension Investment Board (PSP Investments)": the name in brackets right after
     a discovered name is that organisation's short name, wherever the article uses it."""
     short: dict[str, str] = {}
-    for full, inner in zip(mentions, mentions[1:], strict=False):
+    for full, inner in pairwise(mentions):
         if (
             inner.start == full.end + 2
             and text[full.end : inner.start] == " ("

@@ -79,7 +79,7 @@ def tag(
 
 
 def _inside(mention: Mention, names: list[Mention]) -> bool:
-    """The mention is part of a longer name found by discovery ("U.S." in "the U.S. ... Commission")."""
+    """The mention is inside a name discovery found ("U.S." in "the U.S. ... Commission")."""
     return any(n.start <= mention.start and mention.end <= n.end for n in names)
 
 
