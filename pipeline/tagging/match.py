@@ -296,6 +296,14 @@ _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalis
 _STRONG_KINDS = _words("legal apposition acronym body")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
+_ORG_KINDS = frozenset({"org", "publisher", "government"})
+# A list of three names or more: "A, B and C", "A, B, C, and D"
+_LIST_RUN = re.compile(
+    rf"(?<![\w&.'’-]){_NAME_BODY}(?:(?:,[ ](?:and[ ]|or[ ])?|[ ](?:and|or)[ ]){_NAME_BODY}){{2,}}"
+    r"(?![\w-])"
+)
+_LIST_CUE_BEFORE = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|among them)[ ]$")
+_LIST_NAME = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}(?![\w-])")
 _ENDS_NAME = frozenset({"suffixed", "body"})  # anchors that are the name's last word
 _NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
@@ -319,13 +327,53 @@ def discover_orgs(
     starts = [s.start for s in sentences]
     # a place inside a name is part of it: "the U.S. Nuclear Regulatory Commission"
     taken = [(m.start, m.end) for m in known if m.kind != "place"]
-    names = _accepted(text, starts, watchlist, taken)
+    raws = _raw_candidates(text, starts) + _listed_with_known(text, starts, known)
+    names = _accepted(text, raws, watchlist, taken)
     mentions = [
         Mention(names[span], "org", text[slice(*span)], *span, _sentence_at(starts, span[0]), True)
         for span in _leftmost_longest_spans(names)
     ]
     mentions.extend(_repeats(text, starts, mentions, taken))
-    return _short_names(text, sorted(mentions, key=lambda m: m.start))
+    mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
+    return _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+
+
+def _listed_with_known(text: str, starts: list[int], known: Sequence[Mention]) -> list[Raw]:
+    """The other names of a list of three or more that holds two known organisations or
+    more: "bigger than Qualcomm, Acme and Uber" makes Acme an organisation too."""
+    orgs = {(m.start, m.end) for m in known if m.kind in _ORG_KINDS}
+    if len(orgs) < 2:
+        return []
+    raws: list[Raw] = []
+    for run in _LIST_RUN.finditer(text):
+        if _LIST_CUE_BEFORE.search(text, max(0, run.start() - 14), run.start()):
+            continue  # "services including A, B": the head noun says what they are
+        items = list(_LIST_NAME.finditer(text, run.start(), run.end()))
+        if sum(m.span() in orgs for m in items) < 2:
+            continue
+        if len({_sentence_at(starts, m.start()) for m in items}) > 1:
+            continue
+        raws.extend(("listed", m.start(), m.group(), None) for m in items if m.span() not in orgs)
+    return raws
+
+
+def _same_with_suffix(mentions: list[Mention], known: set[str]) -> list[Mention]:
+    """ "Acme AI" and "Acme" in one article are one organisation: the watchlist's, when it
+    lists one of the two, else the one named the shorter way."""
+    names = {m.entity for m in mentions}
+    same: dict[str, str] = {}
+    for name in names | known:
+        head, _, last = name.rpartition(" ")
+        if head in names and (last in _ORG_SUFFIXES or last in _LEGAL_WORDS):
+            same[head if name in known else name] = name if name in known else head
+    if not same:
+        return mentions
+    return [
+        replace(m, entity=same[m.entity], discovered=same[m.entity] not in known)
+        if m.entity in same
+        else m
+        for m in mentions
+    ]
 
 
 def _short_names(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -346,11 +394,11 @@ def _short_names(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _accepted(
-    text: str, starts: list[int], watchlist: Watchlist, taken: list[tuple[int, int]]
+    text: str, raws: list[Raw], watchlist: Watchlist, taken: list[tuple[int, int]]
 ) -> dict[tuple[int, int], str]:
     """(start, end) -> name of every vetted candidate that no watchlist mention overlaps."""
     names: dict[tuple[int, int], str] = {}
-    for kind, start, raw, legal_end in _raw_candidates(text, starts):
+    for kind, start, raw, legal_end in raws:
         accepted = _accept(text, kind, start, raw, watchlist)
         if accepted is None:
             continue
