@@ -4,7 +4,7 @@ An outlet's page names companies in places where they do nothing: a former name 
 formerly known as Twitter"), a picture credit ("Image: Acme", "Jane Doe/Acme via Beta
 Images"), share buttons ("Skip to Content Acme"), a platform as a medium ("said in a post on
 X", "his LinkedIn profile"), a brand before its owner ("Roomba maker iRobot", "the company
-behind Facebook and Instagram"). Such a mention is dropped; the entity stays tagged where
+behind Facebook and Instagram"), a name used as a common noun ("a Netflix for games"). Such a mention is dropped; the entity stays tagged where
 another mention of it names an actor. The cue words are data (`pipeline/data/org_words.toml`).
 """
 
@@ -56,6 +56,9 @@ _BEHIND = re.compile(
     rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
+# "a Netflix for video games": a company's name used as a common noun
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+_FOR_OF_AFTER = re.compile(r"\s+(?:for|of)\s")
 _LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&)\s*$")
 
 
@@ -96,6 +99,8 @@ def _aside(text: str, mention: Mention) -> bool:
     if _BRACKET_BEFORE.search(line) and _BRACKET_AFTER.match(text, end):
         return True
     if _FURNITURE.search(line) or _FURNITURE_AFTER.match(text, end):
+        return True
+    if _ARTICLE_BEFORE.search(line) and _FOR_OF_AFTER.match(text, end):
         return True
     if _POSSESSIVE.match(text, end):
         return False  # "on X's leadership", "formerly Acme's head": the company itself

@@ -242,6 +242,7 @@ _TRIGGERS = {
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
 _LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
+_OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
 # The lookahead holds the first character of every trigger above, so most word starts fail
@@ -424,8 +425,11 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
         if _sentence_at(starts, match.start()) == _sentence_at(starts, match.start("name")):
             kind = next(k for k in _TRIGGERS if match.group(k) is not None)
             raws.append((kind, match.start("name"), match["name"], None))
+            owned = _OWNED_NAME.match(text, match.end())
+            if owned is not None and kind in _OBJECT_KINDS:  # "a deal with France's Le Monde"
+                raws.append((kind, owned.start("name"), owned["name"], None))
             if kind in _LIST_KINDS:
-                raws.extend(_list_items(text, match.end(), kind))
+                raws.extend(_list_items(text, (owned or match).end(), kind))
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
         for match in anchor.finditer(text):
@@ -446,6 +450,8 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
 def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
     """ "the (U.S.) Authors Guild": a body's name of two words or more after a lower-case
     "the", with a country written in front kept; None otherwise."""
+    if name.startswith("The "):  # "The Pension Board" opening a sentence
+        start, name = start + 4, name[4:]
     if " " not in name:
         return None
     country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
