@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from importlib import resources
@@ -343,10 +344,17 @@ def _listed_with_known(text: str, starts: list[int], known: Sequence[Mention]) -
     """The other names of a list of three or more that holds two known organisations or
     more: "bigger than Qualcomm, Acme and Uber" makes Acme an organisation too."""
     orgs = {(m.start, m.end) for m in known if m.kind in _ORG_KINDS}
-    if len(orgs) < 2:
-        return []
+    per_sentence = Counter(m.sentence_index for m in known if m.kind in _ORG_KINDS)
+    runs = [
+        run
+        for index, count in per_sentence.items()
+        if count >= 2 and index >= 0
+        for run in _LIST_RUN.finditer(
+            text, starts[index], starts[index + 1] if index + 1 < len(starts) else len(text)
+        )
+    ]
     raws: list[Raw] = []
-    for run in _LIST_RUN.finditer(text):
+    for run in runs:
         if _LIST_CUE_BEFORE.search(text, max(0, run.start() - 14), run.start()):
             continue  # "services including A, B": the head noun says what they are
         items = list(_LIST_NAME.finditer(text, run.start(), run.end()))
