@@ -234,7 +234,8 @@ _TRIGGERS = {
         r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
         rf"(?:{_phrases(ORG_WORDS['roles_of_org'])})(?:[ ]\([A-Z]{{2,4}}\))?[ ]of"
     ),
-    "round_for": r"(?:round|funding|financing|raise)[ ]for",
+    # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
+    "round_for": r"round[ ]for",
     "funded_from": (
         r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
         r"[ ]from"

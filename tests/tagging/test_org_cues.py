@@ -105,10 +105,14 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "The partnership centres on AI-RAN (Artificial Intelligence Radio Access Networks).",
         # an opening word is not part of a name
         "Despite AI's promise, the deal with Nvidia collapsed.",
+        # funding for a programme is no round for a company
+        "Congress approved new funding for Artemis, the lunar programme, in March.",
         # a site defined with its acronym
         "Constellation said the Harbor Clean Energy Center (HCEC) opens in 2027.",
         # a list a head noun introduces: the noun says what the names are
         "Customers could not reach services including Lumen, Brisk, Google and Amazon.",
+        # a place named with "Bank" is no bank
+        "Settlers moved into the West Bank last year, officials said.",
     ],
 )
 def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> None:
