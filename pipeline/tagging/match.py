@@ -16,8 +16,13 @@ publisher or anything the watchlist already knows.
 from __future__ import annotations
 
 import re
+import tomllib
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from importlib import resources
+from itertools import pairwise
 
 from pipeline.records import Mention
 from pipeline.tagging.sentences import Sentence
@@ -49,6 +54,39 @@ def find_mentions(text: str, sentences: Sequence[Sentence], watchlist: Watchlist
         Mention(item.rule.entity, item.kind, text[start:end], start, end, index)
         for start, end, item, index in _longest_leftmost(candidates)
     ]
+
+
+def owners_written(mentions: Sequence[Mention], watchlist: Watchlist) -> list[Mention]:
+    """`find_mentions`' mentions with the owner's name at the front of a product's split off
+    as a mention of the owner ("Microsoft Azure": Microsoft, and Azure)."""
+    return [part for mention in mentions for part in _owner_written(mention, watchlist)]
+
+
+def _owner_written(mention: Mention, watchlist: Watchlist) -> list[Mention]:
+    """ "Microsoft Azure", "Google Search": a product written after its owner's name names
+    the owner too; the two words are two mentions, the owner's and the product's."""
+    if mention.kind != "product" or " " not in mention.surface:
+        return [mention]
+    owner = _owning_org(mention.entity, watchlist)
+    words = mention.surface.split(" ")
+    for size in range(1, len(words)):
+        head = " ".join(words[:size])
+        found = watchlist.lookup(head)
+        if found is not None and found.name == owner:
+            cut = mention.start + len(head) + 1
+            return [
+                replace(mention, entity=owner, kind=found.kind, surface=head, end=cut - 1),
+                replace(mention, surface=mention.surface[len(head) + 1 :], start=cut),
+            ]
+    return [mention]
+
+
+def _owning_org(name: str, watchlist: Watchlist) -> str | None:
+    """The nearest organisation above a product on the watchlist."""
+    owner = watchlist.entity(name).parent
+    while owner and owner in watchlist and watchlist.entity(owner).kind == "product":
+        owner = watchlist.entity(owner).parent
+    return owner
 
 
 def _on_boundary(text: str, start: int, end: int, item: CompiledRule) -> bool:
@@ -125,30 +163,19 @@ _TOKEN = (
 )
 # A name may start with a number only before another token: "1789 Capital", "3M Co".
 _NAME_BODY = rf"(?:\d[\w]*[ ])?{_TOKEN}(?:[ ](?:&[ ])?{_TOKEN}){{0,4}}"
-_LEGAL_WORDS = _words(
-    """
-    Inc Corp Corporation Co Ltd Limited LLC L.L.C PLC plc GmbH AG SA S.A NV N.V SE Pte
-    Pty KK SpA S.p.A BV B.V AB ASA Oy
-    """
+# Cue words of organisations (pipeline/data/org_words.toml): legal forms, name endings,
+# list heads, roles. Words, not names.
+ORG_WORDS = tomllib.loads(
+    resources.files("pipeline").joinpath("data", "org_words.toml").read_text("utf-8")
 )
-_ORG_SUFFIXES = _words(
-    """
-    AI Labs Lab Robotics Technologies Technology Systems Software Networks Semiconductor
-    Semiconductors Computing Microsystems Dynamics Therapeutics Biosciences Capital
-    Ventures Partners Holdings Industries Investments Instruments Aerospace Analytics
-    Group
-    """
-)
-_FUNCTION_WORDS = _words(
-    """
-    The A An This That These Those In On At For With And But Or As By From To Of After
-    Before While When If Also Its Their Our His Her Both Rival Startup Fellow Former Ex
-    """
-)
+_LEGAL_WORDS = frozenset(ORG_WORDS["legal_words"])
+_ORG_SUFFIXES = frozenset(ORG_WORDS["org_suffixes"])
+_BODY_WORDS = frozenset(ORG_WORDS["body_words"])
+_FUNCTION_WORDS = frozenset(ORG_WORDS["function_words"])
 _ACADEMIC = _words("University College School Institute Academy Polytechnic")
 _TITLES = _words(
     """
-    CEO CFO CTO COO Chief President Chairman Chairwoman Founder Co-founder Cofounder
+    CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
     Director Executive Head Vice Mr Mrs Ms Dr Sir Senator Minister Secretary Governor
     Professor Analyst Spokesperson Spokesman Spokeswoman Partner General Managing
     """
@@ -157,6 +184,11 @@ _TITLES = _words(
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _phrases(words: Iterable[str]) -> str:
+    """Like `_alternation`, with a space in a cue matching one space of the text."""
+    return _alternation(words).replace("\\ ", "[ ]")
 
 
 # Nouns that introduce a company's name: "AI startup Acme", "game studio Acme". "maker"
@@ -170,8 +202,10 @@ _DESCRIPTOR = (
 )
 # Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
 _TRIGGERS = {
-    "descriptor": rf"{_DESCRIPTOR}|-based",
-    "descriptor_comma": rf"(?:a|an|the)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},",
+    "descriptor": _DESCRIPTOR,
+    "descriptor_comma": (
+        rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
+    ),
     "invested_in": (
         r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"
     ),
@@ -190,32 +224,43 @@ _TRIGGERS = {
     "sold_to": r"(?:sell|sells|sold|selling)\b[^;:()\n]{0,60}?\bto",
     "listed": (
         r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
-        r"joined by|(?:investors?|backers?|companies|firms|startups|rivals|competitors|"
-        r"customers|clients|partners|players|providers|labs|funds|lenders|banks)[ ]"
-        r"(?:such as|like|including|included|include))"
+        rf"joined by|(?:investor|backer|{_phrases(ORG_WORDS['list_nouns'])})"
+        # "users of the service include": a short phrase after a preposition may come between
+        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
+        r"(?:such as|like|including|included|includes|include|among them))"
     ),
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
         r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
-        r"(?:CEO|chief executive|chief financial officer|founder|co-?founder|chairman|"
-        r"chairwoman)[ ]of"
+        rf"(?:{_phrases(ORG_WORDS['roles_of_org'])})(?:[ ]\([A-Z]{{2,4}}\))?[ ]of"
     ),
+    # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
+    "round_for": r"round[ ]for",
     "funded_from": (
         r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
         r"[ ]from"
     ),
 }
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
-_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to")
+_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
+_OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
 # The lookahead holds the first character of every trigger above, so most word starts fail
 # on one character: a new trigger starting with another character needs it added here.
 _AFTER_TRIGGER = re.compile(
-    r"(?<![\w-])(?=[-a-jl-pr-uC])(?:"
+    r"(?<![\w-])(?=[a-jl-vC])(?:"
     + "|".join(f"(?P<{kind}>{trigger})" for kind, trigger in _TRIGGERS.items())
     + rf")[ ](?P<name>{_NAME_BODY})(?![\w-])"
+)
+# Triggers that close a compound word: "Madrid-based Acme", "console-makers such as Acme".
+# Apart from the others: a pattern that opens on "-" is found by a fast literal scan, where
+# letting every trigger start after a hyphen would slow the scan above by half.
+_COMPOUND_TRIGGER = re.compile(
+    r"-(?<=\w-)(?:(?P<descriptor>based)|(?P<listed>"
+    rf"(?:{_phrases(ORG_WORDS['list_nouns'])})[ ](?:such as|like|including|includes|include)))"
+    rf"[ ](?P<name>{_NAME_BODY})(?![\w-])"
 )
 # Anchors after which a name precedes: "Acme Inc.", "Acme, a startup that", "Acme raised $5m".
 _ANCHORS = {
@@ -226,10 +271,11 @@ _ANCHORS = {
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
         r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
     ),
-    "title_after": re.compile(
-        r"[ ](?:CEO|CFO|CTO|COO|chief executive|chief financial officer|chief technology "
-        r"officer|co-?founder|founder|chairman|chairwoman)[ ][A-Z]"
-    ),
+    "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
+    # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
+    "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
+    # "Acme Pension Investment Board (APIB)": a name defined with its acronym
+    "acronym": re.compile(r"[ ]\((?P<acronym>[A-Z][A-Za-z&]{1,8})\)"),
     "raised": re.compile(
         r"[ ](?:has[ ]|had[ ]|have[ ]|just[ ]|recently[ ])?(?:raised|raises|secured|secures|"
         r"closed|closes|landed|lands|bagged|nabbed)[ ](?:a[ ]|an[ ]|its[ ]|another[ ])?"
@@ -239,10 +285,11 @@ _ANCHORS = {
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
-_NEEDS_SUFFIX = frozenset({"backed_by", "suffixed"})
+_NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
-    "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to"
+    "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
+    "round_for"
 )
 _CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
 _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
@@ -256,9 +303,24 @@ _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition")
+_STRONG_KINDS = _words("legal apposition acronym body")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
+_ORG_KINDS = frozenset({"org", "publisher", "government"})
+# A list of three names or more: "A, B and C", "A, B, C, and D"
+_LIST_RUN = re.compile(
+    rf"(?<![\w&.'’-]){_NAME_BODY}(?:(?:,[ ](?:and[ ]|or[ ])?|[ ](?:and|or)[ ]){_NAME_BODY}){{2,}}"
+    r"(?![\w-])"
+)
+_LIST_CUE_BEFORE = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|among them)[ ]$")
+_LIST_NAME = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}(?![\w-])")
+_ENDS_NAME = frozenset({"suffixed", "body"})  # anchors that are the name's last word
+_NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
+_COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
+# "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
+_ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
+# "a Public Benefit Corporation": a legal form, not one company's name
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:a|an)[ ]$", re.IGNORECASE)
 
 Raw = tuple[str, int, str, int | None]  # kind, name start, name as matched, legal-suffix end
 
@@ -273,22 +335,87 @@ def discover_orgs(
     Robotics"); the surface keeps the suffix.
     """
     starts = [s.start for s in sentences]
-    taken = [(m.start, m.end) for m in known]
-    names = _accepted(text, starts, watchlist, taken)
+    # a place inside a name is part of it: "the U.S. Nuclear Regulatory Commission"
+    taken = [(m.start, m.end) for m in known if m.kind != "place"]
+    raws = _raw_candidates(text, starts) + _listed_with_known(text, starts, known)
+    names = _accepted(text, raws, watchlist, taken)
     mentions = [
         Mention(names[span], "org", text[slice(*span)], *span, _sentence_at(starts, span[0]), True)
         for span in _leftmost_longest_spans(names)
     ]
     mentions.extend(_repeats(text, starts, mentions, taken))
-    return sorted(mentions, key=lambda m: m.start)
+    mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
+    return _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+
+
+def _listed_with_known(text: str, starts: list[int], known: Sequence[Mention]) -> list[Raw]:
+    """The other names of a list of three or more that holds two known organisations or
+    more: "bigger than Qualcomm, Acme and Uber" makes Acme an organisation too."""
+    orgs = {(m.start, m.end) for m in known if m.kind in _ORG_KINDS}
+    per_sentence = Counter(m.sentence_index for m in known if m.kind in _ORG_KINDS)
+    runs = [
+        run
+        for index, count in per_sentence.items()
+        if count >= 2 and index >= 0
+        for run in _LIST_RUN.finditer(
+            text, starts[index], starts[index + 1] if index + 1 < len(starts) else len(text)
+        )
+    ]
+    raws: list[Raw] = []
+    for run in runs:
+        if _LIST_CUE_BEFORE.search(text, max(0, run.start() - 14), run.start()):
+            continue  # "services including A, B": the head noun says what they are
+        items = list(_LIST_NAME.finditer(text, run.start(), run.end()))
+        if sum(m.span() in orgs for m in items) < 2:
+            continue
+        if len({_sentence_at(starts, m.start()) for m in items}) > 1:
+            continue
+        raws.extend(("listed", m.start(), m.group(), None) for m in items if m.span() not in orgs)
+    return raws
+
+
+def _same_with_suffix(mentions: list[Mention], known: set[str]) -> list[Mention]:
+    """ "Acme AI" and "Acme" in one article are one organisation: the watchlist's, when it
+    lists one of the two, else the one named the shorter way."""
+    names = {m.entity for m in mentions}
+    same: dict[str, str] = {}
+    for name in names | known:
+        head, _, last = name.rpartition(" ")
+        if head in names and (last in _ORG_SUFFIXES or last in _LEGAL_WORDS):
+            same[head if name in known else name] = name if name in known else head
+    if not same:
+        return mentions
+    return [
+        replace(m, entity=same[m.entity], discovered=same[m.entity] not in known)
+        if m.entity in same
+        else m
+        for m in mentions
+    ]
+
+
+def _short_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "The Pension Investment Board (PSP Investments)": the name in brackets right after
+    a discovered name is that organisation's short name, wherever the article uses it."""
+    short: dict[str, str] = {}
+    for full, inner in pairwise(mentions):
+        if (
+            inner.start == full.end + 2
+            and text[full.end : inner.start] == " ("
+            and text.startswith(")", inner.end)
+            and inner.entity != full.entity
+        ):
+            short.setdefault(inner.entity, full.entity)
+    if not short:
+        return mentions
+    return [replace(m, entity=short.get(m.entity, m.entity)) for m in mentions]
 
 
 def _accepted(
-    text: str, starts: list[int], watchlist: Watchlist, taken: list[tuple[int, int]]
+    text: str, raws: list[Raw], watchlist: Watchlist, taken: list[tuple[int, int]]
 ) -> dict[tuple[int, int], str]:
     """(start, end) -> name of every vetted candidate that no watchlist mention overlaps."""
     names: dict[tuple[int, int], str] = {}
-    for kind, start, raw, legal_end in _raw_candidates(text, starts):
+    for kind, start, raw, legal_end in raws:
         accepted = _accept(text, kind, start, raw, watchlist)
         if accepted is None:
             continue
@@ -310,12 +437,16 @@ def _leftmost_longest_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int,
 def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
     """Every (kind, start, name, legal end) the patterns propose, within one sentence."""
     raws: list[Raw] = []
-    for match in _AFTER_TRIGGER.finditer(text):
+    triggered = [*_AFTER_TRIGGER.finditer(text), *_COMPOUND_TRIGGER.finditer(text)]
+    for match in triggered:
         if _sentence_at(starts, match.start()) == _sentence_at(starts, match.start("name")):
-            kind = next(k for k in _TRIGGERS if match.group(k) is not None)
+            kind = next(k for k in _TRIGGERS if k in match.re.groupindex and match.group(k))
             raws.append((kind, match.start("name"), match["name"], None))
+            owned = _OWNED_NAME.match(text, match.end())
+            if owned is not None and kind in _OBJECT_KINDS:  # "a deal with France's Le Monde"
+                raws.append((kind, owned.start("name"), owned["name"], None))
             if kind in _LIST_KINDS:
-                raws.extend(_list_items(text, match.end(), kind))
+                raws.extend(_list_items(text, (owned or match).end(), kind))
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
         for match in anchor.finditer(text):
@@ -323,10 +454,43 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 deals = deals if deals is not None else _deal_sentences(text, starts)
                 if _sentence_at(starts, match.start()) not in deals:
                     continue
-            named = _name_before(text, match.end() if kind == "suffixed" else match.start(), starts)
+            named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
+            if kind == "body" and named is not None:
+                named = _body_name(text, *named)
+            elif kind == "acronym" and named is not None:
+                named = _defined_name(text, *named, match["acronym"])
             if named is not None:
                 raws.append((kind, *named, match.end() if kind == "legal" else None))
     return raws
+
+
+def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
+    """ "the (U.S.) Authors Guild": a body's name of two words or more after a lower-case
+    "the", with a country written in front kept; None otherwise."""
+    if name.startswith("The "):  # "The Pension Board" opening a sentence
+        start, name = start + 4, name[4:]
+    if " " not in name:
+        return None
+    country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
+    if country is not None:
+        start, name = country.start(), text[country.start() : start] + name
+    article = text[max(0, start - 4) : start]
+    if article == "the " or (article == "The " and _at_sentence_start(text, start - 4)):
+        return start, name
+    return None
+
+
+def _defined_name(text: str, start: int, name: str, acronym: str) -> tuple[int, str] | None:
+    """The words of `name` whose initials spell `acronym` ("... Investment Board (PIB)")."""
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    tokens = name.split(" ")
+    if len(tokens) < max(2, len(letters)) or tokens[-1] not in _NAME_ENDS:
+        return None  # "Crane Clean Energy Center (CCEC)": a site, not a body
+    tail = tokens[-len(letters) :]
+    if [t[0].upper() for t in tail] != letters:
+        return None
+    dropped = len(" ".join(tokens[: -len(letters)])) + 1 if len(tail) < len(tokens) else 0
+    return start + dropped, " ".join(tail)
 
 
 def _list_items(text: str, position: int, kind: str) -> list[Raw]:
@@ -409,8 +573,10 @@ def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist)
         return False  # "a deal with John Smith"
     if any(t in _ACADEMIC for t in tokens):
         return False  # universities and institutes are not companies
-    if len(tokens) == 1 and (len(name) <= 2 or name.isdigit()):
-        return False
+    if len(tokens) == 1 and (name.isdigit() or len(name) < 2 or (len(name) == 2 and not strong)):
+        return False  # "LY Corp." holds a two-letter name: its legal form says so
+    if tokens[-1] == "AI" and all(t.isdigit() for t in tokens[:-1]):
+        return False  # "more than 30 AI contracts": a count of things
     if name[0].isdigit() and not strong:
         return False  # "in 2023 Apple": a year, not "1789 Capital"
     return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not strong)
@@ -424,11 +590,23 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "Bank of America", "Council on Energy": the name goes on
     if kind not in _SUFFIX_FOLLOWS and _CAPITAL_NEXT.match(text, end):
         return False  # "Power Systems Program", "Tel Aviv-based": the name goes on
+    if kind == "legal" and _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+        return False  # "converted into a Public Benefit Corporation": a legal form
+    if _spells_out_acronym(text, start, end):
+        return False  # "AI-RAN (Artificial Intelligence Radio Access Networks)": a term
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
     if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):
         return False  # "bought Ford's estate": the object is the thing, not its owner
     return not _is_place_apposition(text, end, watchlist)
+
+
+def _spells_out_acronym(text: str, start: int, end: int) -> bool:
+    before = _ACRONYM_BEFORE.search(text, max(0, start - 14), start)
+    if before is None:
+        return False
+    letters = [c for c in before[1].upper() if c.isalpha()]
+    return [w[0].upper() for w in text[start:end].split()] == letters
 
 
 def _continues_before(text: str, start: int) -> bool:
@@ -476,6 +654,8 @@ def _repeats(
     spans = [*taken, *((m.start, m.end) for m in found)]
     extra: list[Mention] = []
     for name in sorted({m.entity for m in found}, key=len, reverse=True):
+        if text.count(name) < 2:
+            continue  # written once, and found there (a count is far cheaper than a regex)
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             start, end = match.span()
             if not _overlaps(spans, start, end):

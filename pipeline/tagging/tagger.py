@@ -11,10 +11,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pipeline.records import Amount, DealMention, Entity, TaggedArticle
+from pipeline.records import Amount, DealMention, Entity, Mention, TaggedArticle
 from pipeline.settings import SettingsError, TaggingSettings
+from pipeline.tagging.asides import set_aside
 from pipeline.tagging.deals import deal_key, find_deals
-from pipeline.tagging.match import discover_orgs, find_mentions
+from pipeline.tagging.match import discover_orgs, find_mentions, owners_written
 from pipeline.tagging.naming import display_names
 from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
@@ -50,12 +51,15 @@ def tag(
 ) -> TaggedArticle:
     """Entities and deals of one article's text."""
     sentences = split_sentences(text)
-    known = find_mentions(text, sentences, watchlist)
+    known = owners_written(find_mentions(text, sentences, watchlist), watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
+    known = [m for m in known if m.kind != "place" or not _inside(m, discovered)]
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
-    mentions = sorted(known + discovered + people, key=lambda m: (m.start, m.end))
+    # people are looked for around every name found, actors or not ("Image: Acme")
+    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start))
+    mentions = sorted(actors + people, key=lambda m: (m.start, m.end))
     deals = find_deals(
         text,
         sentences,
@@ -63,7 +67,7 @@ def tag(
         published,
         parents if parents is not None else parents_of(watchlist),
     )
-    new_orgs = {m.entity: Entity(m.entity, "org") for m in discovered}
+    new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
         article_id=article_id,
@@ -72,6 +76,11 @@ def tag(
         deals=tuple(replace(d, deal_key=d.deal_key or deal_key(d)) for d in deals),
         entities=tuple(new_orgs.values()),
     )
+
+
+def _inside(mention: Mention, names: list[Mention]) -> bool:
+    """The mention is inside a name discovery found ("U.S." in "the U.S. ... Commission")."""
+    return any(n.start <= mention.start and mention.end <= n.end for n in names)
 
 
 def load_tagging_watchlist(settings: TaggingSettings) -> Watchlist:

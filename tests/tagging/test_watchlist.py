@@ -89,7 +89,7 @@ def test_default_entries_have_no_duplicate_names() -> None:
         ("CUDA", "NVIDIA"),
         ("H100", "NVIDIA"),
         ("Blackwell", "NVIDIA"),
-        ("Vision Fund", "SoftBank"),
+        ("SoftBank Vision Fund", "SoftBank"),
     ],
 )
 def test_parents(watchlist: Watchlist, name: str, parent: str) -> None:

@@ -1,0 +1,135 @@
+"""Mentions of organisations that name no actor of the story, set aside before deals.
+
+An outlet's page names companies in places where they do nothing: a former name ("X,
+formerly known as Twitter"), a picture credit ("Image: Acme", "Jane Doe/Acme via Beta
+Images"), share buttons ("Skip to Content Acme"), a platform as a medium ("said in a post on
+X", "his LinkedIn profile"), a brand before its owner ("Roomba maker iRobot", "the company
+behind Facebook and Instagram"), a name used as a common noun ("a Netflix for games").
+Such a mention is dropped; the entity stays tagged where another mention of it names an
+actor. The cue words are data (`pipeline/data/org_words.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from importlib import resources
+
+from pipeline.records import Mention
+
+_WORDS = tomllib.loads(
+    resources.files("pipeline").joinpath("data", "org_words.toml").read_text("utf-8")
+)
+# Kinds that count as organisations (an outlet and a public body are organisations too).
+ACTOR_KINDS = frozenset({"org", "publisher", "government"})
+_WINDOW = 80  # chars looked at before a mention
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_FORMER = re.compile(rf"\b(?:{_alternation(_WORDS['former_name'])})[\s,(]*$", re.IGNORECASE)
+_FORMER_FIRST = tuple({w.split()[0].lower() for w in _WORDS["former_name"]})
+_LABELS = _WORDS["credit_labels"]
+_CREDIT = re.compile(
+    # "Image: Acme", "(Photo: Acme)", "Photo: Jane Doe/Acme", "Photo by Jane Doe/Acme"
+    rf"(?:^|[(\[|])\s*(?:(?:{_alternation(w for w in _LABELS if not w.endswith(('by', 'of')))})"
+    rf"\s*:|(?:{_alternation(w for w in _LABELS if w.endswith(('by', 'of')))}))"
+    r"\s*(?:[^:\n|]{0,40}?/\s*)?$"
+)
+# Any credit label, slash or bracket in the article: only then are mentions checked for one
+_CREDIT_CUES = tuple(w if w.endswith(("by", "of")) else f"{w}:" for w in _LABELS)
+_VIA_CREDIT = re.compile(r"/[\w .&'’-]{1,30}\s+via\s+$")  # "Jane Doe/Acme via |Beta Images"
+_SLASH_CREDIT = re.compile(r"[A-Z][\w'’-]+/$")  # "Jane Doe/|Acme" at a line's end
+_LINE_END = re.compile(r"\s*(?:\n|$|\s+via\s)")
+_BRACKET_AFTER = re.compile(r"(?:\s+[A-Z][\w'’-]*)?\s*\]")
+_FURNITURE = re.compile(rf"(?:^|\s)(?:{_alternation(_WORDS['page_furniture'])})\s*$")
+_FURNITURE_WORDS = (*_WORDS["page_furniture"], "Feature Image", "Featured Image")
+_FURNITURE_AFTER = re.compile(r"\s+Featured?\s+Image\b")
+_MEDIUM = re.compile(
+    rf"\b(?:(?:{_alternation(_WORDS['medium_words'])})(?:\s+[^\s\d$€£]+){{0,4}}?"
+    r"|(?:said|says|announced|wrote))\s+on\s+$",
+    re.IGNORECASE,
+)
+_PRONOUNS = (" his ", " her ", "their ", " my ", " your ", " our ")
+_PROFILE_AFTER = re.compile(rf"(?:\s+(?:{_alternation(_WORDS['profile_words'])})\b|\s*[,.;)])")
+_OWNER_AFTER = re.compile(rf"\s+(?:{_alternation(_WORDS['owner_words'])})\s+[A-Za-z]*[A-Z]")
+_BEHIND = re.compile(
+    rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(r"['’]s\b")
+# "a Netflix for video games": a company's name used as a common noun
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+_FOR_OF_AFTER = re.compile(r"\s+(?:for|of)\s")
+_LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&)\s*$")
+
+
+def set_aside(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions that may name an actor, in order: organisation mentions in a former
+    name, a credit, page furniture, a medium or a brand position are left out."""
+    cues = _Cues(text)
+    kept: list[Mention] = []
+    dropped_end = -1  # where the last mention set aside as a brand ends
+    for mention in mentions:
+        if mention.kind not in ACTOR_KINDS:
+            kept.append(mention)
+            continue
+        brand = _brand(text, mention) or (
+            dropped_end >= 0 and bool(_LIST_JOIN.fullmatch(text, dropped_end, mention.start))
+        )
+        if brand:
+            dropped_end = mention.end
+            continue
+        if not _aside(text, mention, cues):
+            kept.append(mention)
+    return kept
+
+
+class _Cues:
+    """Which kinds of cue the article holds at all: most hold none, and their mentions
+    skip those checks (a search per mention and cue costs more than one per article)."""
+
+    def __init__(self, text: str) -> None:
+        # substring tests run at C speed: a regex over the whole text per article does not
+        lowered = text.lower()
+        self.former = any(word in lowered for word in _FORMER_FIRST)
+        self.credit = "/" in text or "[" in text or any(cue in text for cue in _CREDIT_CUES)
+        self.furniture = any(word in text for word in _FURNITURE_WORDS)
+
+
+def _brand(text: str, mention: Mention) -> bool:
+    """ "Roomba maker iRobot", "the company behind Facebook": the brand, not its owner."""
+    if _OWNER_AFTER.match(text, mention.end):
+        return True
+    before = text[max(0, mention.start - 24) : mention.start]
+    return "behind" in before and bool(_BEHIND.search(before))
+
+
+def _aside(text: str, mention: Mention, cues: _Cues) -> bool:
+    start, end = mention.start, mention.end
+    before = text[max(0, start - _WINDOW) : start]
+    line = before[before.rfind("\n") + 1 :]
+    if cues.credit and _credit(text, line, end):
+        return True
+    if cues.furniture and (_FURNITURE.search(line) or _FURNITURE_AFTER.match(text, end)):
+        return True
+    if line.endswith(("a ", "an ")) and _ARTICLE_BEFORE.search(line, len(line) - 4):
+        return bool(_FOR_OF_AFTER.match(text, end))
+    if _POSSESSIVE.match(text, end):
+        return False  # "on X's leadership", "formerly Acme's head": the company itself
+    if cues.former and _FORMER.search(before):
+        return True
+    if line.endswith("on ") and _MEDIUM.search(line):
+        return True
+    return line[-6:].lower().endswith(_PRONOUNS) and bool(_PROFILE_AFTER.match(text, end))
+
+
+def _credit(text: str, line: str, end: int) -> bool:
+    """A picture credit or caption: "Image: Acme", "Jane Doe/Acme", "[Acme Stock]"."""
+    if _CREDIT.search(line) or _VIA_CREDIT.search(line):
+        return True
+    if line.endswith("/") and _SLASH_CREDIT.search(line) and _LINE_END.match(text, end):
+        return True
+    return line.rstrip().endswith("[") and bool(_BRACKET_AFTER.match(text, end))
