@@ -515,6 +515,9 @@ OUTLET_PHRASINGS = [
      "Horowitz, General Catalyst and Lightspeed, the startup builds AI models.", "investment",
      {"Andreessen Horowitz", "General Catalyst", "Lightspeed Venture Partners", "Mistral AI"},
      None),
+    # a reduced relative clause: the org it describes is the object
+    ("Google has been worried after OpenAI — a startup Microsoft is backing with around $10 "
+     "billion — introduced ChatGPT.", "investment", {"Microsoft", "OpenAI"}, 10e9),
     # a round owned by its company and told with its sum
     ("OpenAI's $6.6bn round, which valued the company at $150bn, has set a new ceiling.",
      "investment", {"OpenAI"}, 6.6e9),

@@ -191,6 +191,9 @@ def read_sides(
             # "Backed by investors including X and Y, the startup builds ...": the startup
             subject = [n for n in _previous_subject(sentence, previous) if n not in objects]
         objects = [(name, cue) for name, cue in objects if name not in subject]
+    if subject and not objects and rule.shape == "give":
+        # "OpenAI — a startup Microsoft is backing with around $10 billion —": the startup
+        objects = _described_head(sentence, subject)
     type_ = deal_type(rule, sentence.text, match)
     if type_ in SYMMETRIC or rule.shape == "sym":
         found = _symmetric(rule, type_, sentence, match, subject, objects, previous)
@@ -226,6 +229,26 @@ _SUBJECT_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
 
 # "including Andreessen Horowitz, General Catalyst and Lightspeed": a list goes on
 _LISTED_ON = re.compile(r"\s*(?:,|and\b|&|or\b)")
+
+
+# "<Org> — a startup <Subject> is backing": the description's head is the deal's object
+_DESCRIBED_BY_CLAUSE = re.compile(
+    r"(?:—|–|,|\()\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:startup|start-up|company|firm|lab|"
+    r"developer|maker)\s+(?:that\s+|which\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _described_head(sentence: ReadSentence, subject: list[str]) -> list[tuple[str, str]]:
+    """The org a reduced relative clause describes, its subject the deal's other party."""
+    first = next((c for c in sentence.candidates if c.name == subject[0]), None)
+    if first is None:
+        return []
+    earlier = [c for c in sentence.candidates if c.end <= first.start]
+    if not earlier or not _DESCRIBED_BY_CLAUSE.search(sentence.text, earlier[-1].end, first.start):
+        return []
+    gap = sentence.text[earlier[-1].end : first.start]
+    return [(earlier[-1].name, "")] if len(gap) <= 60 else []
 
 
 def _main_clause_points_back(text: str, trigger_end: int, end: int) -> bool:
