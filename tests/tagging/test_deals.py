@@ -518,6 +518,11 @@ OUTLET_PHRASINGS = [
     # a reduced relative clause: the org it describes is the object
     ("Google has been worried after OpenAI — a startup Microsoft is backing with around $10 "
      "billion — introduced ChatGPT.", "investment", {"Microsoft", "OpenAI"}, 10e9),
+    # an existing partner told as a description; working with partners to sell
+    ("Amazon Web Services, Anthropic's cloud partner, said sales rose.", "partnership",
+     {"Anthropic", "Amazon Web Services"}, None),
+    ("Mistral AI raised money.\nThe French company has also been working with Amazon and "
+     "Google to distribute its models.", "partnership", {"Mistral AI", "Amazon"}, None),
     # a round owned by its company and told with its sum
     ("OpenAI's $6.6bn round, which valued the company at $150bn, has set a new ceiling.",
      "investment", {"OpenAI"}, 6.6e9),
