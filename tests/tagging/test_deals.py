@@ -567,7 +567,9 @@ OUTLET_NON_DEALS = [
     # a regulator reviews deals; it is never a party to one
     "The US Federal Trade Commission opened an investigation into investments in AI firms by "
     "Microsoft and Nvidia.",
-    # an export licence is a permit
+    # an export licence, or a government's general licence, is a permit
+    "The US government on Monday extended a temporary general license allowing American "
+    "companies to sell to Huawei.",
     "Nvidia faces a new export license requirement from the U.S. government for its chips.",
     # two companies signing with an unnamed party make no deal between themselves
     "ByteDance and TikTok signed binding agreements with the three investors.",
