@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,19 @@ _NEVER_INSIDE_A_COMMIT = "1TB"  # DuckDB's own threshold: ours decides (`transac
 
 
 _config = duckdb_config  # the name the DuckLake backend imports
+
+# One write transaction at a time per file in this process. Other processes are kept out
+# by DuckDB's file lock, but threads of this one share its open database, where DuckDB
+# runs their transactions side by side: two batches storing the same entries would fail
+# with a write-write conflict (and a table the writer keeps unique itself, as the tag
+# tables, could get a key twice). Turns make them wait instead.
+_writers: dict[Path, threading.RLock] = {}
+_writers_lock = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    with _writers_lock:
+        return _writers.setdefault(path.resolve(), threading.RLock())
 
 
 class Database:
@@ -130,7 +144,15 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction; the file is released when it ends."""
+        """A write transaction; the file is released when it ends. Write transactions of
+        this process on this file run one at a time (`_writer_lock`)."""
+        with _writer_lock(self.path), self._transaction() as con:
+            yield con
+        if self.log_mb() > self.checkpoint_wal_mb:
+            self.checkpoint()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connect()
         try:
             con.execute("begin transaction")
@@ -143,8 +165,6 @@ class Database:
             raise
         finally:
             con.close()
-        if self.log_mb() > self.checkpoint_wal_mb:
-            self.checkpoint()
 
     def log_mb(self) -> float:
         """The size of the write-ahead log beside the file (what a reader replays)."""
@@ -161,11 +181,12 @@ class Database:
         """Move the write-ahead log into the file, in a hold of its own: a reader that
         waited for the transaction before it gets the file first."""
         time.sleep(_READERS_FIRST_S)
-        con = self.connect()
-        try:
-            _checkpoint(con)
-        finally:
-            con.close()
+        with _writer_lock(self.path):
+            con = self.connect()
+            try:
+                _checkpoint(con)
+            finally:
+                con.close()
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:

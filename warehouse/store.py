@@ -302,15 +302,21 @@ def store_batch(
         stored = _insert_articles(con, articles)
         search.add_articles(con, [a for a in articles if a["article_id"] in stored])
         _write_signatures(con, signed, story_of)
-        keys = sorted({entry_key(e.url) for e in batch.entries})
-        tried = _attempts(con, keys)
+        # attempts matter only for the entries that failed (their back-off): the others
+        # are not looked up (a look-up reads the key column of every entry)
+        stored_keys = {entry_key(a.url) for a in batch.articles}
+        tried = _attempts(con, sorted({entry_key(e.url) for e in batch.entries} - stored_keys))
         updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
         bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
         errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
         bulk(con, "insert_errors", errors)
-        # a copy is one more source of its original's deals (it counts in no day)
-        summaries.mark_deals(con, [a["article_id"] for a in articles])
+        # a copy is one more source of its original's deals (it counts in no day); an
+        # original stored now has no deals yet: its tags mark them (`summaries.add`)
         originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
+        added = {t.article_id for t in originals} & stored
+        summaries.mark_deals(
+            con, [a["article_id"] for a in articles if a["article_id"] not in added]
+        )
         write_tags(con, originals, fresh=stored)
         summaries.refresh(con)
 
