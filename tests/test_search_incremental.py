@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.dedup import article_id, canonical_url, content_hash
 from pipeline.records import Article
 from pipeline.tagging.tagger import tag
 from pipeline.tagging.watchlist import Watchlist, load_watchlist
+from tests.records import stored_article
 from warehouse import search, store, summaries, tags
 from warehouse.db import Database
 from warehouse.store import Batch
@@ -79,23 +79,7 @@ def db(tmp_path: Path, watchlist: Watchlist) -> Database:
 
 
 def _article(url: str, key: str, published: datetime | None, day: int = 3) -> Article:
-    canonical = canonical_url(url)
-    text = TEXTS[key]
-    return Article(
-        article_id=article_id(canonical),
-        url=url,
-        canonical_url=canonical,
-        title=text.split(".")[0][:60],
-        author=None,
-        published=published,
-        sitename="Example",
-        language="en",
-        text=text,
-        content_hash=content_hash(text),
-        raw_hash=content_hash(url),
-        extractor_version="test",
-        fetched_at=datetime(2025, 2, day, 8, 0, tzinfo=UTC),
-    )
+    return stored_article(url, TEXTS[key], published, datetime(2025, 2, day, 8, 0, tzinfo=UTC))
 
 
 def _store(

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.dedup import article_id, canonical_url, content_hash
 from pipeline.records import Article, TaggedArticle
 from pipeline.tagging.tagger import tag
 from pipeline.tagging.watchlist import Watchlist, load_watchlist
+from tests.records import stored_article
 from warehouse import store, summaries, tags
 from warehouse.db import Database, rows_as_dicts
 from warehouse.store import Batch
@@ -57,22 +57,7 @@ def db(tmp_path: Path, watchlist: Watchlist) -> Database:
 
 
 def _article(url: str, text: str, published: datetime) -> Article:
-    canonical = canonical_url(url)
-    return Article(
-        article_id=article_id(canonical),
-        url=url,
-        canonical_url=canonical,
-        title=text.split(".")[0],
-        author=None,
-        published=published,
-        sitename="Example",
-        language="en",
-        text=text,
-        content_hash=content_hash(text),
-        raw_hash=content_hash(url),
-        extractor_version="test",
-        fetched_at=published,
-    )
+    return stored_article(url, text, published, published, title=text.split(".")[0])
 
 
 def _store(

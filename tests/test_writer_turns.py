@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dedup import article_id, canonical_url, content_hash
 from pipeline.records import Article, FeedEntry
+from tests.records import stored_article
 from warehouse import store
 from warehouse.db import Database
 from warehouse.store import Batch
@@ -21,23 +21,10 @@ FEED = "https://feed.example/rss"
 
 
 def _article(n: int) -> Article:
-    url = canonical_url(f"https://news.example/story/{n}")
+    url = f"https://news.example/story/{n}"
     text = f"Story number {n} of the writer-turns test, told in a sentence of its own."
-    return Article(
-        article_id=article_id(url),
-        url=url,
-        canonical_url=url,
-        title=f"Story {n}",
-        author=None,
-        published=NOW - timedelta(hours=n),
-        sitename="Example",
-        language="en",
-        text=text,
-        content_hash=content_hash(text),
-        raw_hash=content_hash(url),
-        extractor_version="test",
-        fetched_at=NOW,
-        feed_url=FEED,
+    return stored_article(
+        url, text, NOW - timedelta(hours=n), NOW, title=f"Story {n}", feed_url=FEED
     )
 
 
