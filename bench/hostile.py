@@ -45,7 +45,7 @@ from urllib.parse import quote
 from bench.common import CORPORA, ROOT, newsmon_env
 
 REAL_FEEDS = CORPORA / "real-feeds"
-QUICK_REAL_FEEDS = 8  # --quick: the first real feeds of the manifest, 10 items each
+QUICK_REAL_FEEDS = 3  # --quick: the first real feeds of the manifest, 10 items each
 QUICK_FAULTS = ("status-404", "slow-drip", "gzip-bomb", "feed-relative-links")
 HTTP = """\
 allow_private_networks = ["127.0.0.0/8"]
@@ -240,7 +240,7 @@ def _print_run(number: int, run: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="4 fault feeds, 8 real feeds of 10 items"
+        "--quick", action="store_true", help="4 fault feeds, 3 real feeds of 10 items"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--breaker", type=int, help="http.host_failures_before_skip (0: off)")

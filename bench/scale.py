@@ -27,7 +27,7 @@ that in `--quick`), interleaved, a fresh copy each time.
 generated); the runs go into copies made at the start (`work-N.duckdb`). Before that,
 each warehouse is brought to the current schema and watchlist (`settle`): a migration or
 new parent chains recompute every summary once, in whichever run comes first. `--quick` is
-the test suite's smoke run: 2,000 articles, 20 pages.
+the test suite's smoke run: 500 articles, 5 pages.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--demo-repeats", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the warehouses here")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 articles, 20 pages")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 500 articles, 5 pages")
     parser.add_argument("--poll", type=Path, help=argparse.SUPPRESS)  # the reader process
     parser.add_argument("--until", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -87,7 +87,7 @@ def main() -> None:
         poll(args.poll, args.until)
         return
     if args.quick:
-        args.sizes, args.pages, args.repeats, args.demo_repeats = "2000", 20, 1, 1
+        args.sizes, args.pages, args.repeats, args.demo_repeats = "500", 5, 1, 1
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     folder = args.keep or Path(tempfile.mkdtemp(prefix="newsmon-bench-scale-"))
     try:

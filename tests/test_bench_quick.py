@@ -57,7 +57,7 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
         "newsmon ingest, flow wall",
         "newsmon peak memory",
         "stage breakdown (in-process",
-        "re-poll of 20 unchanged feeds",
+        "unchanged feeds: ",
         "retag --force of",
         "extraction quality",
         "trafilatura fast=True",

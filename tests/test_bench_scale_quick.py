@@ -1,5 +1,5 @@
-"""The scale bench still runs: `python -m bench.scale --quick` (a 2,000-article warehouse
-beside an empty one, 20 new pages into each, the seed demo into both).
+"""The scale bench still runs: `python -m bench.scale --quick` (a 500-article warehouse
+beside an empty one, 5 new pages into each, the seed demo into both).
 
 A start check, not a timed test: it checks that the bench runs to the end, that every
 run stored its new pages, and that it prints the figures BENCHMARKS.md quotes.
@@ -35,8 +35,8 @@ def test_scale_bench_quick(tmp_path: Path) -> None:
     )
     figures = json.loads(figures_file.read_text())
     per_size = figures["ingest"]["per_size"]
-    assert set(per_size) == {"0", "2000"}
+    assert set(per_size) == {"0", "500"}
     for size in per_size.values():
-        assert size["stored"] == [20]  # every run stored its new pages, none twice
+        assert size["stored"] == [5]  # every run stored its new pages, none twice
         assert size["reader_polls"] > 0 and size["writer_s_median"] > 0
-    assert set(figures["demo"]["median_s"]) == {"empty", "2000"}
+    assert set(figures["demo"]["median_s"]) == {"empty", "500"}

@@ -63,7 +63,13 @@ def _deployments(deadline_s: float = 90) -> dict:
 
 
 def test_serve_registers_schedules_and_runs_ingest(tmp_path: Path, seed_site: str) -> None:
-    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(get_current_settings().api.url),
+        # the runner looks for scheduled work every 10 s by default: the run below would
+        # wait up to that long before it starts
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "serve", "--config", str(_config(tmp_path, seed_site))],
         cwd=ROOT,

@@ -421,7 +421,8 @@ def test_two_writers_at_once_store_every_article_once(
     postgres: Server, seed_site: str, tmp_path: Path
 ) -> None:
     single = _config(tmp_path, seed_site, _lake_storage(postgres, tmp_path / "one"), "single")
-    _finish(_start_ingest(single))
+    # The reference run, on a catalog of its own, runs beside the two that share one.
+    alone_run = _start_ingest(single)
     # Three seconds between requests to the seed host make each run last over ten, so the
     # two overlap however their processes' start-up times differ (in a fresh clone, where
     # both first compile every module, one second was not always enough).
@@ -434,7 +435,7 @@ def test_two_writers_at_once_store_every_article_once(
     created.migrate()
     created.close()
     both = [_start_ingest(shared) for _ in range(2)]
-    for proc in both:
+    for proc in (alone_run, *both):
         _finish(proc)
     alone = open_database(load_settings(single, env={}).storage, env)
     together = open_database(load_settings(shared, env={}).storage, env)
