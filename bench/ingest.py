@@ -360,12 +360,23 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+SHARED_SERVER_ENV = "NEWSMON_BENCH_PREFECT_API"
+
+
 @contextmanager
 def prefect_server(
     folder: Path, timeout_s: float = 180, watch: dict[str, int] | None = None
 ) -> Iterator[str]:
     """A Prefect API server on 127.0.0.1, as `make server` runs one for scheduled ingests:
-    newsmon's runs report to it instead of each starting a temporary server of its own."""
+    newsmon's runs report to it instead of each starting a temporary server of its own.
+
+    With `NEWSMON_BENCH_PREFECT_API` set (the test session's `--quick` checks share one
+    server that way), that server is used and none is started: a server takes 20 to 30 s
+    to come up on a loaded machine, more than a quick check's own work."""
+    shared = os.environ.get(SHARED_SERVER_ENV)
+    if shared:
+        yield shared
+        return
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -31,6 +31,16 @@ def prefect_harness() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def bench_prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Prefect API server, as the benches start one, shared by the benches' `--quick`
+    checks (each would otherwise start its own: 20 to 30 s on a loaded machine)."""
+    from bench.ingest import prefect_server
+
+    with prefect_server(tmp_path_factory.mktemp("bench-prefect")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def seed_site() -> Iterator[str]:
     """Base URL of the bundled seed site, served on 127.0.0.1."""
     with serve_site() as base:

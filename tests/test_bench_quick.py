@@ -8,12 +8,15 @@ the end and prints the figures BENCHMARKS.md quotes, so that neither can rot.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
+from bench.ingest import SHARED_SERVER_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark"
@@ -27,15 +30,26 @@ pytestmark = [
 ]
 
 
-def run_quick(module: str, *args: str, timeout_s: int, prints: Sequence[str] = ()) -> str:
+def run_quick(
+    module: str,
+    *args: str,
+    timeout_s: int,
+    prints: Sequence[str] = (),
+    prefect_api: str | None = None,
+) -> str:
     """`python -m MODULE --quick ARGS`: its output, once it exited 0 and printed every one
-    of `prints` (the figures BENCHMARKS.md quotes)."""
+    of `prints` (the figures BENCHMARKS.md quotes). With `prefect_api`, a bench that runs
+    newsmon reports to that server instead of starting one."""
+    env = dict(os.environ)
+    if prefect_api:
+        env[SHARED_SERVER_ENV] = prefect_api
     done = subprocess.run(
         [sys.executable, "-m", module, "--quick", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=timeout_s,
+        env=env,
     )
     assert done.returncode == 0, (
         f"{module} --quick failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
@@ -46,7 +60,7 @@ def run_quick(module: str, *args: str, timeout_s: int, prints: Sequence[str] = (
 
 
 @pytest.mark.timeout(600)
-def test_ingest_bench_quick(tmp_path: Path) -> None:
+def test_ingest_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
     figures_file = tmp_path / "figures.json"
     printed = (
         "limit: raw trafilatura.extract()",
@@ -64,7 +78,14 @@ def test_ingest_bench_quick(tmp_path: Path) -> None:
         "CPU per page, one process",
         "worker's whole job (process_page)",
     )
-    run_quick("bench.ingest", "--json", str(figures_file), timeout_s=540, prints=printed)
+    run_quick(
+        "bench.ingest",
+        "--json",
+        str(figures_file),
+        timeout_s=540,
+        prints=printed,
+        prefect_api=bench_prefect_api,
+    )
     figures = json.loads(figures_file.read_text())
     for key in (
         "limit_aps",
@@ -130,10 +151,17 @@ def test_focus_bench_quick(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(400)
-def test_hostile_bench_quick(tmp_path: Path) -> None:
+def test_hostile_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
     figures_file = tmp_path / "figures.json"
     printed = ("run 1:", "run 2:", "off-loopback links", "second run / first run")
-    run_quick("bench.hostile", "--json", str(figures_file), timeout_s=360, prints=printed)
+    run_quick(
+        "bench.hostile",
+        "--json",
+        str(figures_file),
+        timeout_s=360,
+        prints=printed,
+        prefect_api=bench_prefect_api,
+    )
     figures = json.loads(figures_file.read_text())
     first, second = figures["runs"]
     # The real feeds' links never left loopback: each failed to resolve, none is lost.

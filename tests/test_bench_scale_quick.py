@@ -24,7 +24,7 @@ pytestmark = [
 
 
 @pytest.mark.timeout(900)
-def test_scale_bench_quick(tmp_path: Path) -> None:
+def test_scale_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
     figures_file = tmp_path / "scale.json"
     run_quick(
         "bench.scale",
@@ -32,6 +32,7 @@ def test_scale_bench_quick(tmp_path: Path) -> None:
         str(figures_file),
         timeout_s=880,
         prints=("longest reader wait", "slope from", "seed demo, median of 1"),
+        prefect_api=bench_prefect_api,
     )
     figures = json.loads(figures_file.read_text())
     per_size = figures["ingest"]["per_size"]
