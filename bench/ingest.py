@@ -672,12 +672,16 @@ async def _batch(db, settings, run_id, feeds, chunk, client, politeness, extract
         found = Crawl(len(pages), tuple(extractor.process_many(pages)), tuple(failures))
     with clock("store (dedup, write, raw html)"):
         articles = found.articles
-        known = store.originals_by_hash(db, (a.content_hash for a in articles))
-        duplicates = find_duplicates(articles, known)
-        batch = Batch(chunk, articles, duplicates, found.failures, found.raw, found.tagged)
+
+        def batch_of(known):  # in the store's transaction, as the flow's `save` does
+            duplicates = find_duplicates(articles, {h: ids[0] for h, ids in known.items()})
+            return Batch(chunk, articles, duplicates, found.failures, found.raw, found.tagged)
+
         feed_names = {state.url: name for name, state in feeds}
-        store.store_batch(db, run_id, batch, feed_names, settings.storage.keep_raw_html)
-    return len(articles) - len(duplicates)
+        raw = found.raw if settings.storage.keep_raw_html else None
+        hashes = (a.content_hash for a in articles)
+        batch = store.dedup_and_store(db, run_id, hashes, batch_of, feed_names, raw)
+    return len(articles) - len(batch.duplicates)
 
 
 # ---- re-poll and retag ---------------------------------------------------------------------
