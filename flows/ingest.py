@@ -18,7 +18,7 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -132,29 +132,34 @@ async def save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Ba
 
 
 def _save(stages: Stages, entries: Sequence[FeedEntry], found: Crawl) -> Batch:
+    """The dedup look-up and the writes in one transaction: one open of the file a chunk."""
     articles = found.articles
-    known = store.known_originals(stages.db, (a.content_hash for a in articles))
-    duplicates = find_duplicates(articles, {h: ids[0] for h, ids in known.items()})
     tags = {t.article_id: t for t in found.tagged}
     off_topic = frozenset(
         a.article_id for a in articles if not is_on_topic(tags.get(a.article_id), stages.focus)
     )
-    batch = Batch(
-        entries,
-        articles,
-        duplicates,
-        found.failures,
-        found.raw,
-        found.tagged,
-        off_topic,
-        stages.settings.focus.keep_off_topic_text,
-        found.signatures,
-        dict(known.values()),
-    )
-    keep_raw = stages.settings.storage.keep_raw_html
+
+    def batch_of(known: Mapping[str, tuple[str, str]]) -> Batch:
+        duplicates = find_duplicates(articles, {h: ids[0] for h, ids in known.items()})
+        return Batch(
+            entries,
+            articles,
+            duplicates,
+            found.failures,
+            found.raw,
+            found.tagged,
+            off_topic,
+            stages.settings.focus.keep_off_topic_text,
+            found.signatures,
+            dict(known.values()),
+        )
+
+    raw = found.raw if stages.settings.storage.keep_raw_html else None
     retry = RetryPolicy.of(stages.settings.ingest)
-    store.store_batch(stages.db, stages.run_id, batch, stages.feed_names, keep_raw, retry)
-    return batch
+    hashes = (a.content_hash for a in articles)
+    return store.dedup_and_store(
+        stages.db, stages.run_id, hashes, batch_of, stages.feed_names, raw, retry
+    )
 
 
 @task(**STORE_TASK)

@@ -246,7 +246,8 @@ class HostPools(httpx.AsyncBaseTransport):
         self._pools[origin] = pool
         self._starting[origin] = self._starting.get(origin, 0) + 1
         try:
-            await self._close_unused()
+            if len(self._pools) > self._hosts:  # (a coroutine less per request otherwise)
+                await self._close_unused()
             return await pool.handle_async_request(request)
         finally:
             self._starting[origin] -= 1

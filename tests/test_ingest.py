@@ -83,6 +83,26 @@ def test_syndicated_copy_is_stored_as_duplicate_of_original(seed_settings: Setti
     assert originals == [(2,)]
 
 
+def test_a_copy_in_a_later_chunk_than_its_original_is_stored_as_its_duplicate(
+    seed_settings: Settings,
+) -> None:
+    # one page a chunk: the copy's text is found among the articles stored by an earlier
+    # chunk, by the look-up in the copy's own write transaction
+    ingest = seed_settings.ingest.model_copy(update={"batch_size": 1})
+    settings = seed_settings.model_copy(update={"ingest": ingest})
+    counts = _run(settings).counts
+    assert (counts.pages_fetched, counts.articles_stored, counts.duplicates) == (3, 2, 1)
+    rows = _query(
+        settings,
+        """
+        select c.content_hash = o.content_hash, c.text is null, o.duplicate_of, o.text <> ''
+        from articles c join articles o on o.article_id = c.duplicate_of""",
+    )
+    assert rows == [(True, True, None, True)]
+    states = _query(settings, "select state, count(*) from entries group by 1 order by 1")
+    assert states == [("duplicate", 1), ("stored", 2)]
+
+
 def test_bad_feed_is_recorded_and_the_run_goes_on(seed_settings: Settings, seed_site: str) -> None:
     feeds = (
         *seed_settings.feeds,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,11 +255,17 @@ def originals_by_hash(db: Database, hashes: Iterable[str]) -> dict[str, str]:
 
 def known_originals(db: Database, hashes: Iterable[str]) -> dict[str, tuple[str, str]]:
     """content hash -> (article_id, story_id) of the stored original with that text."""
+    with db.transaction() as con:
+        return _known_originals(con, hashes)
+
+
+def _known_originals(
+    con: duckdb.DuckDBPyConnection, hashes: Iterable[str]
+) -> dict[str, tuple[str, str]]:
     wanted = sorted(set(hashes))
     if not wanted:
         return {}
-    with db.transaction() as con:
-        rows = con.execute(sql("originals_by_hash"), [wanted]).fetchall()
+    rows = con.execute(sql("originals_by_hash"), [wanted]).fetchall()
     return {h: (original, story) for h, original, story in rows}
 
 
@@ -292,33 +298,63 @@ def store_batch(
     attempt by `retry` (pipeline/retry.py)."""
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
-    now = datetime.now(UTC)
     with db.transaction() as con:
-        story_of, signed = _assign_stories(con, batch)
-        articles = unique_by(
-            (_article_row(a, batch, story_of, feed_names, run_id, now) for a in batch.articles),
-            "article_id",
-        )
-        stored = _insert_articles(con, articles)
-        search.add_articles(con, [a for a in articles if a["article_id"] in stored])
-        _write_signatures(con, signed, story_of)
-        # attempts matter only for the entries that failed (their back-off): the others
-        # are not looked up (a look-up reads the key column of every entry)
-        stored_keys = {entry_key(a.url) for a in batch.articles}
-        tried = _attempts(con, sorted({entry_key(e.url) for e in batch.entries} - stored_keys))
-        updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
-        bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
-        errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
-        bulk(con, "insert_errors", errors)
-        # a copy is one more source of its original's deals (it counts in no day); an
-        # original stored now has no deals yet: its tags mark them (`summaries.add`)
-        originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
-        added = {t.article_id for t in originals} & stored
-        summaries.mark_deals(
-            con, [a["article_id"] for a in articles if a["article_id"] not in added]
-        )
-        write_tags(con, originals, fresh=stored)
-        summaries.refresh(con)
+        _write_batch(con, run_id, batch, feed_names, retry)
+
+
+def dedup_and_store(
+    db: Database,
+    run_id: str,
+    hashes: Iterable[str],
+    batch_of: Callable[[Mapping[str, tuple[str, str]]], Batch],
+    feed_names: dict[str, str],
+    raw: Mapping[str, bytes] | None = None,
+    retry: RetryPolicy | None = None,
+) -> Batch:
+    """`store_batch` with the dedup look-up in the same transaction: `batch_of` makes the
+    batch from the stored originals of these content hashes (`known_originals`). One open
+    of the file instead of two: each open replays the write-ahead log (tens of ms a batch,
+    BENCHMARKS.md), and no other writer can store the same text in between. `raw`: the
+    gzipped pages to keep (None: keep none), written before the transaction."""
+    if raw is not None:
+        save_raw_pages(db.raw_dir, raw)
+    with db.transaction() as con:
+        batch = batch_of(_known_originals(con, hashes))
+        _write_batch(con, run_id, batch, feed_names, retry)
+    return batch
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    batch: Batch,
+    feed_names: dict[str, str],
+    retry: RetryPolicy | None,
+) -> None:
+    now = datetime.now(UTC)
+    story_of, signed = _assign_stories(con, batch)
+    articles = unique_by(
+        (_article_row(a, batch, story_of, feed_names, run_id, now) for a in batch.articles),
+        "article_id",
+    )
+    stored = _insert_articles(con, articles)
+    search.add_articles(con, [a for a in articles if a["article_id"] in stored])
+    _write_signatures(con, signed, story_of)
+    # attempts matter only for the entries that failed (their back-off): the others are
+    # not looked up (a look-up reads the key column of every entry)
+    stored_keys = {entry_key(a.url) for a in batch.articles}
+    tried = _attempts(con, sorted({entry_key(e.url) for e in batch.entries} - stored_keys))
+    updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
+    bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
+    errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
+    bulk(con, "insert_errors", errors)
+    # a copy is one more source of its original's deals (it counts in no day); an original
+    # stored now has no deals yet: its tags mark them (`summaries.add`)
+    originals = [t for t in batch.tagged if t.article_id not in batch.duplicates]
+    added = {t.article_id for t in originals} & stored
+    summaries.mark_deals(con, [a["article_id"] for a in articles if a["article_id"] not in added])
+    write_tags(con, originals, fresh=stored)
+    summaries.refresh(con)
 
 
 def _assign_stories(
