@@ -187,8 +187,12 @@ def _artifact(digest: Digest, outcome: DigestOutcome) -> None:
     )
     table = f"| channel | result | detail |\n|---|---|---|\n{rows}\n" if rows else ""
     resumed = " (re-sent: some channels failed before)" if outcome.resumed else ""
+    # `_sync=True`: Prefect dispatches this call to its async twin whenever an event loop
+    # runs in the thread (the alert sent at the end of an ingest), which returned an
+    # un-awaited coroutine there: the artifact was never made
     create_markdown_artifact(
         key="deal-alert" if digest.kind == "alert" else "deal-digest",
         markdown=f"{render_markdown(digest)}\n## Delivery: {outcome.status}{resumed}\n\n{table}",
         description=f"newsmon digest: {counts_label(digest)}",
+        _sync=True,
     )

@@ -27,7 +27,7 @@ from pipeline.records import Party
 from pipeline.settings import FeedSettings, Settings
 from tests.conftest import ROOT
 from tests.test_digest_delivery import Inbox, free_port
-from tests.test_digest_flow import HeldWebhook, email_section
+from tests.test_digest_flow import HeldWebhook, artifact_markdown, email_section
 
 STARGATE = "joint_venture|OpenAI+Oracle+SoftBank|$100B+"
 NOW = datetime(2025, 3, 12, 15, tzinfo=UTC)
@@ -164,6 +164,8 @@ def test_a_confirmed_deal_is_alerted_once_and_the_digest_marks_it(
     assert (status, keys) == ("sent", [STARGATE]) and alert_id in message["X-Newsmon-Digest"]
     sent = query(settings, "select channel, status, attempts from digest_deliveries order by 1")
     assert sent == [("email", "sent", 1), ("file", "sent", 1)]
+    # the alert sent from inside the (async) ingest flow leaves its artifact too
+    assert "Stargate" in artifact_markdown("deal-alert")
 
     run(official=True)  # nothing new: no second alert
     assert len(inbox.messages) == 1

@@ -209,16 +209,17 @@ def test_first_digest_reaches_email_webhook_and_files(
     assert current_watermark(Database(s.storage.database)) == latest_stored(s)
     sent = query(s, "select channel, status, attempts from digest_deliveries order by channel")
     assert sent == [("email", "sent", 1), ("file", "sent", 1), ("webhook", "sent", 1)]
-    assert "Stargate Project" in _artifact_markdown()
+    assert "Stargate Project" in artifact_markdown("deal-digest")
 
 
-def _artifact_markdown() -> str:
+def artifact_markdown(key: str) -> str:
+    """The markdown of the Prefect artifacts stored under `key`, joined."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["deal-digest"])),
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
             limit=50,
         )
     return "\n".join(str(a.data) for a in artifacts)
