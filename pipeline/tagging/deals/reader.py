@@ -138,12 +138,13 @@ def _after_sentence(
         for found in _sentence_deals(sentence, previous)
         for deal in _build(found, sentence, history, reference_year)
     ]
+    joined = None
     joining = _participants(deals, sentence, previous)
-    joined = joining[1] if joining else None
-    if joining and _own_round(new, joining[1], deals[joining[0]]):
-        joined = None  # "Late last year, X raised another $115 million from investors including"
-    if joining and joined:  # "Microsoft, Coatue and Thrive also participated."
-        deals = [*deals[: joining[0]], joined, *deals[joining[0] + 1 :]]
+    # "Late last year, X raised another $115 million from investors including ...": a round
+    # of its own, not a follow-up
+    if joining and not _own_round(new, joining[1], deals[joining[0]]):
+        position, joined = joining  # "Microsoft, Coatue and Thrive also participated."
+        deals = [*deals[:position], joined, *deals[position + 1 :]]
     if joined:  # the sentence's own deals, less what joining the round already told
         new = [d for d in new if not (_within(d, joined) and _amounts_agree(d, joined))]
     target = _referenced_deal(deals, sentence, previous)
