@@ -144,11 +144,15 @@ SUBJECT_ANAPHOR = re.compile(
 
 _STARTUP = re.compile(r"\bstart-?ups?\b", re.IGNORECASE)
 
+# The nouns that describe an org named elsewhere: "in the AI research organization"
+_ORG_DESCRIPTION = (
+    r"(?:company|startup|firm|organi[sz]ation|lab|laboratory|developer|maker|group|business|"
+    r"outfit|unicorn|chatbot maker|giant|chipmaker)"
+)
+
 _OBJECT_ANAPHOR = re.compile(
     r"^\W*(?:[^\s,;]+\s+){0,6}?(?:in|into|of|with|to|from)\s+(?:(?:the|this|that)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|laboratory|developer|"
-    r"maker|group|business|outfit|unicorn|chatbot maker|giant|chipmaker)\b|"
-    r"(?P<pronoun>it|them)\b)",
+    r"(?:[\w-]+\s+){0,3}?" + _ORG_DESCRIPTION + r"\b|(?P<pronoun>it|them)\b)",
     re.IGNORECASE,
 )
 _OPENING_ANAPHOR = re.compile(
@@ -189,7 +193,7 @@ def read_sides(
         subject = _main_clause_subject(sentence, match.end(), span[1])
         if not subject and _main_clause_points_back(sentence.text, match.end(), span[1]):
             # "Backed by investors including X and Y, the startup builds ...": the startup
-            subject = [n for n in _previous_subject(sentence, previous) if n not in objects]
+            subject = _previous_subject(sentence, previous)
         objects = [(name, cue) for name, cue in objects if name not in subject]
     if subject and not objects and rule.shape == "give":
         # "OpenAI — a startup Microsoft is backing with around $10 billion —": the startup
@@ -476,8 +480,7 @@ _HIRE_GAP = re.compile(
 # The preposition's object is a description of an org named elsewhere, and a list goes on
 # after it: the org after the list word is not the preposition's object.
 _ANAPHOR_THEN_LIST = re.compile(
-    r"\s*(?:the|this|that)\s+(?:[\w.-]+\s+){0,3}?(?:company|startup|firm|organi[sz]ation|lab|"
-    r"laboratory|developer|maker|group|business|outfit|unicorn|giant|chipmaker)\s*(?:,|\band\b)",
+    r"\s*(?:the|this|that)\s+(?:[\w.-]+\s+){0,3}?" + _ORG_DESCRIPTION + r"\s*(?:,|\band\b)",
     re.IGNORECASE,
 )
 
