@@ -11,7 +11,7 @@ from pipeline.records import DealMention
 from pipeline.tagging.deals.amounts import reach_end
 from pipeline.tagging.deals.records import Found, ReadSentence
 from pipeline.tagging.deals.status import deal_status
-from pipeline.tagging.deals.vocabulary import BACKGROUND, RECENT
+from pipeline.tagging.deals.vocabulary import BACKGROUND, RECENT, TOLD_AS_DONE
 
 # The digits come first and the "not after a word, $ or ." check after them, so that
 # the regex engine can skip ahead to a "1" or "2" instead of testing every position.
@@ -191,17 +191,9 @@ def _as_context(deal: DealMention) -> DealMention:
     """Restated as context; its status stays as the sentence tells it (an agreement told
     again is still "announced" in most outlets' words), unless the sentence tells it as
     done and past ("OpenAI earlier signed a content deal with the AP")."""
-    if deal.status == "announced" and _TOLD_AS_DONE.search(deal.sentence):
+    if deal.status == "announced" and TOLD_AS_DONE.search(deal.sentence):
         return replace(deal, background=True, status="completed")
     return replace(deal, background=True)
-
-
-_TOLD_AS_DONE = re.compile(
-    r"\b(?:(?<!weeks )(?<!months )(?<!days )(?<!years )(?<!year )earlier(?!\s+(?:this|that|in)\b)|"
-    r"previously|already|since\s+(?:19|20)\d\d|has\s+been|have\s+been|"
-    r"had\s+(?:signed|struck|agreed|invested|acquired|bought|backed|made|reached))\b",
-    re.IGNORECASE,
-)
 
 
 def _dated_before(text: str, published: datetime | None) -> bool:

@@ -95,6 +95,7 @@ SAID_WILL = _alternation(_STATUS["said_will"], _FRAGMENTS)
 PAST_TRIGGER = _alternation(_STATUS["past_trigger"], _FRAGMENTS)
 DONE = _alternation(_STATUS["done"], _FRAGMENTS)
 AGREED = _alternation(_STATUS["agreed"], _FRAGMENTS)
+TOLD_AS_DONE = _alternation(_STATUS["told_as_done"], _FRAGMENTS)
 
 _AGE = _VOCABULARY["background"]
 BACKGROUND = _alternation(_AGE["background"], _FRAGMENTS)
