@@ -37,11 +37,21 @@ _PRIOR_EVENT = re.compile(
 )
 
 
+# A deal told as what the news follows: "These discussions followed a funding round in
+# which Wiz raised ...", "Shazeer's return follows the tech giant paying billions to ..."
+_FOLLOWS = re.compile(
+    r"\b(?:follows|followed|builds\s+on|built\s+on|on\s+the\s+heels\s+of|comes\s+after|"
+    r"came\s+after)\b[^.;:!?]{0,100}$",
+    re.IGNORECASE,
+)
+
+
 def status_and_time(
     found: Found, sentence: ReadSentence, history: bool, reference_year: int | None
 ) -> tuple[str, int | None, bool]:
     status = deal_status(sentence.text, found)
     year, background = _when(sentence, found, reference_year)
+    background = background or bool(_FOLLOWS.search(sentence.text[: found.start]))
     if _PRIOR_EVENT.search(sentence.text[max(0, found.start - 80) : found.start]):
         return "completed", year, True
     if not background and status == "completed" and not RECENT.search(sentence.text):

@@ -584,5 +584,15 @@ def _fold(kept: DealMention, new: DealMention) -> DealMention:
         valuation_usd=kept.valuation_usd or new.valuation_usd,
         year=kept.year or new.year,
         stakes=kept.stakes or new.stakes,
+        status=_folded_status(kept, new),
     )
     return replace(folded, deal_key=deal_key(folded))
+
+
+def _folded_status(kept: DealMention, new: DealMention) -> str:
+    """An earlier deal told again: "announced" is what a sentence with no cue of status
+    says, a restatement told as done says more ("Microsoft has invested $13 billion in
+    OpenAI"). The news item keeps the status its first sentence gives it."""
+    if kept.background and (kept.status, new.status) == ("announced", "completed"):
+        return "completed"
+    return kept.status

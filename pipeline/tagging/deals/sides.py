@@ -159,6 +159,13 @@ _OPENING_ANAPHOR = re.compile(
     r"\s*" + SUBJECT_ANAPHOR.pattern + r"\s+(?!and\b|or\b)", re.IGNORECASE
 )
 
+# A clause whose subject is a pronoun or "the company", after an opening time or place:
+# "In March, it announced ...", "The company said ..."
+_ANAPHOR_OPENS = re.compile(
+    r"\s*(?:(?:in|on|by|last|earlier|later|since)\b[^,]{0,30},\s*)?(?:it|they|the\s+company)\b",
+    re.IGNORECASE,
+)
+
 # A clause that opens with a verb ("..., pledged $5 billion to Intel, and poured ...")
 # shares the subject of the sentence's first clause.
 _SUBJECTLESS = re.compile(
@@ -181,6 +188,11 @@ def read_sides(
         # later clause's "its" is the sentence's subject; a first clause's, the last one's
         earlier = _sentence_subject(sentence, span[0], previous) if span[0] > 0 else []
         subject = earlier or _previous_subject(sentence, previous)
+        if not subject and _ANAPHOR_OPENS.match(sentence.text, span[0]):
+            # "In March, it announced deals with X and Y" after a sentence that names no org
+            # ("The AI developer has signed ..."): the org the article is about
+            named = {name for name, _ in objects}
+            subject = [name for name in sentence.topic if name not in named][:1]
     if not subject and span[0] > 0 and _SUBJECTLESS.match(sentence.text[span[0] : match.end()]):
         subject = _sentence_subject(sentence, span[0], previous)
     if not subject:  # "friction with Microsoft, which is a major investor in OpenAI"

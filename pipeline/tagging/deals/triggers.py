@@ -46,6 +46,8 @@ _CLAUSE_BREAK = re.compile(
     r"a\s+month)\s+after\b)|"
     # a participle with its own sum ("..., having already put $1 billion into the company")
     r",\s+(?=having\s+(?:already\s+)?[a-z]+\s+(?:\w+\s+)?(?:\$|€|£|US\$))|"
+    # "..., and Enfabrica CEO Rochan Sankar has joined Nvidia": a new subject, a new clause
+    r",\s+and\s+(?=(?:[A-Z][\w.&'’-]*\s+){1,5}(?:has|have|had|is|was|were|will|would)\s)|"
     # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
     r",\s+(?=(?:and\s+|then\s+|also\s+)*(?!(?:based|backed|founded|owned|led|called|named|"
     r"dubbed|headquartered|known|valued|listed|located|created|formed|launched|spun|used|"
