@@ -753,3 +753,78 @@ def test_a_second_investor_with_its_own_sum_and_the_verb_left_out(
         frozenset({"NVIDIA", "Anthropic"}): pytest.approx(10e9),
         frozenset({"Microsoft", "Anthropic"}): pytest.approx(5e9),
     }, found
+
+
+def test_an_unresolved_it_after_an_opening_time_is_the_articles_org(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "OpenAI signed a licence with the Financial Times on Monday. The chatbot maker has "
+        "struck several such pacts lately.\nIn April, it announced deals with Le Monde and "
+        "Axel Springer."
+    )
+    pairs = [frozenset(p.name for p in d.parties) for d in deals_in(text, watchlist)]
+    assert frozenset({"Le Monde", "Axel Springer"}) not in pairs, pairs
+    assert frozenset({"OpenAI", "Axel Springer"}) in pairs, pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hiring followed a large funding round in which Wiz raised $1 billion from investors.",
+        "His return to Google comes after the search giant paid $2.7 billion to license "
+        "Character.AI's models.",
+    ],
+)
+def test_a_deal_the_news_follows_is_context(text: str, watchlist: Watchlist) -> None:
+    found = deals_in(text, watchlist, at("2024-08-30"))
+    assert found and all(d.background for d in found), found
+
+
+def test_a_new_subject_after_and_starts_a_clause_of_its_own(watchlist: Watchlist) -> None:
+    text = "The sale closed on Friday, and Enfabrica CEO Rochan Sankar has joined Nvidia."
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+def test_a_background_deal_told_again_as_done_is_completed(watchlist: Watchlist) -> None:
+    text = (
+        "Last year OpenAI set new terms for its partnership with Microsoft, giving Microsoft "
+        "a stake of about 27%. Microsoft has invested more than $13 billion in OpenAI since 2019."
+    )
+    found = [d for d in deals_in(text, watchlist, at("2025-12-17")) if d.type == "investment"]
+    assert found and all(d.background and d.status == "completed" for d in found), found
+
+
+def test_a_short_name_in_brackets_keeps_two_names_one_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Hewlett Packard Enterprise (HPE) and Juniper Networks settled with regulators over "
+        "their $14 billion merger."
+    )
+    found = [d for d in deals_in(text, watchlist) if d.type == "acquisition"]
+    assert [{p.name for p in d.parties} for d in found] == [
+        {"Hewlett Packard Enterprise", "Juniper Networks"}
+    ], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The release strengthens Mistral against rivals such as Microsoft-backed OpenAI.",
+        "Cohere, which competes with Microsoft-backed OpenAI, launched a new model on Monday.",
+    ],
+)
+def test_a_rival_named_with_its_backer_is_no_deal(text: str, watchlist: Watchlist) -> None:
+    found = [d for d in deals_in(text, watchlist) if d.type == "investment"]
+    assert found == [], found
+
+
+def test_a_second_investor_told_after_followed_by(watchlist: Watchlist) -> None:
+    text = "Amazon then put $4 billion into Anthropic, followed by another $2 billion from Google."
+    found = {
+        frozenset(p.name for p in d.parties): d.amount.usd if d.amount else None
+        for d in deals_in(text, watchlist)
+    }
+    assert found == {
+        frozenset({"Amazon", "Anthropic"}): pytest.approx(4e9),
+        frozenset({"Google", "Anthropic"}): pytest.approx(2e9),
+    }, found

@@ -41,7 +41,7 @@ _PRIOR_EVENT = re.compile(
 # which Wiz raised ...", "Shazeer's return follows the tech giant paying billions to ..."
 _FOLLOWS = re.compile(
     r"\b(?:follows|followed|builds\s+on|built\s+on|on\s+the\s+heels\s+of|comes\s+after|"
-    r"came\s+after)\b[^.;:!?]{0,100}$",
+    r"came\s+after)\b(?:[^.;:!?]|\.(?=\d)){0,100}$",
     re.IGNORECASE,
 )
 
@@ -51,13 +51,14 @@ def status_and_time(
 ) -> tuple[str, int | None, bool]:
     status = deal_status(sentence.text, found)
     year, background = _when(sentence, found, reference_year)
-    background = background or bool(_FOLLOWS.search(sentence.text[: found.start]))
     if _PRIOR_EVENT.search(sentence.text[max(0, found.start - 80) : found.start]):
         return "completed", year, True
     if not background and status == "completed" and not RECENT.search(sentence.text):
         background = history
     if background and status == "announced":
         status = "completed"  # an old deal told again: "its 2012 purchase of Motorola Mobility"
+    # what the news follows is context, told with the status its own words give it
+    background = background or bool(_FOLLOWS.search(sentence.text[: found.start]))
     return status, year, background
 
 

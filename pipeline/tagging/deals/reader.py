@@ -277,6 +277,9 @@ def _clause_deals(
         main = replace(main, b=tuple(n for n in main.b if n != gapped.a[0]) or gapped.b)
         gapped = replace(gapped, b=main.b)
     found = [main, gapped] if gapped else [main]
+    followed = _followed_by(main, sentence, end)
+    if followed:  # "Amazon poured $4 billion into it, followed by another $2 billion from Google"
+        found = [replace(main, a=tuple(n for n in main.a if n != followed.a[0])), followed]
     for triggers in by_type:
         if triggers and triggers[0][0].type == main.rule.type and main.rule.context:
             # "competes with Microsoft-backed OpenAI, said it had raised $270 million": the
@@ -325,6 +328,32 @@ def _gapped(main: Found, sentence: ReadSentence, end: int) -> Found | None:
         # the trigger stands just after the org, so the sum nearest it is its own
         at = candidate.end
         return replace(main, start=at, end=at, a=(candidate.name,), b=recipients)
+    return None
+
+
+# "..., followed by another $2 billion from Google": a second investor and its own sum
+_FOLLOWED_BY = re.compile(
+    r",?\s+(?:followed|trailed|joined)\s+by\s+(?:another|a\s+further|an\s+additional|a)?\s*"
+    r"(?P<sum>(?:US\$|\$|€|£)\s?\d[\d.,]*)[^,;]{0,30}?\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _followed_by(main: Found, sentence: ReadSentence, end: int) -> Found | None:
+    """A second investor told after the first deal with its own sum, the verb left out."""
+    if main.rule.shape != "give" or main.rule.noun or not main.b:
+        return None
+    text = sentence.text
+    for candidate in sentence.candidates:
+        if candidate.start < main.end or candidate.end > end:
+            continue
+        cue = _FOLLOWED_BY.search(text, main.end, candidate.start)
+        if cue is None or candidate.name in main.b:
+            continue
+        if len([n for n in main.a if n != candidate.name]) < 1:
+            continue  # the first investor must stay
+        at = cue.start("sum")  # the sum nearest this point is the second investor's own
+        return replace(main, start=at, end=at, a=(candidate.name,))
     return None
 
 

@@ -28,6 +28,8 @@ _EXCLUDED_BEFORE = re.compile(
 _LIST_GAP = re.compile(
     # a legal suffix the matcher left out may close the first name: "SoftBank Group Corp. and"
     r"^\.?(?:,?\s*(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|Group|Holdings|AG|SA|NV|SE)\b\.?)?"
+    # and its short name: "Hewlett Packard Enterprise (HPE) and Juniper Networks"
+    r"(?:\s*\((?-i:[A-Z][\w.&-]{1,11})\))?"
     r"\s*(?:,|and|&|or|as well as|plus|\(|\)|/|,\s*and|\)\s*,?\s*(?:and)?)?\s*"
     r"(?:(?:the\s+)?(?-i:[A-Z][\w-]*)['’]s\s+)?$"
 )
@@ -306,7 +308,8 @@ def _subject_and_objects(
     before = [c for c in in_clause if c.end <= match.start()]
     if match.group().startswith("-"):
         # "Microsoft-backed OpenAI": the name glued to the epithet, and the one it describes
-        glued = [c for c in before if c.end == match.start()]
+        # ("rivals such as Microsoft-backed OpenAI": a rival named, no deal told)
+        glued = [c for c in before if c.end == match.start() and not _excluded(text, c)]
         after = [c for c in in_clause if c.start >= match.end()]
         described = (
             after[:1] if after and _EPITHET_GAP.match(text[match.end() : after[0].start]) else []
