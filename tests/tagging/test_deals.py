@@ -828,3 +828,33 @@ def test_a_second_investor_told_after_followed_by(watchlist: Watchlist) -> None:
         frozenset({"Amazon", "Anthropic"}): pytest.approx(4e9),
         frozenset({"Google", "Anthropic"}): pytest.approx(2e9),
     }, found
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "status"),
+    [
+        (
+            "Oracle and Meta weigh $20 billion AI cloud deal\nOracle is in advanced talks with "
+            "Meta on a cloud computing contract worth about $20 billion, people said.",
+            "contract",
+            "in_talks",
+        ),
+        (
+            "Microsoft to buy Nuance for $16 billion - report\nMicrosoft is in the final stage "
+            "of negotiations to buy Nuance for $16 billion, the Financial Times reported.",
+            "acquisition",
+            "in_talks",
+        ),
+    ],
+)
+def test_a_headline_deal_takes_the_type_and_status_its_body_gives(
+    text: str, type_: str, status: str, watchlist: Watchlist
+) -> None:
+    found = [(d.type, d.status) for d in deals_in(text, watchlist)]
+    assert found == [(type_, status)], found
+
+
+def test_an_existing_partner_told_as_a_description_is_context(watchlist: Watchlist) -> None:
+    text = "Microsoft, which has been a partner of OpenAI since 2019, declined to comment."
+    found = [(d.type, {p.name for p in d.parties}, d.background) for d in deals_in(text, watchlist)]
+    assert found == [("partnership", {"Microsoft", "OpenAI"}, True)], found

@@ -549,6 +549,9 @@ def _merge(deals: list[DealMention]) -> list[DealMention]:
     merged: list[DealMention] = []
     for deal in deals:
         for position, kept in enumerate(merged):
+            if _headline_of(kept, deal):
+                merged[position] = _fold(_as_told_in_body(kept, deal), deal)
+                break
             if _same_deal(kept, deal):
                 merged[position] = _fold(kept, deal)
                 break
@@ -558,6 +561,33 @@ def _merge(deals: list[DealMention]) -> list[DealMention]:
         else:
             merged.append(deal)
     return merged
+
+
+def _is_headline(deal: DealMention) -> bool:
+    """The article's first line, written as a headline: no full stop at its end."""
+    return deal.sentence_index == 0 and not _SENTENCE_END.search(deal.sentence)
+
+
+_SENTENCE_END = re.compile(r"[.!?]['’\"”)]*\s*$")
+
+
+def _headline_of(kept: DealMention, new: DealMention) -> bool:
+    """A headline's deal told again in the body: the same parties and sum. A headline's
+    "deal" names no type ("Oracle and Meta weigh $20 billion AI cloud deal"); the body's
+    sentence does ("... on a cloud computing agreement valued at about $20 billion")."""
+    if not _is_headline(kept) or new.background or kept.amount is None or new.amount is None:
+        return False
+    if {p.name for p in kept.parties} != {p.name for p in new.parties}:
+        return False
+    generic = kept.type == "partnership" and new.type != "partnership"
+    return (generic or kept.type == new.type) and _amounts_agree(kept, new)
+
+
+def _as_told_in_body(headline: DealMention, body: DealMention) -> DealMention:
+    """The headline's deal with the body's type, sides and status: a headline is terse
+    ("Microsoft to buy Nuance for $16 billion - report"), its first body sentence says
+    what the deal is and how far it has gone ("is in the last stages of negotiations")."""
+    return replace(headline, type=body.type, parties=body.parties, status=body.status)
 
 
 def _same_deal(kept: DealMention, new: DealMention) -> bool:
