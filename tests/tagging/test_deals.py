@@ -858,3 +858,24 @@ def test_an_existing_partner_told_as_a_description_is_context(watchlist: Watchli
     text = "Microsoft, which has been a partner of OpenAI since 2019, declined to comment."
     found = [(d.type, {p.name for p in d.parties}, d.background) for d in deals_in(text, watchlist)]
     assert found == [("partnership", {"Microsoft", "OpenAI"}, True)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Microsoft has agreed to rent $10 billion of servers from CoreWeave. This deal, "
+            "described in a recent report by The Information, shows its new approach.",
+            "reported",
+        ),
+        (
+            "Nvidia has agreed to license chip technology from Groq, the companies announced on "
+            "Monday. The deal, reportedly worth $20 billion, is its largest.",
+            "announced",
+        ),
+        ("Reporters say Microsoft will start paying to use Anthropic's models.", "reported"),
+    ],
+)
+def test_who_told_the_deal(text: str, status: str, watchlist: Watchlist) -> None:
+    found = [d.status for d in deals_in(text, watchlist)]
+    assert found == [status], found

@@ -31,7 +31,7 @@ from pipeline.tagging.deals.triggers import (
     is_usable,
     split_clauses,
 )
-from pipeline.tagging.deals.vocabulary import FAILED, RULES_BY_TYPE, Rule
+from pipeline.tagging.deals.vocabulary import FAILED, IN_TALKS, REPORTED, RULES_BY_TYPE, Rule
 from pipeline.tagging.money import find_amounts, find_stakes
 from pipeline.tagging.sentences import Sentence
 
@@ -520,9 +520,32 @@ def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:
         for holder, fraction in find_stakes(sentence.text)
         if holder and (name := match_name(holder, names))
     )
-    status = "failed" if FAILED.search(sentence.text) else deal.status
-    updated = replace(deal, amount=amount, valuation_usd=valuation, stakes=stakes, status=status)
+    updated = replace(
+        deal,
+        amount=amount,
+        valuation_usd=valuation,
+        stakes=stakes,
+        status=_followed_up_status(deal, sentence.text),
+    )
     return replace(updated, deal_key=deal_key(updated))
+
+
+def _followed_up_status(deal: DealMention, text: str) -> str:
+    """A follow-up sentence may tell how far the deal has gone or who told it: "The deal
+    later collapsed", "This deal, laid out in a recent report by The Information, ...".
+    A deal its parties announced stays announced ("The deal, reportedly valued at ...")."""
+    if FAILED.search(text):
+        return "failed"
+    if deal.status != "announced" or _ANNOUNCED_BY_PARTIES.search(deal.sentence):
+        return deal.status
+    if IN_TALKS.search(text):
+        return "in_talks"
+    return "reported" if REPORTED.search(text) else deal.status
+
+
+_ANNOUNCED_BY_PARTIES = re.compile(
+    r"\b(?:announc\w*|confirm\w*|unveil\w*|statement|press release|disclosed)\b", re.IGNORECASE
+)
 
 
 def _referenced_deal(
