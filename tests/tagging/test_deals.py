@@ -879,3 +879,15 @@ def test_an_existing_partner_told_as_a_description_is_context(watchlist: Watchli
 def test_who_told_the_deal(text: str, status: str, watchlist: Watchlist) -> None:
     found = [d.status for d in deals_in(text, watchlist)]
     assert found == [status], found
+
+
+def test_earlier_in_the_articles_month_is_context(watchlist: Watchlist) -> None:
+    text = (
+        "Alphabet walked away from a $23 billion offer for Wiz on Tuesday. Earlier in July, "
+        "the company ended its efforts to acquire HubSpot."
+    )
+    found = {
+        frozenset(p.name for p in d.parties): d.background
+        for d in deals_in(text, watchlist, at("2024-07-26"))
+    }
+    assert found.get(frozenset({"Alphabet", "HubSpot"})) is True, found

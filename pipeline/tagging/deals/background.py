@@ -213,4 +213,6 @@ def _dated_before(text: str, published: datetime | None) -> bool:
     month = _MONTH_NAMED.search(text)
     if month is None or published is None:
         return False
+    if month.group().lower().startswith("earlier"):
+        return True  # "Earlier in July, ..." in a July article: earlier this month
     return _MONTHS.index(month.group("month").lower()) + 1 != published.month
