@@ -891,3 +891,22 @@ def test_earlier_in_the_articles_month_is_context(watchlist: Watchlist) -> None:
         for d in deals_in(text, watchlist, at("2024-07-26"))
     }
     assert found.get(frozenset({"Alphabet", "HubSpot"})) is True, found
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        (
+            "OpenAI has made more than $1.4 trillion in compute commitments this year, including "
+            "agreements with chipmakers Nvidia, AMD and Broadcom.",
+            {None},
+        ),
+        ("Microsoft invested $1 billion each in Mistral AI and Inflection AI.", {1e9}),
+    ],
+)
+def test_one_sum_told_for_several_deals_is_no_ones_own(
+    text: str, amounts: set[float | None], watchlist: Watchlist
+) -> None:
+    found = deals_in(text, watchlist)
+    assert len(found) >= 2, found
+    assert {d.amount.usd if d.amount else None for d in found} == amounts, found

@@ -444,12 +444,22 @@ def _build(
         name=_name(sentence, found),
         valuation_usd=valuation_of(find_amounts(sentence.text)),
     )
+    sets = _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None)
+    consortium = len(found.b) == 1 and found.type in ("acquisition", "investment")
+    if len(sets) > 1 and not consortium and not _EACH.search(sentence.text):
+        # one sum told for deals with several companies ("$1.4 trillion in commitments,
+        # including agreements with Nvidia, AMD and Broadcom") is none of them's own; a
+        # consortium's purchase or stake is each buyer's deal at the whole price
+        template = replace(template, amount=None)
     built = []
-    for parties in _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None):
+    for parties in sets:
         deal = replace(template, parties=parties)
         deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
         built.append(replace(deal, deal_key=deal_key(deal)))
     return built
+
+
+_EACH = re.compile(r"\b(?:each|apiece|respectively)\b", re.IGNORECASE)
 
 
 def _party_sets(found: Found, respectively: bool = False) -> list[tuple[Party, ...]]:
