@@ -910,3 +910,21 @@ def test_one_sum_told_for_several_deals_is_no_ones_own(
     found = deals_in(text, watchlist)
     assert len(found) >= 2, found
     assert {d.amount.usd if d.amount else None for d in found} == amounts, found
+
+
+def test_a_report_its_party_denies_is_no_deal(watchlist: Watchlist) -> None:
+    text = (
+        "Elon Musk said on Friday that xAI was not in talks with investors about new funding. "
+        "The Financial Times reported that xAI was in talks to raise money at a $20 billion "
+        "valuation."
+    )
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+def test_a_denial_leaves_a_deal_its_parties_announced(watchlist: Watchlist) -> None:
+    text = (
+        "Microsoft denied a report that it was in talks to buy Nuance. On Monday Microsoft "
+        "announced it will invest $2 billion in OpenAI."
+    )
+    found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert found == [{"Microsoft", "OpenAI"}], found

@@ -121,7 +121,35 @@ def find_deals(
         previous = read[max(0, position - 2) : position]
         history = recounts_history(sentence, deals, paragraph_of)
         deals = _after_sentence(deals, sentence, previous, history, reference_year)
-    return _merge(mark_context(deals, read, published))
+    return _without_denied(_merge(mark_context(deals, read, published)), read)
+
+
+# A party denies the report: "xAI is not raising capital", "Musk denied a report that ..."
+_DENIAL = re.compile(
+    r"\b(?:is|was|are|were|has|have)\s+not\s+(?:been\s+)?(?:raising|in\s+(?:talks|discussions|"
+    r"negotiations)|seeking|selling|buying|negotiating|looking\s+to)\b|"
+    r"\bden(?:ied|ies|y|ying)\s+(?:a|the|that|any|reports?|media\s+reports?)\b|"
+    r"\bno\s+(?:plans?|intention|conversations?|talks)\s+(?:to|with|about|in\s+this)\b",
+    re.IGNORECASE,
+)
+_UNCONFIRMED = frozenset({"reported", "in_talks", "planned"})
+
+
+def _without_denied(deals: list[DealMention], read: Sequence[ReadSentence]) -> list[DealMention]:
+    """A reported deal that one of its parties denies in the article is no deal (the
+    article is about the denial); a deal done or announced stays."""
+    denied = {
+        candidate.name
+        for sentence in read
+        if _DENIAL.search(sentence.text)
+        for candidate in sentence.candidates
+        if not candidate.publisher
+    }
+    return [
+        deal
+        for deal in deals
+        if deal.status not in _UNCONFIRMED or not denied & {p.name for p in deal.parties}
+    ]
 
 
 def _after_sentence(
