@@ -928,3 +928,14 @@ def test_a_denial_leaves_a_deal_its_parties_announced(watchlist: Watchlist) -> N
     )
     found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
     assert found == [{"Microsoft", "OpenAI"}], found
+
+
+def test_in_funding_discussions_is_in_talks_and_a_previous_valuation_dates_no_deal(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Perplexity is in funding discussions for the third time this year, aiming to raise up "
+        "to $1bn at more than double its previous valuation."
+    )
+    found = [(d.status, d.background) for d in deals_in(text, watchlist)]
+    assert found == [("in_talks", False)], found
