@@ -939,3 +939,65 @@ def test_in_funding_discussions_is_in_talks_and_a_previous_valuation_dates_no_de
     )
     found = [(d.status, d.background) for d in deals_in(text, watchlist)]
     assert found == [("in_talks", False)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "usd"),
+    [
+        ("Mistral AI has pulled in €600mn at a valuation close to €6bn.", {"Mistral AI"}, 702e6),
+        ("OpenAI said it hauled in a hefty $6 billion in new funding.", {"OpenAI"}, 6e9),
+        (
+            "Google is putting a further $1 billion behind Anthropic, enlarging its stake.",
+            {"Google", "Anthropic"},
+            1e9,
+        ),
+        ("Microsoft put money into Mistral AI a year ago.", {"Microsoft", "Mistral AI"}, None),
+        ("OpenAI is putting together a round of up to $100bn.", {"OpenAI"}, 100e9),
+    ],
+)
+def test_money_raised_or_put_in_told_with_other_verbs(
+    text: str, parties: set[str], usd: float | None, watchlist: Watchlist
+) -> None:
+    found = [
+        ({p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == [(parties, pytest.approx(usd) if usd else None)], found
+
+
+def test_revenue_pulled_in_is_no_round(watchlist: Watchlist) -> None:
+    text = "Nvidia pulled in $30 billion in revenue in the quarter."
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "pairs"),
+    [
+        (
+            "Nvidia counts among the corporate backers of Mistral AI.",
+            "investment",
+            [{"NVIDIA", "Mistral AI"}],
+        ),
+        (
+            "OpenAI enjoys substantial backing from Microsoft.",
+            "investment",
+            [{"Microsoft", "OpenAI"}],
+        ),
+        (
+            "Scale AI counts major clients such as Microsoft and Meta.",
+            "contract",
+            [{"Scale AI", "Microsoft"}, {"Scale AI", "Meta"}],
+        ),
+        (
+            "Amazon also serves as Anthropic's primary cloud provider.",
+            "partnership",
+            [{"Amazon", "Anthropic"}],
+        ),
+    ],
+)
+def test_ties_told_as_descriptions_are_context(
+    text: str, type_: str, pairs: list[set[str]], watchlist: Watchlist
+) -> None:
+    found = deals_in(text, watchlist)
+    assert [{p.name for p in d.parties} for d in found] == pairs, found
+    assert all(d.type == type_ and d.background for d in found), found

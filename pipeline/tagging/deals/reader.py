@@ -137,19 +137,28 @@ _UNCONFIRMED = frozenset({"reported", "in_talks", "planned"})
 
 def _without_denied(deals: list[DealMention], read: Sequence[ReadSentence]) -> list[DealMention]:
     """A reported deal that one of its parties denies in the article is no deal (the
-    article is about the denial); a deal done or announced stays."""
-    denied = {
-        candidate.name
-        for sentence in read
-        if _DENIAL.search(sentence.text)
-        for candidate in sentence.candidates
-        if not candidate.publisher
-    }
-    return [
-        deal
-        for deal in deals
-        if deal.status not in _UNCONFIRMED or not denied & {p.name for p in deal.parties}
-    ]
+    article is about the denial); a deal done or announced stays. A denial with a sum
+    ("denied rumours that xAI was raising $10 billion") denies the deal of that sum only;
+    one that names money raised ("is not raising capital") denies rounds only."""
+    denials = [sentence for sentence in read if _DENIAL.search(sentence.text)]
+    return [deal for deal in deals if not any(_denies(s, deal) for s in denials)]
+
+
+_RAISING = re.compile(r"\b(?:rais\w+|capital|funding|investors?|fundrais\w+)\b", re.IGNORECASE)
+
+
+def _denies(sentence: ReadSentence, deal: DealMention) -> bool:
+    if deal.status not in _UNCONFIRMED:
+        return False
+    named = {c.name for c in sentence.candidates if not c.publisher}
+    if not named & {p.name for p in deal.parties}:
+        return False
+    sums = [a.usd for a in find_amounts(sentence.text)]
+    if sums:
+        return deal.amount is not None and any(
+            abs(deal.amount.usd - usd) <= 0.1 * usd for usd in sums
+        )
+    return deal.type == "investment" or not _RAISING.search(sentence.text)
 
 
 def _after_sentence(

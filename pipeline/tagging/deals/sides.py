@@ -21,7 +21,9 @@ _EXCLUDED_BEFORE = re.compile(
     r"analysts? (?:at|from)|estimated by|research (?:from|by)|survey by|study by|"
     r"confirmed by|verified by|corroborated by|founded by|owned by|spun (?:out|off) (?:of|from)|"
     r"backed by|funded by|financed by|supported by|"
-    r"former|formerly|ex-|led by former|such as)\s+(?:[\w’'-]+\s+){0,2}$",
+    # "rivals such as X" (but "clients such as X" names the parties)
+    r"former|formerly|ex-|led by former|(?<!clients )(?<!customers )(?<!backers )(?<!investors )"
+    r"(?<!partners )such as)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
