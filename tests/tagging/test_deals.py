@@ -1001,3 +1001,20 @@ def test_ties_told_as_descriptions_are_context(
     found = deals_in(text, watchlist)
     assert [{p.name for p in d.parties} for d in found] == pairs, found
     assert all(d.type == type_ and d.background for d in found), found
+
+
+def test_a_company_sold_to_a_buyer(watchlist: Watchlist) -> None:
+    text = (
+        "SoftBank said on Monday it has agreed to sell chip designer Arm to Nvidia for $40 billion."
+    )
+    found = [
+        (d.type, [(p.name, p.role) for p in d.parties], d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == [("acquisition", [("NVIDIA", "acquirer"), ("Arm", "target")], 40e9)], found
+
+
+def test_companies_listed_after_such_as_are_parties(watchlist: Watchlist) -> None:
+    text = "SoftBank has invested in AI startups such as Perplexity and OpenAI."
+    pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert {"SoftBank", "OpenAI"} in pairs, pairs

@@ -21,9 +21,7 @@ _EXCLUDED_BEFORE = re.compile(
     r"analysts? (?:at|from)|estimated by|research (?:from|by)|survey by|study by|"
     r"confirmed by|verified by|corroborated by|founded by|owned by|spun (?:out|off) (?:of|from)|"
     r"backed by|funded by|financed by|supported by|"
-    # "rivals such as X" (but "clients such as X" names the parties)
-    r"former|formerly|ex-|led by former|(?<!clients )(?<!customers )(?<!backers )(?<!investors )"
-    r"(?<!partners )such as)\s+(?:[\w’'-]+\s+){0,2}$",
+    r"former|formerly|ex-|led by former)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
@@ -621,6 +619,13 @@ def _asymmetric(
     if of_something and not any(cue in ("of", "") for _, cue in objects):
         return None  # "a possible takeover of the plan by the government's agency"
     sides = _sides(rule, type_, subject, objects)
+    if rule.shape == "sell":
+        # "SoftBank agreed to sell chip designer Arm to Nvidia": the buyer after "to", the
+        # company sold its object; the seller (the subject) is neither side
+        sides = {
+            "A": [name for name, cue in objects if cue == "to"],
+            "B": [name for name, cue in objects if cue == ""][:1],
+        }
     if type_ == "contract" and rule.type == "investment":
         sides = {"A": sides["B"], "B": sides["A"]}  # the payer is the customer, not the supplier
     _fill_by_anaphora(sides, sentence, match, previous)

@@ -22,7 +22,8 @@ class Rule:
 
     shape: "give" (subject pays/buys/grants: "invested", "acquired"), "get" (subject
     receives: "raised", "was acquired by"), "neutral" (a noun; the prepositions decide:
-    "investment in X" / "investment from X"), "sym" (partners).
+    "investment in X" / "investment from X"), "sym" (partners), "sell" (the subject sells
+    its object to the buyer after "to": "SoftBank agreed to sell Arm to Nvidia").
     """
 
     type: str
