@@ -1018,3 +1018,11 @@ def test_companies_listed_after_such_as_are_parties(watchlist: Watchlist) -> Non
     text = "SoftBank has invested in AI startups such as Perplexity and OpenAI."
     pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
     assert {"SoftBank", "OpenAI"} in pairs, pairs
+
+
+def test_a_second_verb_after_and_shares_the_first_subject(watchlist: Watchlist) -> None:
+    text = "SoftBank is the majority owner of Arm and last year bought Graphcore."
+    found = [
+        [p.name for p in d.parties] for d in deals_in(text, watchlist) if d.type == "acquisition"
+    ]
+    assert found == [["SoftBank", "Graphcore"]], found

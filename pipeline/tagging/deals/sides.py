@@ -322,6 +322,11 @@ def _subject_and_objects(
         objects = others + _objects(text, after, match.end())
         return [before[-1].name], [(n, cue) for n, cue in objects if n != before[-1].name]
     subject = _subject(text, [c for c in before if not _cued(text, c, before)], match.start())
+    if subject and not rule.noun and _AND_VERB.match(text, before[-1].end, match.start()):
+        # "SoftBank is the majority owner of Arm and last year bought Graphcore": a second
+        # verb shares the clause's first subject, not the object of the first verb
+        first = [c for c in before if not _excluded(text, c) and not _cued(text, c, before)]
+        subject = [first[0].name] if first and first[0].name != before[-1].name else []
     # An org inside the trigger is its object ("led OpenAI's round", "integrate X's models").
     inside = [(c.name, "") for c in in_clause if match.start() <= c.start and c.end <= match.end()]
     after = [c for c in in_clause if c.start >= match.end()]
@@ -335,6 +340,13 @@ def _subject_and_objects(
     ]
     objects = inside + _objects(text, after, match.end()) + cued
     return subject, [(name, cue) for name, cue in objects if name not in subject]
+
+
+# Between an object and the next verb: "... of Arm and last year bought Graphcore"
+_AND_VERB = re.compile(
+    r"\s+and\s+(?:(?:last|this|next|earlier|later|recently|also|then|in|since)\b[\w\s]{0,20}?\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # An org's person does the deal: "<Org> co-founder <First Last> (and ...) has raised".
