@@ -291,8 +291,17 @@ _TOTAL_BEFORE = re.compile(
     r"(?:planned\s+|committed\s+|expected\s+|contracted\s+)?"
     r"(?:investments?|commitments?|funding|backing|spending)\s+"
     r"(?:(?:to|in|with)\s+(?:[\w’'.-]+\s+){1,3}?)?(?:(?:now\s+)?(?:stands?|stood)\s+at|"
-    r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\bfor\s+a\s+total\s+of|\bin\s+total\s+of|"
+    r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\b(?:for\s+)?a\s+total\s+of|\bin\s+total\s+of|"
     r"\btotal(?:ing|led|s)?)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# "raised $7.6bn in funding across 10 rounds", "has raised $1.2 billion to date"
+_TOTAL_AFTER = re.compile(
+    r"\s+(?:in\s+(?:[\w-]+\s+){0,2}?(?:funding|investment|capital|financing)\s+)?"
+    r"(?:to\s+date|so\s+far|in\s+total|altogether|all\s+told|since\s+(?:its\s+)?(?:founding|inception|"
+    r"launch|creation|\d{4})|across\s+(?:[\w-]+\s+){0,2}?rounds)\b",
     re.IGNORECASE,
 )
 
@@ -300,6 +309,8 @@ _TOTAL_BEFORE = re.compile(
 def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
     if _TOTAL_BEFORE.search(sentence[max(previous_end, start - 90) : start]):
+        return "total"
+    if _TOTAL_AFTER.match(sentence, end):
         return "total"
     after = sentence[end : end + 80]
     kind = _kind_after(after)

@@ -1026,3 +1026,27 @@ def test_a_second_verb_after_and_shares_the_first_subject(watchlist: Watchlist) 
         [p.name for p in d.parties] for d in deals_in(text, watchlist) if d.type == "acquisition"
     ]
     assert found == [["SoftBank", "Graphcore"]], found
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "In a blog post, the firm named the organisations that put cash into the round, listing "
+        "Valor Equity Partners, Sequoia Capital and Andreessen Horowitz.",
+        "The funding round, led by Valor Equity Partners and Sequoia Capital, closed on Friday.",
+    ],
+)
+def test_investors_named_after_the_round_join_it(follow_up: str, watchlist: Watchlist) -> None:
+    text = "xAI said it has pulled in $6 billion in a Series B funding round. " + follow_up
+    found = [
+        ({p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert len(found) == 1, found
+    assert {"xAI", "Valor Equity Partners", "Sequoia Capital"} <= found[0][0], found
+    assert found[0][1] == pytest.approx(6e9), found
+
+
+def test_a_sum_raised_to_date_is_no_rounds_own(watchlist: Watchlist) -> None:
+    text = "So far, Anthropic has raised $7.6bn in funding across 10 rounds."
+    assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)

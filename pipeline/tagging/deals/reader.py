@@ -49,9 +49,14 @@ _PARTICIPATED = re.compile(
     r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b|"
     r"\bparticipation (?:from|of|by)\b|\b(?:other\s+)?(?:investors|backers|participants)\s+"
     r"(?:in the (?:round|financing|raise)\s+)?(?:include|included|including|were|are)\b|"
-    r"\b(?:round|financing|raise|investment)\s+(?:was|is)\s+(?:co-)?led\s+by\b|"
+    r"\b(?:round|financing|raise|investment)\s*,?\s+(?:(?:which\s+)?(?:was|is)\s+)?(?:co-)?led\s+by\b|"
     r"\b(?:co-)?(?:led|leads|leading)\s+the\s+(?:(?:new|latest|funding|financing|investment)\s+)"
-    r"{0,2}(?:round|financing|raise|investment)\b",
+    r"{0,2}(?:round|financing|raise|investment)\b|"
+    # "the organisations that put cash into the round, listing ...", "the round drew X"
+    r"\b(?:put|puts|putting|poured|pumped|invested|injected)\s+(?:[\w-]+\s+){0,2}?(?:into|in)\s+"
+    r"the\s+(?:round|raise|financing|funding)\b|"
+    r"\b(?:round|raise|financing|funding)\s+(?:drew|attracted|featured|included|includes|"
+    r"also\s+included|brought\s+in)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP_REACH = 4  # sentences after a round within which its investors may be named
