@@ -252,7 +252,8 @@ _PLEDGE_TARGET = re.compile(
 
 # Cues before an amount; the nearest one wins.
 _BEFORE_CUES = re.compile(
-    r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b)"
+    r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b|"
+    r"\bput(?:ting|s)?\s+(?:it|its\s+value|the\s+company)\s+(?:near|at|around|close\s+to)\b)"
     r"|(?P<valued_at>\bvalued(?=\s+at\b))|(?P<worth>\bworth\b)|(?P<valued>\bvalued\b)"
     r"|(?P<deal>\binvest\w*|\brais(?:e|es|ed|ing)\b|\bpa(?:id|y|ys|ying)\b|\bacquir\w+|"
     r"\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas\w+|\bdeal\b|\bcontract\b|\bagreement\b|\bround\b|"

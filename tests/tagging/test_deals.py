@@ -1050,3 +1050,65 @@ def test_investors_named_after_the_round_join_it(follow_up: str, watchlist: Watc
 def test_a_sum_raised_to_date_is_no_rounds_own(watchlist: Watchlist) -> None:
     text = "So far, Anthropic has raised $7.6bn in funding across 10 rounds."
     assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties", "usd"),
+    [
+        (
+            "xAI is getting ready to raise about $20 billion through a mix of equity and debt.",
+            "investment",
+            {"xAI"},
+            20e9,
+        ),
+        (
+            "Oracle is setting up the Stargate joint venture together with SoftBank and OpenAI.",
+            "joint_venture",
+            {"Oracle", "SoftBank", "OpenAI"},
+            None,
+        ),
+        (
+            "Microsoft's contract with cloud computing provider Nebius is meant to free capacity.",
+            "contract",
+            {"Microsoft", "Nebius"},
+            None,
+        ),
+        (
+            "OpenAI is now in a new $40 billion funding deal with SoftBank.",
+            "investment",
+            {"OpenAI", "SoftBank"},
+            40e9,
+        ),
+    ],
+)
+def test_more_outlet_phrasings(
+    text: str, type_: str, parties: set[str], usd: float | None, watchlist: Watchlist
+) -> None:
+    found = [
+        (d.type, {p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == [(type_, parties, pytest.approx(usd) if usd else None)], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The benchmark set includes MMLU and GSM8K, which deals with school maths.",
+        "Anthropic must purchase computing resources from Google under the deal's terms.",
+    ],
+)
+def test_no_deal_in_these_either(text: str, watchlist: Watchlist) -> None:
+    found = [d for d in deals_in(text, watchlist) if d.type != "contract"]
+    assert found == [], found
+
+
+def test_the_owner_of_a_rival_is_no_party(watchlist: Watchlist) -> None:
+    text = "Google is putting $1 billion into Anthropic, one of OpenAI's most promising rivals."
+    pairs = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert pairs == [{"Google", "Anthropic"}], pairs
+
+
+def test_recent_rounds_putting_it_near_a_sum_tell_a_valuation(watchlist: Watchlist) -> None:
+    text = "Scale AI's value has shot up, with recent funding rounds putting it near $25 billion."
+    assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)

@@ -456,8 +456,18 @@ _COMPARISON = re.compile(
 )
 
 
+# "its stake in one of OpenAI's most promising rivals": the name owns the rival, no party
+_OWNS_RIVAL = re.compile(
+    r"['’]s?\s+(?:(?:most|biggest|closest|chief|main|key|fiercest|nearest|top|promising|"
+    r"leading|largest)\s+){0,3}(?:rivals?|competitors?|challengers?)\b",
+    re.IGNORECASE,
+)
+
+
 def _excluded(text: str, candidate: Candidate) -> bool:
     if _COMPARISON.search(text, max(0, candidate.start - 120), candidate.start):
+        return True
+    if _OWNS_RIVAL.match(text, candidate.end):
         return True
     window = max(0, candidate.start - 40)
     match = _EXCLUDED_BEFORE.search(text[window : candidate.start])

@@ -23,6 +23,9 @@ _SUPPLY_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+_FUNDING_BEFORE = re.compile(
+    r"\b(?:funding|financing|investment|fundraising)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+)
 _LICENSING_CONTEXT = re.compile(
     r"\blicen[cs]\w*|\brights?\s+to\b|\b(?:hire|hiring|hired|bring\s+in|poach\w*|recruit\w*)\b"
     r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
@@ -70,6 +73,8 @@ _NOT_A_ROUND = re.compile(
     re.IGNORECASE,
 )
 
+_EQUITY_TOO = re.compile(r"\bequity\s+and\s+debt\b|\bdebt\s+and\s+equity\b", re.IGNORECASE)
+
 CONDITIONAL = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
 
 _NEGATION = re.compile(
@@ -91,7 +96,7 @@ _EVENT_BEFORE = re.compile(
     r"\b(?:announc\w+|sign(?:s|ed|ing)?|str(?:ike|ikes|uck|iking)|ink(?:s|ed)?|form(?:s|ed|ing)?|"
     r"forg(?:e|es|ed|ing)|enter(?:s|ed|ing)?|agree(?:s|d)?|unveil\w*|seal(?:s|ed)?|finali[sz]\w+|"
     r"complet\w+|clos(?:e|es|ed|ing)|expand\w*|extend\w*|renew\w*|deepen\w*|broaden\w*|"
-    r"establish\w*|set up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|wins?|secur\w+|"
+    r"establish\w*|set(?:s|ting)? up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|wins?|secur\w+|"
     r"call(?:s|ed)? off|scrap\w*|end(?:s|ed)|terminat\w+|abandon\w*|block\w*|cancel\w*|"
     r"increas\w+|boost\w*|upp?(?:ed|s)|doubl\w+|tripl\w+|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
     r"restructur\w+|revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
@@ -188,7 +193,10 @@ def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money
     if _GERUND_CONTEXT.search(before[-12:]) and match.group().lower().endswith("ing"):
         return False  # "its first acquisition since raising $500 million": context
     if rule.single and _NOT_A_ROUND.search(text[start : match.end() + 120]):
-        return False  # "raise $12.9bn from its second listing": capital markets, not a round
+        # "raise $12.9bn from its second listing": capital markets, not a round (but "a mix
+        # of equity and debt" raises equity too)
+        if not _EQUITY_TOO.search(text[start : match.end() + 120]):
+            return False
     if is_reference(rule, text, match, start):
         return (
             has_money
@@ -204,7 +212,8 @@ _OWNED_BY_NAME = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[\w$€£.,-]+\s+){0,3}$
 # (a partnership told this way, "its partnership with OpenAI", is a mere reference)
 _OWNED_BY_PRONOUN = re.compile(r"\b(?:its|their)\s+(?:[\w$€£.,-]+\s+){0,3}$")
 _HOLDING = re.compile(r"stakes?\b|shares?\b|holdings?\b", re.IGNORECASE)
-_TIED_TO_NAME = re.compile(r"\s+(?:with|in|of|for|to)\s+(?:the\s+)?[A-Z]")
+# "Microsoft's contract with cloud computing provider Nebius": a name after a short epithet
+_TIED_TO_NAME = re.compile(r"\s+(?:with|in|of|for|to)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,4}?[A-Z]")
 
 
 def _named_pair(text: str, match: re.Match[str], start: int, money: bool = False) -> bool:
@@ -229,6 +238,8 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
     technology or hire a startup's team is licensing, one for compute a contract; money
     committed to a cloud or chip supplier buys capacity, it is no stake."""
     if rule.type == "generic":
+        if _FUNDING_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            return "investment"  # "a new $40 billion funding deal with SoftBank"
         if _LICENSING_CONTEXT.search(text):
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
