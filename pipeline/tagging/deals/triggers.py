@@ -96,7 +96,8 @@ _EVENT_BEFORE = re.compile(
     r"\b(?:announc\w+|sign(?:s|ed|ing)?|str(?:ike|ikes|uck|iking)|ink(?:s|ed)?|form(?:s|ed|ing)?|"
     r"forg(?:e|es|ed|ing)|enter(?:s|ed|ing)?|agree(?:s|d)?|unveil\w*|seal(?:s|ed)?|finali[sz]\w+|"
     r"complet\w+|clos(?:e|es|ed|ing)|expand\w*|extend\w*|renew\w*|deepen\w*|broaden\w*|"
-    r"establish\w*|set(?:s|ting)? up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|wins?|secur\w+|"
+    r"establish\w*|set(?:s|ting)? up|creat\w+|reach(?:es|ed)?|clinch\w*|land(?:s|ed)?|won|"
+    r"wins?|secur\w+|"
     r"call(?:s|ed)? off|scrap\w*|end(?:s|ed)|terminat\w+|abandon\w*|block\w*|cancel\w*|"
     r"increas\w+|boost\w*|upp?(?:ed|s)|doubl\w+|tripl\w+|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
     r"restructur\w+|revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
@@ -192,11 +193,11 @@ def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money
         return False  # "sold its entire stake in Nvidia": an exit, not an investment
     if _GERUND_CONTEXT.search(before[-12:]) and match.group().lower().endswith("ing"):
         return False  # "its first acquisition since raising $500 million": context
-    if rule.single and _NOT_A_ROUND.search(text[start : match.end() + 120]):
+    reach = text[start : match.end() + 120]
+    if rule.single and _NOT_A_ROUND.search(reach) and not _EQUITY_TOO.search(reach):
         # "raise $12.9bn from its second listing": capital markets, not a round (but "a mix
         # of equity and debt" raises equity too)
-        if not _EQUITY_TOO.search(text[start : match.end() + 120]):
-            return False
+        return False
     if is_reference(rule, text, match, start):
         return (
             has_money
