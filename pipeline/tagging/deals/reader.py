@@ -324,11 +324,14 @@ def _clause_deals(
     if followed:  # "Amazon poured $4 billion into it, followed by another $2 billion from Google"
         found = [replace(main, a=tuple(n for n in main.a if n != followed.a[0])), followed]
     for triggers in by_type:
-        if triggers and triggers[0][0].type == main.rule.type and main.rule.context:
+        if triggers and triggers[0][0].type == main.rule.type:
             # "competes with Microsoft-backed OpenAI, said it had raised $270 million": the
-            # epithet is context; the clause's own deal of that type still counts
-            triggers = [(rule, match) for rule, match in triggers if not rule.context]
-        elif not triggers or triggers[0][0].type == main.rule.type:
+            # epithet is context; the clause's own deal of that type still counts, and the
+            # reverse ("OpenAI, backed by Microsoft, is raising $100bn": the backer too)
+            triggers = [(r, m) for r, m in triggers if r.context != main.rule.context]
+            if not triggers:
+                continue
+        elif not triggers:
             continue
         deal = _clause_deal(sentence, (start, end), previous, [triggers])
         if deal and _distinct(deal, found, sentence.text):
@@ -433,8 +436,10 @@ def _distinct(deal: Found, found: Sequence[Found], text: str) -> bool:
     if deal.rule.noun and REFERENCE.search(text[max(deal.clause[0], deal.start - 40) : deal.start]):
         return False  # "the total value of its contracts with ...": the same parties again
     amount = found_amount(deal, text)
+    # a tie told as context never takes the clause's sum (see _build)
     return amount is not None and all(
-        (other := found_amount(f, text)) is None or other.text != amount.text for f in found
+        f.rule.context or (other := found_amount(f, text)) is None or other.text != amount.text
+        for f in found
     )
 
 

@@ -321,6 +321,12 @@ def _subject_and_objects(
         after = [c for c in in_clause if c.start >= match.end()]
         objects = others + _objects(text, after, match.end())
         return [before[-1].name], [(n, cue) for n, cue in objects if n != before[-1].name]
+    if rule.context and match.group().startswith(",") and _BY_BACKERS.search(match.group()):
+        # "OpenAI, backed by Microsoft and SoftBank, ...": the backers the apposition names
+        # (elsewhere "backed by" sets an org aside as no party of the clause's own deal)
+        return _subject(text, before, match.start()), [
+            (name, "by") for name in _listed_after(text, in_clause, match.end())
+        ]
     subject = _subject(text, [c for c in before if not _cued(text, c, before)], match.start())
     if subject and not rule.noun and _AND_VERB.match(text, before[-1].end, match.start()):
         # "SoftBank is the majority owner of Arm and last year bought Graphcore": a second
@@ -340,6 +346,24 @@ def _subject_and_objects(
     ]
     objects = inside + _objects(text, after, match.end()) + cued
     return subject, [(name, cue) for name, cue in objects if name not in subject]
+
+
+_BY_BACKERS = re.compile(r"(?:backed|funded)\s+by$", re.IGNORECASE)
+
+
+def _listed_after(text: str, candidates: Sequence[Candidate], end: int) -> list[str]:
+    """The names listed right after `end`: "backed by Microsoft and SoftBank"."""
+    names: list[str] = []
+    position = end
+    for candidate in candidates:
+        if candidate.start < end:
+            continue
+        gap = text[position : candidate.start]
+        if names and not _LIST_GAP.match(gap) or not names and gap.strip():
+            break
+        names.append(candidate.name)
+        position = candidate.end
+    return unique(names)
 
 
 # Between an object and the next verb: "... of Arm and last year bought Graphcore"

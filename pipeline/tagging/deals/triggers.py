@@ -43,7 +43,7 @@ _MONEY_VERB = re.compile(
     r"(?:pour|plough|plow|pump|inject|funnel|sink|sank|sunk|put|commit|pledge)", re.IGNORECASE
 )
 _CLAUSE_BREAK = re.compile(
-    r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
+    r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=meaning\b)|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
     # a time clause after a comma tells another event ("..., days after disclosing that ...")
     r",\s+(?=(?:just\s+|only\s+)?(?:days|weeks|months|hours|shortly|soon|a\s+day|a\s+week|"
     r"a\s+month)\s+after\b)|"
