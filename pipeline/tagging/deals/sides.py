@@ -359,7 +359,7 @@ def _listed_after(text: str, candidates: Sequence[Candidate], end: int) -> list[
         if candidate.start < end:
             continue
         gap = text[position : candidate.start]
-        if names and not _LIST_GAP.match(gap) or not names and gap.strip():
+        if (names and not _LIST_GAP.match(gap)) or (not names and gap.strip()):
             break
         names.append(candidate.name)
         position = candidate.end
