@@ -116,9 +116,12 @@ def _sentence_at(starts: list[int], offset: int) -> int:
     return max(bisect_right(starts, offset) - 1, 0)
 
 
-def _passes(item: CompiledRule, text: str, start: int, end: int, sentence: str) -> bool:
-    """Apply the alias's context rules; True keeps the hit."""
-    if item.require is not None and not item.require.search(sentence):
+def _passes(
+    item: CompiledRule, text: str, start: int, end: int, sentence: str, need_context: bool = True
+) -> bool:
+    """Apply the alias's context rules; True keeps the hit. Without `need_context` the
+    required context words are not asked for (the hit's position stands in for them)."""
+    if need_context and item.require is not None and not item.require.search(sentence):
         return False
     if item.reject is not None and item.reject.search(sentence):
         return False
@@ -241,6 +244,12 @@ _TRIGGERS = {
         r"[ ]from"
     ),
 }
+# Positions that name an organisation whatever the words around it: a watchlist alias that
+# wants context words ("Slack" wants "app", "messaging", ...) is taken there without them.
+_PLACE_KINDS = frozenset(
+    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from"}
+    | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
+)
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
 _LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
@@ -345,7 +354,42 @@ def discover_orgs(
     ]
     mentions.extend(_repeats(text, starts, mentions, taken))
     mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
-    return _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+    mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+    return mentions + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+
+
+def _known_in_place(
+    text: str,
+    starts: list[int],
+    raws: list[Raw],
+    watchlist: Watchlist,
+    taken: list[tuple[int, int]],
+) -> list[Mention]:
+    """Watchlist organisations whose alias was dropped only for want of context words, where
+    the position itself says "organisation": "startups including Acme, Beta and Slack" ("Slack"
+    needs "app" or "messaging" nearby when it stands alone). Rules that reject a hit on
+    evidence (a neighbour word, a word in the sentence) still reject it here."""
+    found: list[Mention] = []
+    normal: str | None = None
+    for kind, start, raw, _ in raws:
+        if kind not in _PLACE_KINDS:
+            continue
+        start, tokens = _trim(text, start, raw.split(" "))
+        name = " ".join(tokens)
+        item = watchlist.rule_of(name)
+        if item is None or item.require is None or item.kind != "org":
+            continue
+        end = start + len(name)
+        if _overlaps(taken, start, end) or _CAPITAL_NEXT.match(text, end):
+            continue
+        normal = normal if normal is not None else normalise(text)
+        index = _sentence_at(starts, start)
+        stop = starts[index + 1] if 0 <= index < len(starts) - 1 else None
+        sentence = normal[starts[index] : stop] if index >= 0 else normal
+        if _passes(item, normal, start, end, sentence, need_context=False):
+            taken.append((start, end))
+            found.append(Mention(item.rule.entity, "org", name, start, end, index))
+    return found
 
 
 def _listed_with_known(text: str, starts: list[int], known: Sequence[Mention]) -> list[Raw]:

@@ -162,3 +162,34 @@ def test_sets_aside_mentions_that_name_no_actor(
 )
 def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watchlist) -> None:
     assert present in orgs(text, watchlist), orgs(text, watchlist)
+
+
+# ---- watchlist names whose rule wants context words ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # "Slack" alone needs a word such as "app" nearby; a list of startups is enough
+        ("The fund made early bets in startups including Zembla, Stripe and Slack.", "Slack"),
+        # "Glean" alone needs "search" or "startup" nearby; an acquisition's object is enough
+        ("Last spring Quillon quietly acquired Glean for stock.", "Glean"),
+    ],
+)
+def test_a_position_stands_in_for_the_context_a_rule_wants(
+    text: str, found: str, watchlist: Watchlist
+) -> None:
+    assert found in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # out of such a position the rule still wants its words
+        ("Hikers cut the slack line. Slack was the only word he said.", "Slack"),
+        # a rule's evidence against a hit still holds in the position: a neighbour word
+        ("The deal with Harvey Ortega closed on Friday.", "Harvey"),
+    ],
+)
+def test_a_rule_still_rejects_on_evidence(text: str, absent: str, watchlist: Watchlist) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
