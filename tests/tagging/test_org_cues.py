@@ -193,3 +193,42 @@ def test_a_position_stands_in_for_the_context_a_rule_wants(
 )
 def test_a_rule_still_rejects_on_evidence(text: str, absent: str, watchlist: Watchlist) -> None:
     assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+# ---- how an article's spelling becomes the name -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a shortened spelling keeps the full canonical name
+        ("The NY Times sued two AI companies over its archive.", "The New York Times"),
+        # as many words, another order: the article's spelling
+        ("The Commerce Department added rules for chip exports.", "Commerce Department"),
+        # initials written without dots are no shorter ("US" is "U.S.")
+        ("The US government took a stake in the chipmaker.", "US government"),
+        # a fuller spelling than the canonical one is kept
+        ("The US Department of Justice sued to stop the merger.", "US Department of Justice"),
+    ],
+)
+def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -> None:
+    assert name in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a brand naming its owner, who is not named: "the Instagram parent"
+        ("The pact gives the Instagram parent more chips for training.", "Instagram"),
+        ("Analysts said the TikTok owner's offer was low.", "TikTok"),
+        # a streaming service is a product, not its owner
+        ("Viewers of Disney Plus and Disney+ lost their streams for an hour.", "Walt Disney"),
+    ],
+)
+def test_a_brand_is_no_actor(text: str, absent: str, watchlist: Watchlist) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
+    text = "Instagram signed a licence with Quillon. The Instagram parent did not comment."
+    assert "Instagram" in orgs(text, watchlist)
