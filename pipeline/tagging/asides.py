@@ -4,7 +4,8 @@ An outlet's page names companies in places where they do nothing: a former name 
 formerly known as Twitter"), a picture credit ("Image: Acme", "Jane Doe/Acme via Beta
 Images"), share buttons ("Skip to Content Acme"), a platform as a medium ("said in a post on
 X", "his LinkedIn profile"), a brand before its owner ("Roomba maker iRobot", "the company
-behind Facebook and Instagram", "the Facebook parent" with the owner unnamed), a name used as a common noun ("a Netflix for games").
+behind Facebook and Instagram", "the Facebook parent" with the owner unnamed), a name used
+as a common noun ("a Netflix for games").
 Such a mention is dropped; the entity stays tagged where another mention of it names an
 actor. The cue words are data (`pipeline/data/org_words.toml`).
 """
