@@ -175,7 +175,10 @@ _LEGAL_WORDS = frozenset(ORG_WORDS["legal_words"])
 _ORG_SUFFIXES = frozenset(ORG_WORDS["org_suffixes"])
 _BODY_WORDS = frozenset(ORG_WORDS["body_words"])
 _FUNCTION_WORDS = frozenset(ORG_WORDS["function_words"])
-_ACADEMIC = _words("University College School Institute Academy Polytechnic")
+# A university or an institute is an organisation ("a talk at Acme University"); a school,
+# college or academy inside a name is more often a programme or a site.
+_UNIVERSITY_WORDS = frozenset(ORG_WORDS["university_words"])
+_ACADEMIC = _words("College School Academy Polytechnic")
 _TITLES = _words(
     """
     CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
@@ -291,6 +294,8 @@ _ANCHORS = {
         r"(?:[$€£¥]|US\$|\d)"
     ),
     "suffixed": re.compile(rf"[ ](?:{_alternation(_ORG_SUFFIXES)})(?![\w-])"),
+    # "Acme University", "the Acme Institute": anywhere, as a name's last word
+    "university": re.compile(rf"[ ](?:{_alternation(_UNIVERSITY_WORDS)})(?![\w-])"),
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
@@ -302,17 +307,19 @@ _OBJECT_KINDS = _words(
 )
 _CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
 _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
-# "Foo Robotics" counts only in a sentence about a deal (case-sensitive: cheap to scan).
+# "Foo Robotics" counts only in a sentence about a deal or a dispute between companies
+# (case-sensitive: cheap to scan).
 _DEAL_WORDS = re.compile(
     r"invest|acqui|buy|bought|purchas|stake|fund|rais|round|valu|partner|deal|agreement|"
     r"contract|joint venture|licens|merg|backed|takeover|collaborat|alliance|spin-?off|spun|"
-    r"particip|took part|financ|lend|loan"
+    r"particip|took part|financ|lend|loan|"
+    r"lawsuit|sued|suing|case against|antitrust|injunction|settle|complain|rival|compet"
 )
 _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition acronym body")
+_STRONG_KINDS = _words("legal apposition acronym body university")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
 _ORG_KINDS = frozenset({"org", "publisher", "government"})
@@ -323,7 +330,7 @@ _LIST_RUN = re.compile(
 )
 _LIST_CUE_BEFORE = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|among them)[ ]$")
 _LIST_NAME = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}(?![\w-])")
-_ENDS_NAME = frozenset({"suffixed", "body"})  # anchors that are the name's last word
+_ENDS_NAME = frozenset({"suffixed", "body", "university"})  # anchors that are the name's last word
 _NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
@@ -569,6 +576,8 @@ def _accept(
         return None
     name = " ".join(tokens)
     end = start + len(name)
+    if kind == "university" and (len(tokens) < 2 or tokens[-1] not in _UNIVERSITY_WORDS):
+        return None  # "University" alone, or cut from "... University Hospital"
     strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
     if kind in _NEEDS_SUFFIX and not strong and not _round_led_by(text, kind, start):
         return None

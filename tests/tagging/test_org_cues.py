@@ -71,6 +71,11 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("In May it announced deals with France's Le Matin and others.", "Le Matin"),
         # a list holding two known organisations
         ("Its revenue would be bigger than Qualcomm, Zembla, and Uber combined.", "Zembla"),
+        # a university or an institute, anywhere
+        ("He said so in a lecture at Harrowgate University last spring.", "Harrowgate University"),
+        ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
+        # a name with a company ending, in a sentence about a dispute
+        ("The judge recalled Brightforge Games' case against Apple.", "Brightforge Games"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -111,6 +116,10 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "Constellation said the Harbor Clean Energy Center (HCEC) opens in 2027.",
         # a list a head noun introduces: the noun says what the names are
         "Customers could not reach services including Lumen, Brisk, Google and Amazon.",
+        # "University" alone, or a hospital named after one, is no university's name
+        "The University said the Quillon University Hospital reopened.",
+        # a company ending in a sentence about neither a deal nor a dispute
+        "Fans queued for hours to try Brightforge Games in the hall.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
     ],
