@@ -242,6 +242,8 @@ _TRIGGERS = {
     ),
     # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
     "round_for": r"round[ ]for",
+    # "values Acme at $3 billion" (the sum must follow: see `_VALUED_AT`)
+    "valued": r"valu(?:es|ed|ing)",
     "funded_from": (
         r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
         r"[ ]from"
@@ -305,6 +307,10 @@ _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
     "round_for"
 )
+_VALUED_AT = re.compile(
+    r"[ ]at[ ](?:(?:about|around|roughly|nearly|almost|just|more[ ]than|over|some)[ ])?"
+    r"(?:[$€£¥]|US\$|\d)"
+)
 _CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
 _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
 # "Foo Robotics" counts only in a sentence about a deal or a dispute between companies
@@ -332,6 +338,10 @@ _LIST_CUE_BEFORE = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|among th
 _LIST_NAME = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}(?![\w-])")
 _ENDS_NAME = frozenset({"suffixed", "body", "university"})  # anchors that are the name's last word
 _NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
+# "the newly formed Foo Partnership": words of founding between "the" and a body's name
+_NEWLY_FORMED = re.compile(
+    r"(?:(?:newly|recently|just)[ ])?(?:formed|created|founded|established|launched|new)[ ]$"
+)
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
@@ -525,8 +535,10 @@ def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
     country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
     if country is not None:
         start, name = country.start(), text[country.start() : start] + name
-    article = text[max(0, start - 4) : start]
-    if article == "the " or (article == "The " and _at_sentence_start(text, start - 4)):
+    formed = _NEWLY_FORMED.search(text, max(0, start - 40), start)
+    before = formed.start() if formed is not None else start
+    article = text[max(0, before - 4) : before]
+    if article == "the " or (article == "The " and _at_sentence_start(text, before - 4)):
         return start, name
     return None
 
@@ -647,6 +659,8 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "converted into a Public Benefit Corporation": a legal form
     if _spells_out_acronym(text, start, end):
         return False  # "AI-RAN (Artificial Intelligence Radio Access Networks)": a term
+    if kind == "valued" and not _VALUED_AT.match(text, end):
+        return False  # "valued Acme's stake", "valuing Acme shares": no sum for the company
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
     if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):

@@ -71,6 +71,13 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("In May it announced deals with France's Le Matin and others.", "Le Matin"),
         # a list holding two known organisations
         ("Its revenue would be bigger than Qualcomm, Zembla, and Uber combined.", "Zembla"),
+        # a company valued at a sum
+        ("The fund now values Zorvex at $2 billion, down from $7 billion.", "Zorvex"),
+        # a body's name after "the newly formed"
+        (
+            "The money flows through the newly formed Harbour Grid Investment Partnership.",
+            "Harbour Grid Investment Partnership",
+        ),
         # a university or an institute, anywhere
         ("He said so in a lecture at Harrowgate University last spring.", "Harrowgate University"),
         ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
@@ -120,6 +127,9 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "The University said the Quillon University Hospital reopened.",
         # a company ending in a sentence about neither a deal nor a dispute
         "Fans queued for hours to try Brightforge Games in the hall.",
+        # a valuation of something the company owns, or no sum at all
+        "Investors valued Zorvex's stake at $3 billion.",
+        "Investors valued Zorvex highly in the spring.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
     ],
