@@ -240,6 +240,12 @@ def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -
         # a brand naming its owner, who is not named: "the Instagram parent"
         ("The pact gives the Instagram parent more chips for training.", "Instagram"),
         ("Analysts said the TikTok owner's offer was low.", "TikTok"),
+        # an owner's brands, listed as what it owns
+        (
+            "Readers see pieces from Quillon's titles, which include TechCrunch and Axios.",
+            "TechCrunch",
+        ),
+        ("Readers see pieces from Quillon's titles, which include TechCrunch and Axios.", "Axios"),
         # a streaming service is a product, not its owner
         ("Viewers of Disney Plus and Disney+ lost their streams for an hour.", "Walt Disney"),
     ],
