@@ -235,6 +235,13 @@ _TRIGGERS = {
         r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
         r"(?:such as|like|including|included|includes|include|among them))"
     ),
+    # "sued Acme", "a lawsuit against Acme", "a probe into Acme": a party to a dispute
+    "disputed": (
+        r"(?:sued|sues|suing|fined|(?:law)?suits?[ ]against|complaints?[ ]against|"
+        r"cases?[ ]against|charges[ ]against|probes?[ ]into|investigations?[ ]into)"
+    ),
+    # "competes with Acme", "rivals Acme": a competitor
+    "rival": r"(?:compet(?:e|es|ing)[ ](?:with|against)|rivals)",
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
         r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
@@ -256,7 +263,9 @@ _PLACE_KINDS = frozenset(
     | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
 )
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
-_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
+_LIST_KINDS = _words(
+    "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival"
+)
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
 _OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
@@ -285,6 +294,10 @@ _ANCHORS = {
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
         r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
     ),
+    # "Acme's chief executive", "Acme’s CEO": the role is held at a company
+    "role_of": re.compile(rf"['’]s[ ](?:{_phrases(ORG_WORDS['roles_of_org'])})(?![\w-])"),
+    # "Acme (NYSE: ACME)": a listed company, named with its ticker
+    "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
     "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
     # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
     "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
@@ -305,7 +318,7 @@ _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
-    "round_for"
+    "round_for disputed rival"
 )
 _VALUED_AT = re.compile(
     r"[ ]at[ ](?:(?:about|around|roughly|nearly|almost|just|more[ ]than|over|some)[ ])?"
@@ -325,7 +338,7 @@ _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition acronym body university")
+_STRONG_KINDS = _words("legal apposition acronym body university ticker")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
 _ORG_KINDS = frozenset({"org", "publisher", "government"})
@@ -599,7 +612,17 @@ def _accept(
         return None
     if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
+    if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
+        return None  # "sued Doe" where the article names "Jane Doe": a person
     return start, end, name
+
+
+def _surname(text: str, name: str, watchlist: Watchlist) -> bool:
+    """True when the article writes `name` after a given name ("Jane Doe")."""
+    for match in re.finditer(rf"\b([A-Z][a-z]+)[ ]{re.escape(name)}(?![\w-])", text):
+        if match[1] in watchlist.given_names and match[1] not in _FUNCTION_WORDS:
+            return True
+    return False
 
 
 def _round_led_by(text: str, kind: str, start: int) -> bool:

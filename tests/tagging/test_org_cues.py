@@ -78,6 +78,14 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
             "The money flows through the newly formed Harbour Grid Investment Partnership.",
             "Harbour Grid Investment Partnership",
         ),
+        # a role held at a company, written with a possessive
+        ("On Friday, Zorvex's chief executive, Dana Reyes, resigned.", "Zorvex"),
+        # a listed company with its ticker
+        ("In May, Brindle (NYSE: BRND) cut its outlook.", "Brindle"),
+        # a party to a dispute, a competitor
+        ("Last year a group of authors sued Zorvex in a federal court.", "Zorvex"),
+        ("Regulators opened a probe into Harlow Peak over the fees.", "Harlow Peak"),
+        ("Its new service competes with Zorvex and Brindle in Europe.", "Brindle"),
         # a university or an institute, anywhere
         ("He said so in a lecture at Harrowgate University last spring.", "Harrowgate University"),
         ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
@@ -130,6 +138,10 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         # a valuation of something the company owns, or no sum at all
         "Investors valued Zorvex's stake at $3 billion.",
         "Investors valued Zorvex highly in the spring.",
+        # a person's surname after a dispute word is a person
+        "Dana Reyes left in May. A month later, the company sued Reyes in court.",
+        # a ticker after a lower-case word and a legal word: no name
+        "It licenses designs from acme Holding (NASDAQ: ACME) for its chips.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
     ],
