@@ -296,6 +296,10 @@ _ANCHORS = {
     ),
     # "Acme's chief executive", "Acme’s CEO": the role is held at a company
     "role_of": re.compile(rf"['’]s[ ](?:{_phrases(ORG_WORDS['roles_of_org'])})(?![\w-])"),
+    # "Acme's board", "Acme’s shareholders": what only a company has
+    "company_noun": re.compile(rf"['’]s?[ ](?:{_phrases(ORG_WORDS['company_nouns'])})(?![\w-])"),
+    # "a Acme spokesperson said": someone who speaks for a company
+    "spokes": re.compile(r"[ ](?:spokesperson|spokesman|spokeswoman|representative)(?![\w-])"),
     # "Acme (NYSE: ACME)": a listed company, named with its ticker
     "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
     "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
@@ -601,6 +605,8 @@ def _accept(
         return None
     name = " ".join(tokens)
     end = start + len(name)
+    if kind == "spokes" and not _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+        return None  # "a Acme spokesperson"; "Jane Doe spokesperson" is no company
     if kind == "university" and (len(tokens) < 2 or tokens[-1] not in _UNIVERSITY_WORDS):
         return None  # "University" alone, or cut from "... University Hospital"
     strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)

@@ -80,6 +80,9 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ),
         # a role held at a company, written with a possessive
         ("On Friday, Zorvex's chief executive, Dana Reyes, resigned.", "Zorvex"),
+        # what only a company has, after a possessive; a company's spokesperson
+        ("On Friday, Zorvex's shareholders voted the plan down.", "Zorvex"),
+        ("The talks ended, a Brindle spokesperson said on Monday.", "Brindle"),
         # a listed company with its ticker
         ("In May, Brindle (NYSE: BRND) cut its outlook.", "Brindle"),
         # a party to a dispute, a competitor
@@ -138,6 +141,9 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         # a valuation of something the company owns, or no sum at all
         "Investors valued Zorvex's stake at $3 billion.",
         "Investors valued Zorvex highly in the spring.",
+        # a person's things after a possessive, a person's spokesperson
+        "On Friday, Brindle's lawyers and Brindle's friends were told.",
+        "The claim was false, the Dana Reyes spokesperson said on Monday.",
         # a person's surname after a dispute word is a person
         "Dana Reyes left in May. A month later, the company sued Reyes in court.",
         # a ticker after a lower-case word and a legal word: no name
