@@ -240,6 +240,8 @@ _TRIGGERS = {
         r"(?:sued|sues|suing|fined|(?:law)?suits?[ ]against|complaints?[ ]against|"
         r"cases?[ ]against|charges[ ]against|probes?[ ]into|investigations?[ ]into)"
     ),
+    # "AI startups Acme, Beta and Gamma", "rivals Acme and Beta": a plural noun naming them
+    "plural": _phrases(ORG_WORDS["plural_descriptors"]),
     # "competes with Acme", "rivals Acme": a competitor
     "rival": r"(?:compet(?:e|es|ing)[ ](?:with|against)|rivals)",
     "affiliation": (
@@ -264,7 +266,7 @@ _PLACE_KINDS = frozenset(
 )
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
 _LIST_KINDS = _words(
-    "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival"
+    "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival plural"
 )
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
 _OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")

@@ -80,6 +80,9 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ),
         # a role held at a company, written with a possessive
         ("On Friday, Zorvex's chief executive, Dana Reyes, resigned.", "Zorvex"),
+        # a plural noun right before the names it describes
+        ("Last year, AI startups Zembla, Quillon and Brindle raised money.", "Brindle"),
+        ("It now faces chipmakers Zorvex and Harlow Peak in Asia.", "Harlow Peak"),
         # what only a company has, after a possessive; a company's spokesperson
         ("On Friday, Zorvex's shareholders voted the plan down.", "Zorvex"),
         ("The talks ended, a Brindle spokesperson said on Monday.", "Brindle"),
@@ -141,6 +144,8 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         # a valuation of something the company owns, or no sum at all
         "Investors valued Zorvex's stake at $3 billion.",
         "Investors valued Zorvex highly in the spring.",
+        # a plural noun that people are too: no company follows it for sure
+        "The round drew investors Dana Reyes and Omar Lint, both former bankers.",
         # a person's things after a possessive, a person's spokesperson
         "On Friday, Brindle's lawyers and Brindle's friends were told.",
         "The claim was false, the Dana Reyes spokesperson said on Monday.",
