@@ -67,6 +67,7 @@ _BRANDS_OF = re.compile(
     rf"['’]s?\s+(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:which\s+)?"
     r"(?:include|includes|included|including|such\s+as|like)\s+$"
 )
+_LIST_OPENERS = ("include ", "includes ", "included ", "including ", "such as ", "like ")
 _BEHIND = re.compile(
     rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
 )
@@ -117,7 +118,7 @@ def _brand(text: str, mention: Mention) -> bool:
     before = text[max(0, mention.start - 48) : mention.start]
     if before.endswith(("the ", "The ")) and _OWNER_NOUN_AFTER.match(text, mention.end):
         return True
-    if before.endswith(" ") and _BRANDS_OF.search(before):
+    if before.endswith(_LIST_OPENERS) and _BRANDS_OF.search(before):
         return True
     return "behind" in before and bool(_BEHIND.search(before))
 

@@ -189,7 +189,27 @@ _TITLES = _words(
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """One regex matching any of `words`, as a trie of their characters: the engine then
+    tries one branch per first character, not one per word, at every word start of every
+    article (the cue lists run to dozens of words). Longer words are preferred, as a
+    longest-first alternation would."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _phrases(words: Iterable[str]) -> str:
@@ -296,10 +316,12 @@ _ANCHORS = {
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
         r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
     ),
-    # "Acme's chief executive", "Acme’s CEO": the role is held at a company
-    "role_of": re.compile(rf"['’]s[ ](?:{_phrases(ORG_WORDS['roles_of_org'])})(?![\w-])"),
-    # "Acme's board", "Acme’s shareholders": what only a company has
-    "company_noun": re.compile(rf"['’]s?[ ](?:{_phrases(ORG_WORDS['company_nouns'])})(?![\w-])"),
+    # "Acme's chief executive", "Acme’s shareholders": a role held at a company, or what
+    # only a company has
+    "possessive": re.compile(
+        rf"['’]s?[ ](?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
+        r"(?![\w-])"
+    ),
     # "a Acme spokesperson said": someone who speaks for a company
     "spokes": re.compile(r"[ ](?:spokesperson|spokesman|spokeswoman|representative)(?![\w-])"),
     # "Acme (NYSE: ACME)": a listed company, named with its ticker
@@ -318,6 +340,11 @@ _ANCHORS = {
     # "Acme University", "the Acme Institute": anywhere, as a name's last word
     "university": re.compile(rf"[ ](?:{_alternation(_UNIVERSITY_WORDS)})(?![\w-])"),
 }
+# Anchors most articles lack, and a word each of their matches holds
+_ANCHOR_GATES = {
+    "spokes": ("spokes", "representative"),
+    "university": tuple(_UNIVERSITY_WORDS),
+}
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
 _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
@@ -326,6 +353,7 @@ _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
     "round_for disputed rival"
 )
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+$")
 _VALUED_AT = re.compile(
     r"[ ]at[ ](?:(?:about|around|roughly|nearly|almost|just|more[ ]than|over|some)[ ])?"
     r"(?:[$€£¥]|US\$|\d)"
@@ -337,7 +365,11 @@ _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|vo
 _DEAL_WORDS = re.compile(
     r"invest|acqui|buy|bought|purchas|stake|fund|rais|round|valu|partner|deal|agreement|"
     r"contract|joint venture|licens|merg|backed|takeover|collaborat|alliance|spin-?off|spun|"
-    r"particip|took part|financ|lend|loan|"
+    r"particip|took part|financ|lend|loan"
+)
+# ... or about a dispute between companies: looked for only in the sentence of a name that
+# has a company ending and no deal word around it
+_DISPUTE_WORDS = re.compile(
     r"lawsuit|sued|suing|case against|antitrust|injunction|settle|complain|rival|compet"
 )
 _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
@@ -529,10 +561,14 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 raws.extend(_list_items(text, (owned or match).end(), kind))
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
+        gate = _ANCHOR_GATES.get(kind)
+        if gate is not None and not any(word in text for word in gate):
+            continue  # a substring test is far cheaper than a scan that finds nothing
         for match in anchor.finditer(text):
             if kind == "suffixed":
                 deals = deals if deals is not None else _deal_sentences(text, starts)
-                if _sentence_at(starts, match.start()) not in deals:
+                index = _sentence_at(starts, match.start())
+                if index not in deals and not _in_dispute(text, starts, index):
                     continue
             named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
             if kind == "body" and named is not None:
@@ -586,6 +622,11 @@ def _list_items(text: str, position: int, kind: str) -> list[Raw]:
     return items
 
 
+def _in_dispute(text: str, starts: list[int], index: int) -> bool:
+    stop = starts[index + 1] if 0 <= index < len(starts) - 1 else len(text)
+    return _DISPUTE_WORDS.search(text, starts[index] if index >= 0 else 0, stop) is not None
+
+
 def _deal_sentences(text: str, starts: list[int]) -> set[int]:
     return {_sentence_at(starts, m.start()) for m in _DEAL_WORDS.finditer(text)}
 
@@ -627,9 +668,18 @@ def _accept(
 
 def _surname(text: str, name: str, watchlist: Watchlist) -> bool:
     """True when the article writes `name` after a given name ("Jane Doe")."""
-    for match in re.finditer(rf"\b([A-Z][a-z]+)[ ]{re.escape(name)}(?![\w-])", text):
-        if match[1] in watchlist.given_names and match[1] not in _FUNCTION_WORDS:
+    at = text.find(" " + name)
+    while at > 0:
+        after = at + 1 + len(name)
+        word = _WORD_BEFORE.search(text, max(0, at - 30), at)
+        if (
+            word is not None
+            and (after == len(text) or not (text[after].isalnum() or text[after] in "_-"))
+            and word[0] in watchlist.given_names
+            and word[0] not in _FUNCTION_WORDS
+        ):
             return True
+        at = text.find(" " + name, after)
     return False
 
 
