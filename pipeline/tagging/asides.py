@@ -4,7 +4,9 @@ An outlet's page names companies in places where they do nothing: a former name 
 formerly known as Twitter"), a picture credit ("Image: Acme", "Jane Doe/Acme via Beta
 Images"), share buttons ("Skip to Content Acme"), a platform as a medium ("said in a post on
 X", "his LinkedIn profile"), a brand before its owner ("Roomba maker iRobot", "the company
-behind Facebook and Instagram"), a name used as a common noun ("a Netflix for games").
+behind Facebook and Instagram", "the Facebook parent" with the owner unnamed, "Acme's brands,
+which include Foo and Bar"), a name used
+as a common noun ("a Netflix for games").
 Such a mention is dropped; the entity stays tagged where another mention of it names an
 actor. The cue words are data (`pipeline/data/org_words.toml`).
 """
@@ -56,6 +58,16 @@ _MEDIUM = re.compile(
 _PRONOUNS = (" his ", " her ", "their ", " my ", " your ", " our ")
 _PROFILE_AFTER = re.compile(rf"(?:\s+(?:{_alternation(_WORDS['profile_words'])})\b|\s*[,.;)])")
 _OWNER_AFTER = re.compile(rf"\s+(?:{_alternation(_WORDS['owner_words'])})\s+[A-Za-z]*[A-Z]")
+# "the Facebook parent", "the TikTok owner's bid": the brand names its owner, unnamed here
+_OWNER_NOUN_AFTER = re.compile(
+    r"\s+(?:parent|owner|maker)(?:\s+(?:company|firm|group))?(?:['’]s)?(?=[\s,.;:)]|$)(?!\s+[A-Z])"
+)
+# "Acme's brands, which include Foo, Bar": an owner's brands, listed as what it owns
+_BRANDS_OF = re.compile(
+    rf"['’]s?\s+(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:which\s+)?"
+    r"(?:include|includes|included|including|such\s+as|like)\s+$"
+)
+_LIST_OPENERS = ("include ", "includes ", "included ", "including ", "such as ", "like ")
 _BEHIND = re.compile(
     rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
 )
@@ -103,7 +115,11 @@ def _brand(text: str, mention: Mention) -> bool:
     """ "Roomba maker iRobot", "the company behind Facebook": the brand, not its owner."""
     if _OWNER_AFTER.match(text, mention.end):
         return True
-    before = text[max(0, mention.start - 24) : mention.start]
+    before = text[max(0, mention.start - 48) : mention.start]
+    if before.endswith(("the ", "The ")) and _OWNER_NOUN_AFTER.match(text, mention.end):
+        return True
+    if before.endswith(_LIST_OPENERS) and _BRANDS_OF.search(before):
+        return True
     return "behind" in before and bool(_BEHIND.search(before))
 
 

@@ -116,9 +116,12 @@ def _sentence_at(starts: list[int], offset: int) -> int:
     return max(bisect_right(starts, offset) - 1, 0)
 
 
-def _passes(item: CompiledRule, text: str, start: int, end: int, sentence: str) -> bool:
-    """Apply the alias's context rules; True keeps the hit."""
-    if item.require is not None and not item.require.search(sentence):
+def _passes(
+    item: CompiledRule, text: str, start: int, end: int, sentence: str, need_context: bool = True
+) -> bool:
+    """Apply the alias's context rules; True keeps the hit. Without `need_context` the
+    required context words are not asked for (the hit's position stands in for them)."""
+    if need_context and item.require is not None and not item.require.search(sentence):
         return False
     if item.reject is not None and item.reject.search(sentence):
         return False
@@ -172,7 +175,10 @@ _LEGAL_WORDS = frozenset(ORG_WORDS["legal_words"])
 _ORG_SUFFIXES = frozenset(ORG_WORDS["org_suffixes"])
 _BODY_WORDS = frozenset(ORG_WORDS["body_words"])
 _FUNCTION_WORDS = frozenset(ORG_WORDS["function_words"])
-_ACADEMIC = _words("University College School Institute Academy Polytechnic")
+# A university or an institute is an organisation ("a talk at Acme University"); a school,
+# college or academy inside a name is more often a programme or a site.
+_UNIVERSITY_WORDS = frozenset(ORG_WORDS["university_words"])
+_ACADEMIC = _words("College School Academy Polytechnic")
 _TITLES = _words(
     """
     CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
@@ -183,7 +189,27 @@ _TITLES = _words(
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """One regex matching any of `words`, as a trie of their characters: the engine then
+    tries one branch per first character, not one per word, at every word start of every
+    article (the cue lists run to dozens of words). Longer words are preferred, as a
+    longest-first alternation would."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _phrases(words: Iterable[str]) -> str:
@@ -229,6 +255,15 @@ _TRIGGERS = {
         r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
         r"(?:such as|like|including|included|includes|include|among them))"
     ),
+    # "sued Acme", "a lawsuit against Acme", "a probe into Acme": a party to a dispute
+    "disputed": (
+        r"(?:sued|sues|suing|fined|(?:law)?suits?[ ]against|complaints?[ ]against|"
+        r"cases?[ ]against|charges[ ]against|probes?[ ]into|investigations?[ ]into)"
+    ),
+    # "AI startups Acme, Beta and Gamma", "rivals Acme and Beta": a plural noun naming them
+    "plural": _phrases(ORG_WORDS["plural_descriptors"]),
+    # "competes with Acme", "rivals Acme": a competitor
+    "rival": r"(?:compet(?:e|es|ing)[ ](?:with|against)|rivals)",
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
         r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
@@ -236,13 +271,23 @@ _TRIGGERS = {
     ),
     # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
     "round_for": r"round[ ]for",
+    # "values Acme at $3 billion" (the sum must follow: see `_VALUED_AT`)
+    "valued": r"valu(?:es|ed|ing)",
     "funded_from": (
         r"(?:financing|funding|investment|investments|backing|money|capital|loans?|debt)"
         r"[ ]from"
     ),
 }
+# Positions that name an organisation whatever the words around it: a watchlist alias that
+# wants context words ("Slack" wants "app", "messaging", ...) is taken there without them.
+_PLACE_KINDS = frozenset(
+    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from"}
+    | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
+)
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
-_LIST_KINDS = _words("listed with invested_in backed_by funded_from acquired sold_to round_for")
+_LIST_KINDS = _words(
+    "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival plural"
+)
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
 _OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
@@ -271,6 +316,16 @@ _ANCHORS = {
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
         r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
     ),
+    # "Acme's chief executive", "Acme’s shareholders": a role held at a company, or what
+    # only a company has
+    "possessive": re.compile(
+        rf"['’]s?[ ](?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
+        r"(?![\w-])"
+    ),
+    # "a Acme spokesperson said": someone who speaks for a company
+    "spokes": re.compile(r"[ ](?:spokesperson|spokesman|spokeswoman|representative)(?![\w-])"),
+    # "Acme (NYSE: ACME)": a listed company, named with its ticker
+    "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
     "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
     # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
     "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
@@ -282,6 +337,13 @@ _ANCHORS = {
         r"(?:[$€£¥]|US\$|\d)"
     ),
     "suffixed": re.compile(rf"[ ](?:{_alternation(_ORG_SUFFIXES)})(?![\w-])"),
+    # "Acme University", "the Acme Institute": anywhere, as a name's last word
+    "university": re.compile(rf"[ ](?:{_alternation(_UNIVERSITY_WORDS)})(?![\w-])"),
+}
+# Anchors most articles lack, and a word each of their matches holds
+_ANCHOR_GATES = {
+    "spokes": ("spokes", "representative"),
+    "university": tuple(_UNIVERSITY_WORDS),
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
 # Positions that on their own do not prove an organisation: the name needs a suffix.
@@ -289,21 +351,32 @@ _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
-    "round_for"
+    "round_for disputed rival"
+)
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+$")
+_VALUED_AT = re.compile(
+    r"[ ]at[ ](?:(?:about|around|roughly|nearly|almost|just|more[ ]than|over|some)[ ])?"
+    r"(?:[$€£¥]|US\$|\d)"
 )
 _CONNECTOR_AFTER = re.compile(r"[ ](?:of|for|de|du|der|des|von|van)[ ][A-Z]")
 _CONNECTOR_BEFORE = re.compile(r"([A-Z][\w.&-]*)[ ](?:of|on|for|de|du|der|des|von|van)[ ]$")
-# "Foo Robotics" counts only in a sentence about a deal (case-sensitive: cheap to scan).
+# "Foo Robotics" counts only in a sentence about a deal or a dispute between companies
+# (case-sensitive: cheap to scan).
 _DEAL_WORDS = re.compile(
     r"invest|acqui|buy|bought|purchas|stake|fund|rais|round|valu|partner|deal|agreement|"
     r"contract|joint venture|licens|merg|backed|takeover|collaborat|alliance|spin-?off|spun|"
     r"particip|took part|financ|lend|loan"
 )
+# ... or about a dispute between companies: looked for only in the sentence of a name that
+# has a company ending and no deal word around it
+_DISPUTE_WORDS = re.compile(
+    r"lawsuit|sued|suing|case against|antitrust|injunction|settle|complain|rival|compet"
+)
 _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition acronym body")
+_STRONG_KINDS = _words("legal apposition acronym body university ticker")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
 _ORG_KINDS = frozenset({"org", "publisher", "government"})
@@ -314,8 +387,12 @@ _LIST_RUN = re.compile(
 )
 _LIST_CUE_BEFORE = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|among them)[ ]$")
 _LIST_NAME = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}(?![\w-])")
-_ENDS_NAME = frozenset({"suffixed", "body"})  # anchors that are the name's last word
+_ENDS_NAME = frozenset({"suffixed", "body", "university"})  # anchors that are the name's last word
 _NAME_ENDS = _BODY_WORDS | _ORG_SUFFIXES | _LEGAL_WORDS  # last words of a defined name
+# "the newly formed Foo Partnership": words of founding between "the" and a body's name
+_NEWLY_FORMED = re.compile(
+    r"(?:(?:newly|recently|just)[ ])?(?:formed|created|founded|established|launched|new)[ ]$"
+)
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
@@ -345,7 +422,42 @@ def discover_orgs(
     ]
     mentions.extend(_repeats(text, starts, mentions, taken))
     mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
-    return _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+    mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
+    return mentions + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+
+
+def _known_in_place(
+    text: str,
+    starts: list[int],
+    raws: list[Raw],
+    watchlist: Watchlist,
+    taken: list[tuple[int, int]],
+) -> list[Mention]:
+    """Watchlist organisations whose alias was dropped only for want of context words, where
+    the position itself says "organisation": "startups including Acme, Beta and Slack" ("Slack"
+    needs "app" or "messaging" nearby when it stands alone). Rules that reject a hit on
+    evidence (a neighbour word, a word in the sentence) still reject it here."""
+    found: list[Mention] = []
+    normal: str | None = None
+    for kind, start, raw, _ in raws:
+        if kind not in _PLACE_KINDS:
+            continue
+        start, tokens = _trim(text, start, raw.split(" "))
+        name = " ".join(tokens)
+        item = watchlist.rule_of(name)
+        if item is None or item.require is None or item.kind != "org":
+            continue
+        end = start + len(name)
+        if _overlaps(taken, start, end) or _CAPITAL_NEXT.match(text, end):
+            continue
+        normal = normal if normal is not None else normalise(text)
+        index = _sentence_at(starts, start)
+        stop = starts[index + 1] if 0 <= index < len(starts) - 1 else None
+        sentence = normal[starts[index] : stop] if index >= 0 else normal
+        if _passes(item, normal, start, end, sentence, need_context=False):
+            taken.append((start, end))
+            found.append(Mention(item.rule.entity, "org", name, start, end, index))
+    return found
 
 
 def _listed_with_known(text: str, starts: list[int], known: Sequence[Mention]) -> list[Raw]:
@@ -449,10 +561,14 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 raws.extend(_list_items(text, (owned or match).end(), kind))
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
+        gate = _ANCHOR_GATES.get(kind)
+        if gate is not None and not any(word in text for word in gate):
+            continue  # a substring test is far cheaper than a scan that finds nothing
         for match in anchor.finditer(text):
             if kind == "suffixed":
                 deals = deals if deals is not None else _deal_sentences(text, starts)
-                if _sentence_at(starts, match.start()) not in deals:
+                index = _sentence_at(starts, match.start())
+                if index not in deals and not _in_dispute(text, starts, index):
                     continue
             named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
             if kind == "body" and named is not None:
@@ -474,8 +590,10 @@ def _body_name(text: str, start: int, name: str) -> tuple[int, str] | None:
     country = _COUNTRY_BEFORE.search(text, max(0, start - 12), start)
     if country is not None:
         start, name = country.start(), text[country.start() : start] + name
-    article = text[max(0, start - 4) : start]
-    if article == "the " or (article == "The " and _at_sentence_start(text, start - 4)):
+    formed = _NEWLY_FORMED.search(text, max(0, start - 40), start)
+    before = formed.start() if formed is not None else start
+    article = text[max(0, before - 4) : before]
+    if article == "the " or (article == "The " and _at_sentence_start(text, before - 4)):
         return start, name
     return None
 
@@ -504,6 +622,11 @@ def _list_items(text: str, position: int, kind: str) -> list[Raw]:
     return items
 
 
+def _in_dispute(text: str, starts: list[int], index: int) -> bool:
+    stop = starts[index + 1] if 0 <= index < len(starts) - 1 else len(text)
+    return _DISPUTE_WORDS.search(text, starts[index] if index >= 0 else 0, stop) is not None
+
+
 def _deal_sentences(text: str, starts: list[int]) -> set[int]:
     return {_sentence_at(starts, m.start()) for m in _DEAL_WORDS.finditer(text)}
 
@@ -525,6 +648,10 @@ def _accept(
         return None
     name = " ".join(tokens)
     end = start + len(name)
+    if kind == "spokes" and not _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+        return None  # "a Acme spokesperson"; "Jane Doe spokesperson" is no company
+    if kind == "university" and (len(tokens) < 2 or tokens[-1] not in _UNIVERSITY_WORDS):
+        return None  # "University" alone, or cut from "... University Hospital"
     strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
     if kind in _NEEDS_SUFFIX and not strong and not _round_led_by(text, kind, start):
         return None
@@ -534,7 +661,26 @@ def _accept(
         return None
     if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
+    if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
+        return None  # "sued Doe" where the article names "Jane Doe": a person
     return start, end, name
+
+
+def _surname(text: str, name: str, watchlist: Watchlist) -> bool:
+    """True when the article writes `name` after a given name ("Jane Doe")."""
+    at = text.find(" " + name)
+    while at > 0:
+        after = at + 1 + len(name)
+        word = _WORD_BEFORE.search(text, max(0, at - 30), at)
+        if (
+            word is not None
+            and (after == len(text) or not (text[after].isalnum() or text[after] in "_-"))
+            and word[0] in watchlist.given_names
+            and word[0] not in _FUNCTION_WORDS
+        ):
+            return True
+        at = text.find(" " + name, after)
+    return False
 
 
 def _round_led_by(text: str, kind: str, start: int) -> bool:
@@ -594,6 +740,8 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "converted into a Public Benefit Corporation": a legal form
     if _spells_out_acronym(text, start, end):
         return False  # "AI-RAN (Artificial Intelligence Radio Access Networks)": a term
+    if kind == "valued" and not _VALUED_AT.match(text, end):
+        return False  # "valued Acme's stake", "valuing Acme shares": no sum for the company
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
     if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):

@@ -8,7 +8,9 @@ Spellings that only add a legal suffix or a trailing word ("Microsoft Corp.", "M
 Platforms Inc.") or drop the owner in front ("DeepMind") name the same thing and keep the
 canonical name; so do acronyms and tickers ("DOJ", "MSFT"), which are the short form, and
 lower-case descriptions ("the federal government"). A canonical acronym that the article
-uses itself stays ("AMD" beside "Advanced Micro Devices").
+uses itself stays ("AMD" beside "Advanced Micro Devices"). A spelling with fewer words than
+the canonical name shortens it ("NY Times" for "The New York Times") and keeps the canonical
+name; "Commerce Department" for "Department of Commerce" has as many.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _IGNORED = frozenset(
     {"the", "inc", "corp", "corporation", "co", "ltd", "limited", "llc", "plc", "group"}
     | {"holdings", "company", "sa", "ag"}
 )
+_LINKS = frozenset({"of", "and", "for", "on", "de"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ACRONYM = re.compile(r"^[A-Z0-9.&\-]+$")
 
@@ -54,11 +57,26 @@ def _chosen(canonical: str, forms: Counter[str]) -> str:
     best = max(other, key=lambda form: (len(_words(form)), forms[form]))
     if same and len(_words(best)) <= len(key):
         return canonical
+    if _shortens(best, canonical):
+        return canonical  # "NY Times" shortens "The New York Times": the full name is the name
     return best
 
 
 def _words(name: str) -> list[str]:
     return [w for w in re.sub(r"[^\w\s]", " ", name.lower()).split() if w not in _IGNORED]
+
+
+def _shortens(form: str, canonical: str) -> bool:
+    """ "NY Times" of "The New York Times": the same last word after fewer words. Initials
+    count as one word ("U.S." as "US"); links do not ("Commerce Department" has as many
+    words as "Department of Commerce")."""
+    short, full = _content(form), _content(canonical)
+    return bool(short) and short[-1] == full[-1] and len(short) < len(full)
+
+
+def _content(name: str) -> list[str]:
+    """The words that carry a name, initials joined: "U.S. Department of Justice" has three."""
+    return [w for w in _words(name.replace(".", "")) if w not in _LINKS]
 
 
 def _is_tail(form: list[str], canonical: list[str]) -> bool:

@@ -114,6 +114,7 @@ class Watchlist:
     given_names: frozenset[str] = frozenset()  # first names for finding people (people.py)
     _by_name: dict[str, Entity] = field(init=False, repr=False, compare=False)
     _by_alias: dict[str, str] = field(init=False, repr=False, compare=False)
+    _rule_of: dict[str, CompiledRule] = field(init=False, repr=False, compare=False)
     _compiled: tuple[CompiledRule, ...] = field(init=False, repr=False, compare=False)
     _exact: Any = field(init=False, repr=False, compare=False)
     _folded: Any = field(init=False, repr=False, compare=False)
@@ -125,6 +126,7 @@ class Watchlist:
         object.__setattr__(self, "_by_name", by_name)
         object.__setattr__(self, "_by_alias", {r.alias: r.entity for r in self.rules})
         object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_rule_of", {c.rule.alias: c for c in compiled})
         object.__setattr__(self, "_exact", _automaton(compiled, folded=False))
         object.__setattr__(self, "_folded", _automaton(compiled, folded=True))
         given = "\n".join(sorted(self.given_names)).encode("utf-8")
@@ -158,6 +160,10 @@ class Watchlist:
         """The entity an alias names, ignoring its rules ("Apple" -> Apple); None if unknown."""
         name = self._by_alias.get(alias) or self._by_alias.get(alias.lower())
         return self._by_name[name] if name else None
+
+    def rule_of(self, alias: str) -> CompiledRule | None:
+        """The compiled rule of an alias as written (case-sensitive); None if unknown."""
+        return self._rule_of.get(alias)
 
     def rollup(self, name: str) -> str:
         """The top-most parent of `name` (itself when it has none or is not listed)."""

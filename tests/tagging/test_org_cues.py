@@ -71,6 +71,32 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("In May it announced deals with France's Le Matin and others.", "Le Matin"),
         # a list holding two known organisations
         ("Its revenue would be bigger than Qualcomm, Zembla, and Uber combined.", "Zembla"),
+        # a company valued at a sum
+        ("The fund now values Zorvex at $2 billion, down from $7 billion.", "Zorvex"),
+        # a body's name after "the newly formed"
+        (
+            "The money flows through the newly formed Harbour Grid Investment Partnership.",
+            "Harbour Grid Investment Partnership",
+        ),
+        # a role held at a company, written with a possessive
+        ("On Friday, Zorvex's chief executive, Dana Reyes, resigned.", "Zorvex"),
+        # a plural noun right before the names it describes
+        ("Last year, AI startups Zembla, Quillon and Brindle raised money.", "Brindle"),
+        ("It now faces chipmakers Zorvex and Harlow Peak in Asia.", "Harlow Peak"),
+        # what only a company has, after a possessive; a company's spokesperson
+        ("On Friday, Zorvex's shareholders voted the plan down.", "Zorvex"),
+        ("The talks ended, a Brindle spokesperson said on Monday.", "Brindle"),
+        # a listed company with its ticker
+        ("In May, Brindle (NYSE: BRND) cut its outlook.", "Brindle"),
+        # a party to a dispute, a competitor
+        ("Last year a group of authors sued Zorvex in a federal court.", "Zorvex"),
+        ("Regulators opened a probe into Harlow Peak over the fees.", "Harlow Peak"),
+        ("Its new service competes with Zorvex and Brindle in Europe.", "Brindle"),
+        # a university or an institute, anywhere
+        ("He said so in a lecture at Harrowgate University last spring.", "Harrowgate University"),
+        ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
+        # a name with a company ending, in a sentence about a dispute
+        ("The judge recalled Brightforge Games' case against Apple.", "Brightforge Games"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -111,6 +137,22 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "Constellation said the Harbor Clean Energy Center (HCEC) opens in 2027.",
         # a list a head noun introduces: the noun says what the names are
         "Customers could not reach services including Lumen, Brisk, Google and Amazon.",
+        # "University" alone, or a hospital named after one, is no university's name
+        "The University said the Quillon University Hospital reopened.",
+        # a company ending in a sentence about neither a deal nor a dispute
+        "Fans queued for hours to try Brightforge Games in the hall.",
+        # a valuation of something the company owns, or no sum at all
+        "Investors valued Zorvex's stake at $3 billion.",
+        "Investors valued Zorvex highly in the spring.",
+        # a plural noun that people are too: no company follows it for sure
+        "The round drew investors Dana Reyes and Omar Lint, both former bankers.",
+        # a person's things after a possessive, a person's spokesperson
+        "On Friday, Brindle's lawyers and Brindle's friends were told.",
+        "The claim was false, the Dana Reyes spokesperson said on Monday.",
+        # a person's surname after a dispute word is a person
+        "Dana Reyes left in May. A month later, the company sued Reyes in court.",
+        # a ticker after a lower-case word and a legal word: no name
+        "It licenses designs from acme Holding (NASDAQ: ACME) for its chips.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
     ],
@@ -162,3 +204,79 @@ def test_sets_aside_mentions_that_name_no_actor(
 )
 def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watchlist) -> None:
     assert present in orgs(text, watchlist), orgs(text, watchlist)
+
+
+# ---- watchlist names whose rule wants context words ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # "Slack" alone needs a word such as "app" nearby; a list of startups is enough
+        ("The fund made early bets in startups including Zembla, Stripe and Slack.", "Slack"),
+        # "Glean" alone needs "search" or "startup" nearby; an acquisition's object is enough
+        ("Last spring Quillon quietly acquired Glean for stock.", "Glean"),
+    ],
+)
+def test_a_position_stands_in_for_the_context_a_rule_wants(
+    text: str, found: str, watchlist: Watchlist
+) -> None:
+    assert found in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # out of such a position the rule still wants its words
+        ("Hikers cut the slack line. Slack was the only word he said.", "Slack"),
+        # a rule's evidence against a hit still holds in the position: a neighbour word
+        ("The deal with Harvey Ortega closed on Friday.", "Harvey"),
+    ],
+)
+def test_a_rule_still_rejects_on_evidence(text: str, absent: str, watchlist: Watchlist) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+# ---- how an article's spelling becomes the name -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a shortened spelling keeps the full canonical name
+        ("The NY Times sued two AI companies over its archive.", "The New York Times"),
+        # as many words, another order: the article's spelling
+        ("The Commerce Department added rules for chip exports.", "Commerce Department"),
+        # initials written without dots are no shorter ("US" is "U.S.")
+        ("The US government took a stake in the chipmaker.", "US government"),
+        # a fuller spelling than the canonical one is kept
+        ("The US Department of Justice sued to stop the merger.", "US Department of Justice"),
+    ],
+)
+def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -> None:
+    assert name in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a brand naming its owner, who is not named: "the Instagram parent"
+        ("The pact gives the Instagram parent more chips for training.", "Instagram"),
+        ("Analysts said the TikTok owner's offer was low.", "TikTok"),
+        # an owner's brands, listed as what it owns
+        (
+            "Readers see pieces from Quillon's titles, which include TechCrunch and Axios.",
+            "TechCrunch",
+        ),
+        ("Readers see pieces from Quillon's titles, which include TechCrunch and Axios.", "Axios"),
+        # a streaming service is a product, not its owner
+        ("Viewers of Disney Plus and Disney+ lost their streams for an hour.", "Walt Disney"),
+    ],
+)
+def test_a_brand_is_no_actor(text: str, absent: str, watchlist: Watchlist) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
+    text = "Instagram signed a licence with Quillon. The Instagram parent did not comment."
+    assert "Instagram" in orgs(text, watchlist)
