@@ -307,8 +307,14 @@ _TOTAL_AFTER = re.compile(
 )
 
 
+# "the US$100 billion Vision Fund": the size of a named fund, no deal's sum
+_FUND_NAME_AFTER = re.compile(r"\s+(?:[A-Z][\w-]*\s+){1,3}(?:Fund|Capital|Ventures|Partners)\b")
+
+
 def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
+    if _FUND_NAME_AFTER.match(sentence, end):
+        return "other"
     if _TOTAL_BEFORE.search(sentence[max(previous_end, start - 90) : start]):
         return "total"
     if _TOTAL_AFTER.match(sentence, end):

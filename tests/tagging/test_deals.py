@@ -1160,3 +1160,28 @@ def test_a_clause_after_meaning_is_its_own(watchlist: Watchlist) -> None:
         if {"CoreWeave"} <= {p.name for p in d.parties}
     ), pairs
     assert {"Microsoft", "OpenAI"} in pairs, pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scale AI's valuation has shot up, with recent funding rounds putting it near $25 billion.",
+        "Microsoft faces fierce competition for deals from other tech giants, such as SpaceX.",
+    ],
+)
+def test_rounds_and_deals_in_general_are_no_deal(text: str, watchlist: Watchlist) -> None:
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+def test_the_size_of_a_named_fund_is_no_deals_sum(watchlist: Watchlist) -> None:
+    text = "SoftBank and the US$100 billion Vision Fund will take a stake of 8 per cent in Nvidia."
+    assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)
+
+
+def test_money_lined_up_is_a_round(watchlist: Watchlist) -> None:
+    text = "xAI is working with private equity firms to line up as much as $12 billion."
+    found = [
+        ({p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == [({"xAI"}, pytest.approx(12e9))], found
