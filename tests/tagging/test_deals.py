@@ -1185,3 +1185,16 @@ def test_money_lined_up_is_a_round(watchlist: Watchlist) -> None:
         for d in deals_in(text, watchlist)
     ]
     assert found == [({"xAI"}, pytest.approx(12e9))], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amazon has put a further $2.75 billion into Anthropic.",
+        "Microsoft has been renting servers from CoreWeave for two years.",
+        "Google has a commercial agreement with Anthropic covering its cloud tools.",
+    ],
+)
+def test_a_deal_told_as_in_place_is_completed(text: str, watchlist: Watchlist) -> None:
+    found = [d.status for d in deals_in(text, watchlist)]
+    assert found == ["completed"], found

@@ -149,6 +149,8 @@ def _without_denied(deals: list[DealMention], read: Sequence[ReadSentence]) -> l
     article is about the denial); a deal done or announced stays. A denial with a sum
     ("denied rumours that xAI was raising $10 billion") denies the deal of that sum only;
     one that names money raised ("is not raising capital") denies rounds only."""
+    if not deals:
+        return deals
     denials = [sentence for sentence in read if _DENIAL.search(sentence.text)]
     return [deal for deal in deals if not any(_denies(s, deal) for s in denials)]
 
