@@ -1198,3 +1198,15 @@ def test_money_lined_up_is_a_round(watchlist: Watchlist) -> None:
 def test_a_deal_told_as_in_place_is_completed(text: str, watchlist: Watchlist) -> None:
     found = [d.status for d in deals_in(text, watchlist)]
     assert found == ["completed"], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Google is due to invest an additional $750 million in Anthropic in September.",
+        "SoftBank plans to restructure the fund and sell Arm to Nvidia.",
+    ],
+)
+def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> None:
+    found = [d.status for d in deals_in(text, watchlist)]
+    assert found and set(found) == {"planned"}, found

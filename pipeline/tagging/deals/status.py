@@ -20,7 +20,7 @@ def deal_status(text: str, found: Found) -> str:
     """failed > in_talks > reported > planned > completed > announced."""
     clause = _clause_of(text, found.start)
     trigger = text[found.start : found.end]
-    before = text[max(0, found.start - 40) : found.start]
+    before = text[max(0, found.start - 70) : found.start]
     if FAILED.search(clause):
         return "failed"
     if IN_TALKS.search(clause):
