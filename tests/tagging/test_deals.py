@@ -1210,3 +1210,31 @@ def test_a_deal_told_as_in_place_is_completed(text: str, watchlist: Watchlist) -
 def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> None:
     found = [d.status for d in deals_in(text, watchlist)]
     assert found and set(found) == {"planned"}, found
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties"),
+    [
+        (
+            "OpenAI closed a $6.6 billion round led by Thrive Capital, with participation from "
+            "Microsoft.",
+            "investment",
+            {"OpenAI", "Thrive Capital", "Microsoft"},
+        ),
+        (
+            "Google acqui-hired the Character.AI founders in a $2.7 billion deal.",
+            "licensing",
+            {"Google", "Character.AI"},
+        ),
+        (
+            "Apple is in early discussions to integrate Google's Gemini into Siri.",
+            "partnership",
+            {"Apple", "Google"},
+        ),
+    ],
+)
+def test_common_deal_wordings(
+    text: str, type_: str, parties: set[str], watchlist: Watchlist
+) -> None:
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert (type_, parties) in found, found
