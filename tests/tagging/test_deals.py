@@ -1238,3 +1238,30 @@ def test_common_deal_wordings(
 ) -> None:
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
     assert (type_, parties) in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "found_"),
+    [
+        (
+            "Microsoft has signed a deal to buy Nvidia chips worth $10 billion from Nebius.",
+            [("contract", {"Microsoft", "Nebius"}, 10e9)],
+        ),
+        (
+            "Amazon's $8 billion bet on Anthropic is paying off.",
+            [("investment", {"Amazon", "Anthropic"}, 8e9)],
+        ),
+        (
+            "OpenAI and Microsoft renegotiated their partnership in October.",
+            [("partnership", {"OpenAI", "Microsoft"}, None)],
+        ),
+    ],
+)
+def test_sellers_bets_and_renegotiations(
+    text: str, found_: list[tuple[str, set[str], float | None]], watchlist: Watchlist
+) -> None:
+    found = [
+        (d.type, {p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == found_, found

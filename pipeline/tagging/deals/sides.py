@@ -529,6 +529,10 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
             continue
         objects.append((candidate.name, cue))
         last_cue, chained = cue, True
+    if any(cue == "from" for _, cue in objects):
+        # "buy Nvidia chips worth $10 billion from Nebius": Nebius sells, Nvidia names goods
+        goods = {c.name for c in after if _makes_goods(text, c)}
+        objects = [(name, cue) for name, cue in objects if cue == "from" or name not in goods]
     return objects
 
 
