@@ -100,7 +100,8 @@ _EVENT_BEFORE = re.compile(
     r"wins?|secur\w+|"
     r"call(?:s|ed)? off|scrap\w*|end(?:s|ed)|terminat\w+|abandon\w*|block\w*|cancel\w*|"
     r"increas\w+|boost\w*|upp?(?:ed|s)|doubl\w+|tripl\w+|l(?:ed|eads?|eading)|approv\w+|clear(?:s|ed)|"
-    r"restructur\w+|renegotiat\w+|rework\w*|amend\w*|overhaul\w*|revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
+    r"restructur\w+|renegotiat\w+|rework\w*|amend\w*|overhaul\w*|"
+    r"revis\w+|launch\w*|unveil\w*|begin|began|start(?:s|ed)?|kick(?:s|ed)? off)\b"
     r"(?:\W+\w+){0,5}\W*$",
     re.IGNORECASE,
 )
