@@ -1265,3 +1265,42 @@ def test_sellers_bets_and_renegotiations(
         for d in deals_in(text, watchlist)
     ]
     assert found == found_, found
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "usd"),
+    [
+        (
+            "Anthropic secured $750 million in a round led by Menlo Ventures.",
+            {"Anthropic", "Menlo Ventures"},
+            750e6,
+        ),
+        (
+            "Mistral AI has landed €1.7 billion in new funding led by ASML.",
+            {"Mistral AI", "ASML"},
+            1.989e9,
+        ),
+    ],
+)
+def test_money_secured_or_landed_in_a_round(
+    text: str, parties: set[str], usd: float, watchlist: Watchlist
+) -> None:
+    found = [
+        ({p.name for p in d.parties}, d.amount.usd if d.amount else None)
+        for d in deals_in(text, watchlist)
+    ]
+    assert found == [(parties, pytest.approx(usd, rel=0.01))], found
+
+
+def test_a_contract_landed_is_no_round(watchlist: Watchlist) -> None:
+    text = "Oracle has landed a $30 billion cloud contract with OpenAI."
+    assert [d.type for d in deals_in(text, watchlist)] == ["contract"], deals_in(text, watchlist)
+
+
+def test_investors_among_the_backers_of_the_new_round_join_it(watchlist: Watchlist) -> None:
+    text = (
+        "xAI raised $6 billion in a new funding round. Nvidia and AMD are among the investors "
+        "in the round."
+    )
+    found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert found == [{"xAI", "NVIDIA", "AMD"}], found

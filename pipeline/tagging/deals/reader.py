@@ -47,7 +47,8 @@ _DEAL_ANAPHOR = re.compile(
 _PARTICIPATED = re.compile(
     r"\b(?:also\s+)?(?:participated|took part|joined the (?:round|financing|raise|deal)|"
     r"(?:take|taking)\s+part\s+in\s+the\s+(?:round|financing|raise)|"
-    r"chipped in|co-invested|were (?:also )?among the (?:backers|investors))\b|"
+    r"chipped in|co-invested|(?:are|were|is|was)\s+(?:also\s+)?among\s+the\s+(?:[\w-]+\s+)?"
+    r"(?:backers|investors|participants))\b|"
     r"\bparticipation (?:from|of|by)\b|\b(?:other\s+)?(?:investors|backers|participants)\s+"
     r"(?:in the (?:round|financing|raise)\s+)?(?:include|included|including|were|are)\b|"
     r"\b(?:round|financing|raise|investment)\s*,?\s+(?:(?:which\s+)?(?:was|is)\s+)?(?:co-)?led\s+by\b|"
