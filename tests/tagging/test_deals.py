@@ -1304,3 +1304,30 @@ def test_investors_among_the_backers_of_the_new_round_join_it(watchlist: Watchli
     )
     found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
     assert found == [{"xAI", "NVIDIA", "AMD"}], found
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties"),
+    [
+        (
+            "Anthropic will use up to one million Google TPUs under an expanded deal.",
+            "contract",
+            {"Anthropic", "Google"},
+        ),
+        (
+            "Axel Springer and OpenAI have partnered to bring news content to ChatGPT.",
+            "partnership",
+            {"Axel Springer", "OpenAI"},
+        ),
+    ],
+)
+def test_chips_used_under_a_deal_and_partnered_to(
+    text: str, type_: str, parties: set[str], watchlist: Watchlist
+) -> None:
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == [(type_, parties)], found
+
+
+def test_chips_used_without_an_agreement_are_no_deal(watchlist: Watchlist) -> None:
+    text = "OpenAI trained the model using thousands of Nvidia GPUs in Microsoft's data centres."
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
