@@ -1331,3 +1331,41 @@ def test_chips_used_under_a_deal_and_partnered_to(
 def test_chips_used_without_an_agreement_are_no_deal(watchlist: Watchlist) -> None:
     text = "OpenAI trained the model using thousands of Nvidia GPUs in Microsoft's data centres."
     assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+def test_names_in_a_closed_relative_clause_are_not_the_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Meta, which owns Facebook, Instagram and WhatsApp, has joined forces with "
+        "Constellation Energy."
+    )
+    found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert found == [{"Meta", "Constellation Energy"}], found
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Meta looked into acquiring Perplexity, but the deal did not happen.", "failed"),
+        ("Earlier this year, Meta also tried to buy Safe Superintelligence.", "failed"),
+    ],
+)
+def test_deals_that_did_not_happen(text: str, status: str, watchlist: Watchlist) -> None:
+    found = [d.status for d in deals_in(text, watchlist)]
+    assert found == [status], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intel said it was selling most of its Altera chip business to Silver Lake.",
+        "Regulators cleared Nvidia's $700 million deal to buy Israel-based GPU chipmaker Run:ai.",
+    ],
+)
+def test_a_chip_business_sold_is_an_acquisition(text: str, watchlist: Watchlist) -> None:
+    found = {d.type for d in deals_in(text, watchlist)}
+    assert found == {"acquisition"}, deals_in(text, watchlist)
+
+
+def test_a_raised_revenue_forecast_is_no_round(watchlist: Watchlist) -> None:
+    text = "AMD raised its full-year data center GPU revenue forecast to $4.5 billion."
+    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)

@@ -393,7 +393,7 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
         if _excluded(text, candidate) or _listed_after_excluded(text, candidate, before):
             continue
         if not chosen:
-            if _in_parenthetical(text, candidate, trigger):
+            if _in_parenthetical(text, candidate, trigger) or _in_relative(text, candidate, trigger):
                 continue
             if _PERSON_SUBJECT.match(text[candidate.end : trigger]):
                 return []  # "OpenAI co-founder Ilya Sutskever has raised $1bn": a person acts
@@ -405,6 +405,21 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
         else:
             break
     return unique(c.name for c in reversed(chosen))
+
+
+# ", which owns Facebook, Instagram and WhatsApp, has joined forces with ...": the names in
+# a relative clause closed before the trigger are not its subject
+_RELATIVE_OPEN = re.compile(r",\s+(?:which|who|whose)\s", re.IGNORECASE)
+_RELATIVE_CLOSE = re.compile(
+    r",\s+(?:has|have|had|is|are|was|were|will|would|said|says|\w+ed|\w+s)\b", re.IGNORECASE
+)
+
+
+def _in_relative(text: str, candidate: Candidate, trigger: int) -> bool:
+    openings = [m.end() for m in _RELATIVE_OPEN.finditer(text, 0, candidate.start)]
+    if not openings or _RELATIVE_CLOSE.search(text, openings[-1], candidate.start):
+        return False  # no relative clause open at the name
+    return bool(_RELATIVE_CLOSE.search(text, candidate.end, trigger))
 
 
 def _cued(text: str, candidate: Candidate, before: list[Candidate]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.tagging.deals.records import Found
 from pipeline.tagging.deals.triggers import split_clauses
 from pipeline.tagging.deals.vocabulary import (
@@ -21,7 +23,7 @@ def deal_status(text: str, found: Found) -> str:
     clause = _clause_of(text, found.start)
     trigger = text[found.start : found.end]
     before = text[max(0, found.start - 70) : found.start]
-    if FAILED.search(clause):
+    if FAILED.search(clause) or _BUT_FAILED.match(_after_clause(text, found.start)):
         return "failed"
     if IN_TALKS.search(clause):
         return "in_talks"
@@ -41,6 +43,20 @@ def _party_says(text: str, end: int, found: Found) -> bool:
         return False
     after = text[end:].lstrip().lower()
     return any(after.startswith(name.lower()) for name in (*found.a, *found.b))
+
+
+# "Meta looked into acquiring Perplexity, but the deal did not happen"
+_BUT_FAILED = re.compile(r",?\s*but\s+(?:the\s+)?(?:deal|talks|bid|offer|plan|effort)s?\b")
+
+
+def _after_clause(text: str, position: int) -> str:
+    """The clause after the one at `position`, when it fails the deal ("..., but the deal
+    did not happen"); else an empty string."""
+    for start, end in split_clauses(text):
+        if start <= position < end:
+            rest = text[end : end + 90]
+            return rest if FAILED.search(rest) else ""
+    return ""
 
 
 def _clause_of(text: str, position: int) -> str:
