@@ -393,7 +393,9 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
         if _excluded(text, candidate) or _listed_after_excluded(text, candidate, before):
             continue
         if not chosen:
-            if _in_parenthetical(text, candidate, trigger) or _in_relative(text, candidate, trigger):
+            if _in_parenthetical(text, candidate, trigger):
+                continue
+            if _in_relative(text, candidate, trigger):
                 continue
             if _PERSON_SUBJECT.match(text[candidate.end : trigger]):
                 return []  # "OpenAI co-founder Ilya Sutskever has raised $1bn": a person acts
