@@ -1369,3 +1369,28 @@ def test_a_chip_business_sold_is_an_acquisition(text: str, watchlist: Watchlist)
 def test_a_raised_revenue_forecast_is_no_round(watchlist: Watchlist) -> None:
     text = "AMD raised its full-year data center GPU revenue forecast to $4.5 billion."
     assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "found_"),
+    [
+        (
+            "Meta has taken part in a mega-sized venture funding round for Databricks.",
+            [("investment", {"Meta", "Databricks"})],
+        ),
+        ("Nvidia-backed AI firm joins forces with CoreWeave on a new data centre", []),
+        (
+            "Perplexity has offered $34.5 billion for Google's Chrome browser.",
+            [("acquisition", {"Perplexity", "Google"})],
+        ),
+        (
+            "Alexandr Wang said that Meta will license Midjourney's technology for its products.",
+            [("licensing", {"Meta", "Midjourney"})],
+        ),
+    ],
+)
+def test_rounds_joined_offers_and_licences(
+    text: str, found_: list[tuple[str, set[str]]], watchlist: Watchlist
+) -> None:
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == found_, found

@@ -119,8 +119,8 @@ _PARENTHETICAL = re.compile(
 # Roles written as prepositions before an object org: "A" = investor/acquirer/licensor/
 # supplier side, "B" = target/licensee/customer side, "same" = the subject's side.
 _CUE_SIDES: dict[str, dict[str, str]] = {
-    "investment": {"in": "B", "into": "B", "of": "B", "from": "A", "by": "A", "led by": "A",
-                   "including": "A", "includes": "A", "included": "A", "participation from": "A",
+    "investment": {"in": "B", "into": "B", "of": "B", "for": "B", "from": "A", "by": "A",
+                   "led by": "A", "including": "A", "includes": "A", "included": "A", "participation from": "A",
                    "backers": "A", "backer": "A", "investors": "A", "investor": "A",
                    "alongside": "same", "along with": "same", "together with": "same",
                    "joined by": "same", "joining": "same"},
@@ -395,8 +395,8 @@ def _subject(text: str, before: list[Candidate], trigger: int) -> list[str]:
         if not chosen:
             if _in_parenthetical(text, candidate, trigger):
                 continue
-            if _in_relative(text, candidate, trigger):
-                continue
+            if _in_relative(text, candidate, trigger) or _COMPOUND_AFTER.match(text, candidate.end):
+                continue  # (and "Nvidia-backed AI firm joins forces with X": not Nvidia)
             if _PERSON_SUBJECT.match(text[candidate.end : trigger]):
                 return []  # "OpenAI co-founder Ilya Sutskever has raised $1bn": a person acts
             chosen.append(candidate)

@@ -179,9 +179,15 @@ def clause_triggers(
 
 
 def is_reference(rule: Rule, text: str, match: re.Match[str], start: int) -> bool:
-    return rule.noun and bool(
-        REFERENCE.search(text[max(start, match.start() - 40) : match.start()])
-    )
+    before = text[max(start, match.start() - 40) : match.start()]
+    if _VERB_BEFORE.search(before):
+        return False  # "that Meta will license Midjourney's technology": a verb
+    return rule.noun and bool(REFERENCE.search(before))
+
+
+_VERB_BEFORE = re.compile(
+    r"\b(?:will|would|to|can|could|may|might|shall|should|must|did|does)\s+$", re.IGNORECASE
+)
 
 
 def is_usable(rule: Rule, text: str, match: re.Match[str], start: int, has_money: bool) -> bool:
