@@ -120,7 +120,8 @@ _PARENTHETICAL = re.compile(
 # supplier side, "B" = target/licensee/customer side, "same" = the subject's side.
 _CUE_SIDES: dict[str, dict[str, str]] = {
     "investment": {"in": "B", "into": "B", "of": "B", "for": "B", "from": "A", "by": "A",
-                   "led by": "A", "including": "A", "includes": "A", "included": "A", "participation from": "A",
+                   "led by": "A", "including": "A", "includes": "A", "included": "A",
+                   "participation from": "A",
                    "backers": "A", "backer": "A", "investors": "A", "investor": "A",
                    "alongside": "same", "along with": "same", "together with": "same",
                    "joined by": "same", "joining": "same"},
