@@ -26,7 +26,8 @@ that in `--quick`), interleaved, a fresh copy each time.
 `--keep DIR` keeps the warehouses there and reuses them (`articles-N.duckdb`, as
 generated); the runs go into copies made at the start (`work-N.duckdb`). Before that,
 each warehouse is brought to the current schema and watchlist (`settle`): a migration or
-new parent chains recompute every summary once, in whichever run comes first. `--quick` is
+new parent chains recompute every summary once, in whichever run comes first; a file in
+DuckDB's old storage format is upgraded, as `newsmon upgrade-storage` does. `--quick` is
 the test suite's smoke run: 500 articles, 5 pages.
 """
 
@@ -170,6 +171,10 @@ def settle(path: Path) -> float:
     db = Database(path)
     applied = db.migrate()
     sync_entities(db, load_watchlist().entities)
+    kept = db.upgrade_storage()  # as `newsmon upgrade-storage` does (docs/scaling.md)
+    if kept is not None:
+        print(f"upgraded the storage of {path}", flush=True)
+        kept.unlink()  # the bench's own file: no need to keep it as it was
     db.checkpoint()  # the runs go into copies of the file: nothing left in its log
     if applied:
         print(f"migrated {path}: {', '.join(applied)}", flush=True)
