@@ -70,6 +70,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# Each hold of the file by a writer, at INFO (`newsmon -v`): what readers wait for.
+holds = logging.getLogger("warehouse.holds")
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 _MAX_RETRY_DELAY_S = 0.2
@@ -163,6 +165,7 @@ class Database:
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connect()
+        began = time.perf_counter()
         try:
             con.execute("begin transaction")
             yield con
@@ -174,6 +177,7 @@ class Database:
             raise
         finally:
             con.close()
+            _held(self.path, "transaction", began)
 
     def log_mb(self) -> float:
         """The size of the write-ahead log beside the file (what a reader replays)."""
@@ -192,10 +196,12 @@ class Database:
         time.sleep(_READERS_FIRST_S)
         with _writer_lock(self.path):
             con = self.connect()
+            began = time.perf_counter()
             try:
                 _checkpoint(con)
             finally:
                 con.close()
+                _held(self.path, "checkpoint", began)
 
     def storage_version(self) -> str:
         """The storage format of the file, as DuckDB tags it (`v1.0.0+`, `v1.4.0+`)."""
@@ -291,6 +297,12 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("checkpoint")
     except duckdb.Error as exc:
         log.warning("checkpoint of %s left for later: %s", con, exc)
+
+
+def _held(path: Path, what: str, began: float) -> None:
+    """Log how long a writer held the file (from its open, after any wait, to its close;
+    the open's replay of the log comes before: a reader replays it too)."""
+    holds.info("held %s for %.3f s (%s)", path.name, time.perf_counter() - began, what)
 
 
 def _file_config(read_only: bool) -> dict:
