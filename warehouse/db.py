@@ -230,8 +230,7 @@ class Database:
                 _copy_database(con, copy)
                 if copy.with_name(copy.name + ".wal").exists():
                     raise StoreError(f"the copy {copy} left a log: {self.path} is unchanged")
-                os.link(self.path, kept)  # the old file stays whole under its new name
-                os.replace(copy, self.path)
+                _swap(self.path, copy, kept)
             finally:
                 con.close()
         log.info(
@@ -297,6 +296,20 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("checkpoint")
     except duckdb.Error as exc:
         log.warning("checkpoint of %s left for later: %s", con, exc)
+
+
+def _swap(path: Path, copy: Path, kept: Path) -> None:
+    """Put `copy` in the place of `path`, the old file kept as `kept` (a second name for
+    it first, then the copy renamed over: `path` names a whole file at every moment)."""
+    try:
+        os.link(path, kept)
+    except OSError as exc:
+        raise StoreError(f"cannot keep {path} as {kept} ({exc}): {path} is unchanged") from None
+    try:
+        os.replace(copy, path)
+    except OSError as exc:
+        kept.unlink()
+        raise StoreError(f"cannot put {copy} in place ({exc}): {path} is unchanged") from None
 
 
 def _held(path: Path, what: str, began: float) -> None:
