@@ -15,7 +15,9 @@ repetition a round over them.
 
 Per run: the writer's time (the ingest process, wall) and the longest a reader waited:
 a process of its own polls the database as `newsmon sql` does (`Database.reader()` and
-a count, every 50 ms) for the length of the run, and times each poll. Then the slope of
+a count, every 50 ms) for the length of the run, and times each poll; and the writer's
+holds of the file, from its log (`newsmon -v`: each transaction and checkpoint, open to
+close): a reader waits for the longest of them, and its own open. Then the slope of
 the writer's time from the smallest to the largest size, and each size against the empty
 warehouse.
 
@@ -26,7 +28,8 @@ that in `--quick`), interleaved, a fresh copy each time.
 `--keep DIR` keeps the warehouses there and reuses them (`articles-N.duckdb`, as
 generated); the runs go into copies made at the start (`work-N.duckdb`). Before that,
 each warehouse is brought to the current schema and watchlist (`settle`): a migration or
-new parent chains recompute every summary once, in whichever run comes first. `--quick` is
+new parent chains recompute every summary once, in whichever run comes first; a file in
+DuckDB's old storage format is upgraded, as `newsmon upgrade-storage` does. `--quick` is
 the test suite's smoke run: 500 articles, 5 pages.
 """
 
@@ -36,6 +39,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,6 +72,7 @@ class Run:
     reader_max_s: float
     reader_polls: int
     stored: int
+    holds: tuple[float, ...] = ()  # the writer's holds of the file, in order (`-v` log)
 
 
 def main() -> None:
@@ -170,6 +175,10 @@ def settle(path: Path) -> float:
     db = Database(path)
     applied = db.migrate()
     sync_entities(db, load_watchlist().entities)
+    kept = db.upgrade_storage()  # as `newsmon upgrade-storage` does (docs/scaling.md)
+    if kept is not None:
+        print(f"upgraded the storage of {path}", flush=True)
+        kept.unlink()  # the bench's own file: no need to keep it as it was
     db.checkpoint()  # the runs go into copies of the file: nothing left in its log
     if applied:
         print(f"migrated {path}: {', '.join(applied)}", flush=True)
@@ -208,7 +217,7 @@ def ingest(folder: Path, size: int, site: Site, feeds: list[str], api: str) -> R
     try:
         began = time.perf_counter()
         done = subprocess.run(
-            [*newsmon_command(), "ingest", "--config", str(config)],
+            [*newsmon_command(), "-v", "ingest", "--config", str(config)],
             capture_output=True,
             text=True,
             env=newsmon_env(api),
@@ -222,7 +231,11 @@ def ingest(folder: Path, size: int, site: Site, feeds: list[str], api: str) -> R
     waits = json.loads(polled)
     with Database(path).reader() as con:
         stored = con.execute(LAST_RUN).fetchone()[0]
-    return Run(size, round(writer_s, 2), round(max(waits), 3), len(waits), stored)
+    held = tuple(float(m.group(1)) for m in HELD.finditer(done.stderr))
+    return Run(size, round(writer_s, 2), round(max(waits), 3), len(waits), stored, held)
+
+
+HELD = re.compile(r"warehouse\.holds: held \S+ for ([0-9.]+) s")
 
 
 LAST_RUN = "select articles_stored from ingest_runs order by started_at desc limit 1"
@@ -271,6 +284,9 @@ def summarise(runs: list[Run], sizes: list[int]) -> dict:
             "writer_s_median": round(statistics.median(r.writer_s for r in mine), 2),
             "writer_s": [r.writer_s for r in mine],
             "reader_max_s": max(r.reader_max_s for r in mine),
+            "reader_max_s_runs": [r.reader_max_s for r in mine],
+            "longest_hold_s_runs": [max(r.holds, default=0.0) for r in mine],
+            "holds_s_runs": [list(r.holds) for r in mine],
             "reader_polls": sum(r.reader_polls for r in mine),
             "stored": [r.stored for r in mine],
         }
@@ -290,6 +306,7 @@ def _run_line(r: Run, repeat: int) -> str:
     return (
         f"  run {repeat + 1}, {r.size:>9,} articles: writer {r.writer_s:6.2f} s, "
         f"longest reader wait {r.reader_max_s:5.2f} s over {r.reader_polls} polls, "
+        f"longest writer hold {max(r.holds, default=0.0):5.2f} s of {len(r.holds)}, "
         f"stored {r.stored}"
     )
 

@@ -237,6 +237,27 @@ def status(
         )
 
 
+@app.command("upgrade-storage")
+def upgrade_storage(config: ConfigOption = None) -> None:
+    """Copy the warehouse into DuckDB's current storage format (short checkpoints at
+    scale); the file as it was is kept beside it. Writers and readers wait meanwhile."""
+    settings = _settings(config)
+    if settings.storage.backend != "duckdb":
+        raise _fail("upgrade-storage is for the embedded file; DuckLake keeps no such file")
+    db = _db(settings)
+    try:
+        kept = db.upgrade_storage()
+    except StoreError as exc:
+        raise _fail(str(exc), 3) from None
+    if kept is None:
+        console.print(f"{db.label} is already in the current storage format", highlight=False)
+        return
+    console.print(
+        f"upgraded {db.label}; the file as it was: {kept} (delete it once all is well)",
+        highlight=False,
+    )
+
+
 STATUS_COLUMNS = (
     "name",
     "health",

@@ -31,7 +31,7 @@ def test_scale_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
         "--json",
         str(figures_file),
         timeout_s=880,
-        prints=("longest reader wait", "slope from", "seed demo, median of 1"),
+        prints=("longest reader wait", "longest writer hold", "slope from", "seed demo"),
         prefect_api=bench_prefect_api,
     )
     figures = json.loads(figures_file.read_text())
@@ -40,4 +40,7 @@ def test_scale_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
     for size in per_size.values():
         assert size["stored"] == [5]  # every run stored its new pages, none twice
         assert size["reader_polls"] > 0 and size["writer_s_median"] > 0
+        # the writer's holds, from its log: at least the run's start, its batch, its end
+        assert all(len(run) >= 3 for run in size["holds_s_runs"])
+        assert all(hold > 0 for hold in size["longest_hold_s_runs"])
     assert set(figures["demo"]["median_s"]) == {"empty", "500"}

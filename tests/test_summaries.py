@@ -147,6 +147,35 @@ def test_summaries_follow_every_write(db: Database, watchlist: Watchlist) -> Non
     assert {row[0] for row in third["summary_entity_day"]} == {date(2025, 1, 21)}
 
 
+STARGATE_AGAIN = (
+    "SoftBank, OpenAI and Oracle formed Stargate, a joint venture for AI data centres, the "
+    "companies said on Wednesday. Oracle will build the first site in Texas. Investors "
+    "welcomed the news."
+)
+
+
+def test_a_deal_reported_again_keeps_the_copies_stored_before(
+    db: Database, watchlist: Watchlist
+) -> None:
+    """A deal recomputed because a new article reports it reads every article carrying it,
+    also a syndicated copy of an earlier report stored in a batch of its own: the copy is
+    no article of the batch, and only its original is tagged with the deal."""
+    day = datetime(2025, 1, 21, 15, 0, tzinfo=UTC)
+    first = _article("https://news.example/stargate", STARGATE, day)
+    copy = _article("https://other.example/stargate-copy", STARGATE, day.replace(hour=18))
+    again = _article("https://third.example/stargate", STARGATE_AGAIN, day.replace(day=22))
+    _store(db, watchlist, [first], {})
+    _store(db, watchlist, [copy], {copy.article_id: first.article_id})
+    _store(db, watchlist, [again], {})  # marks the deal; the copy is not in this batch
+    assert_equal_to_rebuild(db)
+    deals = [d for d in _ledger(db).values() if again.canonical_url in d["sources"]]
+    assert len(deals) == 1, "the two reports are of one deal"
+    assert deals[0]["sources"] == sorted(
+        [first.canonical_url, copy.canonical_url, again.canonical_url]
+    )
+    assert deals[0]["articles"] == 3
+
+
 def test_a_new_parent_chain_rolls_up_again(db: Database, watchlist: Watchlist) -> None:
     azure = _article("https://news.example/azure", AZURE, datetime(2025, 2, 3, tzinfo=UTC))
     _store(db, watchlist, [azure], {})

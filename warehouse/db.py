@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -69,11 +70,24 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# Each hold of the file by a writer, at INFO (`newsmon -v`): what readers wait for.
+holds = logging.getLogger("warehouse.holds")
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
-_MAX_RETRY_DELAY_S = 0.2
-_READERS_FIRST_S = 0.3  # more than a waiting reader's retry delay
+# A process waiting for the file tries again every 50 ms at most: a failed try costs
+# about 3 ms (at a million articles), and a reader waits the writer's hold plus up to
+# one delay.
+_MAX_RETRY_DELAY_S = 0.05
+_READERS_FIRST_S = 0.1  # more than a waiting reader's retry delay
 _NEVER_INSIDE_A_COMMIT = "1TB"  # DuckDB's own threshold: ours decides (`transaction`)
+# The storage format of files this process creates. DuckDB's default writes files that
+# DuckDB 1.0 can read, and in that format every checkpoint converts the primary-key
+# indexes to the old layout and writes them whole: at a million articles 0.5 to 2.5 s of
+# CPU, the longest hold of a run (BENCHMARKS.md). From 1.2 on, an index is stored as it
+# is kept in memory, with no conversion (0.2 to 0.6 s at a million). Files created
+# before keep their format until `Database.upgrade_storage` (`newsmon upgrade-storage`)
+# copies them.
+STORAGE_VERSION = "v1.4.0"
 
 
 _config = duckdb_config  # the name the DuckLake backend imports
@@ -125,7 +139,7 @@ class Database:
         delay = 0.02
         while True:
             try:
-                con = duckdb.connect(str(self.path), config=_config(read_only))
+                con = duckdb.connect(str(self.path), config=_file_config(read_only))
             except duckdb.IOException as exc:
                 if not any(m in str(exc).lower() for m in _LOCK_MARKERS):
                     raise StoreError(f"cannot open {self.path}: {exc}") from None
@@ -154,6 +168,7 @@ class Database:
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connect()
+        began = time.perf_counter()
         try:
             con.execute("begin transaction")
             yield con
@@ -165,6 +180,7 @@ class Database:
             raise
         finally:
             con.close()
+            _held(self.path, "transaction", began)
 
     def log_mb(self) -> float:
         """The size of the write-ahead log beside the file (what a reader replays)."""
@@ -183,10 +199,50 @@ class Database:
         time.sleep(_READERS_FIRST_S)
         with _writer_lock(self.path):
             con = self.connect()
+            began = time.perf_counter()
             try:
                 _checkpoint(con)
             finally:
                 con.close()
+                _held(self.path, "checkpoint", began)
+
+    def storage_version(self) -> str:
+        """The storage format of the file, as DuckDB tags it (`v1.0.0+`, `v1.4.0+`)."""
+        with self.reader() as con:
+            return con.execute(sql("storage_version")).fetchone()[0]
+
+    def upgrade_storage(self) -> Path | None:
+        """Copy the file into one of `STORAGE_VERSION`'s format and put it in its place;
+        the file as it was is kept beside it (returned; None: already in that format).
+        Other processes wait for the copy as for any writer: it holds the file open, after
+        a checkpoint, so nothing is left in a log that would be replayed on the copy."""
+        if self.storage_version().startswith(STORAGE_VERSION):
+            return None
+        copy = self.path.with_name(self.path.name + ".upgrading")
+        kept = self.path.with_name(self.path.name + ".before-upgrade")
+        if kept.exists():
+            raise StoreError(f"{kept} is in the way: move it elsewhere to upgrade {self.path}")
+        for stale in (copy, copy.with_name(copy.name + ".wal")):
+            stale.unlink(missing_ok=True)  # a copy an interrupted upgrade left
+        with _writer_lock(self.path):
+            con = self.connect()
+            try:
+                con.execute("checkpoint")
+                if self.log_mb() > 0:
+                    raise StoreError(f"{self.wal_path} was not emptied by a checkpoint")
+                _copy_database(con, copy)
+                if copy.with_name(copy.name + ".wal").exists():
+                    raise StoreError(f"the copy {copy} left a log: {self.path} is unchanged")
+                _swap(self.path, copy, kept)
+            finally:
+                con.close()
+        log.info(
+            "upgraded the storage of %s to %s; the file before: %s",
+            self.path,
+            STORAGE_VERSION,
+            kept,
+        )
+        return kept
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -243,6 +299,53 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("checkpoint")
     except duckdb.Error as exc:
         log.warning("checkpoint of %s left for later: %s", con, exc)
+
+
+def _swap(path: Path, copy: Path, kept: Path) -> None:
+    """Put `copy` in the place of `path`, the old file kept as `kept` (a second name for
+    it first, then the copy renamed over: `path` names a whole file at every moment)."""
+    try:
+        os.link(path, kept)
+    except OSError as exc:
+        raise StoreError(f"cannot keep {path} as {kept} ({exc}): {path} is unchanged") from None
+    try:
+        os.replace(copy, path)
+    except OSError as exc:
+        kept.unlink()
+        raise StoreError(f"cannot put {copy} in place ({exc}): {path} is unchanged") from None
+
+
+def _held(path: Path, what: str, began: float) -> None:
+    """Log how long a writer held the file (from its open, after any wait, to its close;
+    the open's replay of the log comes before: a reader replays it too)."""
+    holds.info("held %s for %.3f s (%s)", path.name, time.perf_counter() - began, what)
+
+
+def _file_config(read_only: bool) -> dict:
+    """`duckdb.connect` settings for the embedded file: a file created now is in
+    `STORAGE_VERSION`'s format (an existing file keeps its own)."""
+    config = _config(read_only)
+    if not read_only:
+        config["storage_compatibility_version"] = STORAGE_VERSION
+    return config
+
+
+def _copy_database(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Everything of the database `con` is on (tables, keys, views) into a new file at
+    `target`, in `STORAGE_VERSION`'s format. DuckDB binds no parameter in `ATTACH`: the
+    path goes in as a quoted literal."""
+    attach = sql("upgrade_attach").replace("(?path)", _quoted(str(target), "'"))
+    con.execute(attach.replace("(?version)", _quoted(STORAGE_VERSION, "'")))
+    try:
+        source = con.execute(sql("current_catalog")).fetchone()[0]
+        con.execute(sql("upgrade_copy").replace("(?source)", _quoted(source, '"')))
+    finally:
+        con.execute(sql("upgrade_detach"))
+
+
+def _quoted(text: str, quote: str) -> str:
+    """`text` as an SQL string literal (') or identifier ("), its quotes doubled."""
+    return quote + text.replace(quote, quote * 2) + quote
 
 
 def _defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
