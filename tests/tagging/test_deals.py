@@ -580,6 +580,20 @@ OUTLET_NON_DEALS = [
     "ByteDance and TikTok signed binding agreements with the three investors.",
     # raising a running total is no fundraising
     "The expansion raised the company's total planned spending with CoreWeave to $22.4 billion.",
+    # fifth round: a new subject after ", and" starts its own clause; a report a party denies;
+    # revenue "pulled in" or a raised forecast; rounds and deals in general; chips used
+    # without an agreement; a rival named with its backer
+    "The sale closed on Friday, and Enfabrica CEO Rochan Sankar has joined Nvidia.",
+    "Elon Musk said on Friday that xAI was not in talks with investors about new funding. "
+    "The Financial Times reported that xAI was in talks to raise money at a $20 billion "
+    "valuation.",
+    "Nvidia pulled in $30 billion in revenue in the quarter.",
+    "AMD raised its full-year data center GPU revenue forecast to $4.5 billion.",
+    "Scale AI's valuation has shot up, with recent funding rounds putting it near $25 billion.",
+    "Microsoft faces fierce competition for deals from other tech giants, such as SpaceX.",
+    "OpenAI trained the model using thousands of Nvidia GPUs in Microsoft's data centres.",
+    "The release strengthens Mistral against rivals such as Microsoft-backed OpenAI.",
+    "Cohere, which competes with Microsoft-backed OpenAI, launched a new model on Monday.",
 ]
 
 
@@ -786,11 +800,6 @@ def test_a_deal_the_news_follows_is_context(text: str, watchlist: Watchlist) -> 
     assert found and all(d.background for d in found), found
 
 
-def test_a_new_subject_after_and_starts_a_clause_of_its_own(watchlist: Watchlist) -> None:
-    text = "The sale closed on Friday, and Enfabrica CEO Rochan Sankar has joined Nvidia."
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
-
-
 def test_a_background_deal_told_again_as_done_is_completed(watchlist: Watchlist) -> None:
     text = (
         "Last year OpenAI set new terms for its partnership with Microsoft, giving Microsoft "
@@ -809,18 +818,6 @@ def test_a_short_name_in_brackets_keeps_two_names_one_subject(watchlist: Watchli
     assert [{p.name for p in d.parties} for d in found] == [
         {"Hewlett Packard Enterprise", "Juniper Networks"}
     ], found
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The release strengthens Mistral against rivals such as Microsoft-backed OpenAI.",
-        "Cohere, which competes with Microsoft-backed OpenAI, launched a new model on Monday.",
-    ],
-)
-def test_a_rival_named_with_its_backer_is_no_deal(text: str, watchlist: Watchlist) -> None:
-    found = [d for d in deals_in(text, watchlist) if d.type == "investment"]
-    assert found == [], found
 
 
 def test_a_second_investor_told_after_followed_by(watchlist: Watchlist) -> None:
@@ -917,15 +914,6 @@ def test_one_sum_told_for_several_deals_is_no_ones_own(
     assert {d.amount.usd if d.amount else None for d in found} == amounts, found
 
 
-def test_a_report_its_party_denies_is_no_deal(watchlist: Watchlist) -> None:
-    text = (
-        "Elon Musk said on Friday that xAI was not in talks with investors about new funding. "
-        "The Financial Times reported that xAI was in talks to raise money at a $20 billion "
-        "valuation."
-    )
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
-
-
 def test_a_denial_leaves_a_deal_its_parties_announced(watchlist: Watchlist) -> None:
     text = (
         "Microsoft denied a report that it was in talks to buy Nuance. On Monday Microsoft "
@@ -968,11 +956,6 @@ def test_money_raised_or_put_in_told_with_other_verbs(
         for d in deals_in(text, watchlist)
     ]
     assert found == [(parties, pytest.approx(usd) if usd else None)], found
-
-
-def test_revenue_pulled_in_is_no_round(watchlist: Watchlist) -> None:
-    text = "Nvidia pulled in $30 billion in revenue in the quarter."
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
 
 
 @pytest.mark.parametrize(
@@ -1162,17 +1145,6 @@ def test_a_clause_after_meaning_is_its_own(watchlist: Watchlist) -> None:
     assert {"Microsoft", "OpenAI"} in pairs, pairs
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Scale AI's valuation has shot up, with recent funding rounds putting it near $25 billion.",
-        "Microsoft faces fierce competition for deals from other tech giants, such as SpaceX.",
-    ],
-)
-def test_rounds_and_deals_in_general_are_no_deal(text: str, watchlist: Watchlist) -> None:
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
-
-
 def test_the_size_of_a_named_fund_is_no_deals_sum(watchlist: Watchlist) -> None:
     text = "SoftBank and the US$100 billion Vision Fund will take a stake of 8 per cent in Nvidia."
     assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)
@@ -1231,13 +1203,23 @@ def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> Non
             "partnership",
             {"Apple", "Google"},
         ),
+        (
+            "Anthropic will use up to one million Google TPUs under an expanded deal.",
+            "contract",
+            {"Anthropic", "Google"},
+        ),
+        (
+            "Axel Springer and OpenAI have partnered to bring news content to ChatGPT.",
+            "partnership",
+            {"Axel Springer", "OpenAI"},
+        ),
     ],
 )
 def test_common_deal_wordings(
     text: str, type_: str, parties: set[str], watchlist: Watchlist
 ) -> None:
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
-    assert (type_, parties) in found, found
+    assert found == [(type_, parties)], found
 
 
 @pytest.mark.parametrize(
@@ -1306,33 +1288,6 @@ def test_investors_among_the_backers_of_the_new_round_join_it(watchlist: Watchli
     assert found == [{"xAI", "NVIDIA", "AMD"}], found
 
 
-@pytest.mark.parametrize(
-    ("text", "type_", "parties"),
-    [
-        (
-            "Anthropic will use up to one million Google TPUs under an expanded deal.",
-            "contract",
-            {"Anthropic", "Google"},
-        ),
-        (
-            "Axel Springer and OpenAI have partnered to bring news content to ChatGPT.",
-            "partnership",
-            {"Axel Springer", "OpenAI"},
-        ),
-    ],
-)
-def test_chips_used_under_a_deal_and_partnered_to(
-    text: str, type_: str, parties: set[str], watchlist: Watchlist
-) -> None:
-    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
-    assert found == [(type_, parties)], found
-
-
-def test_chips_used_without_an_agreement_are_no_deal(watchlist: Watchlist) -> None:
-    text = "OpenAI trained the model using thousands of Nvidia GPUs in Microsoft's data centres."
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
-
-
 def test_names_in_a_closed_relative_clause_are_not_the_subject(watchlist: Watchlist) -> None:
     text = (
         "Meta, which owns Facebook, Instagram and WhatsApp, has joined forces with "
@@ -1364,11 +1319,6 @@ def test_deals_that_did_not_happen(text: str, status: str, watchlist: Watchlist)
 def test_a_chip_business_sold_is_an_acquisition(text: str, watchlist: Watchlist) -> None:
     found = {d.type for d in deals_in(text, watchlist)}
     assert found == {"acquisition"}, deals_in(text, watchlist)
-
-
-def test_a_raised_revenue_forecast_is_no_round(watchlist: Watchlist) -> None:
-    text = "AMD raised its full-year data center GPU revenue forecast to $4.5 billion."
-    assert deals_in(text, watchlist) == [], deals_in(text, watchlist)
 
 
 @pytest.mark.parametrize(
