@@ -1,6 +1,7 @@
 """Entity and deal quality on real news text, as the project is judged.
 
     python -m bench.deals [--split dev|test|all] [--newsmon CMD] [--json F] [--quick] [-v]
+    python -m bench.deals --batch PASSAGES GOLD [--newsmon CMD] [--json F]
 
 The passages are `tests/tagging/real/` (retold twins of published articles, see its
 README). Each split's passages go through `newsmon tag` (a subprocess, as a user runs it),
@@ -11,6 +12,9 @@ read each gold deal amount from the deal's sentence?).
 
 `--newsmon` runs another build's `newsmon` (an older tagger, side by side). The test
 split is only ever reported in aggregate: `-v` (per-passage lines) works on dev alone.
+`--batch` scores a batch of new passages kept outside the set (the same two files), in
+aggregate only: a batch annotated blind is scored once, by the build in question and the
+one before it, before anyone reads its errors (see tests/tagging/real/README.md).
 """
 
 from __future__ import annotations
@@ -45,7 +49,10 @@ FIGURES = (
 
 def load(split: str, name: str) -> list[dict[str, Any]]:
     """One split's `passages` or `gold` lines."""
-    path = REAL / f"{split}.{name}.jsonl"
+    return read_lines(REAL / f"{split}.{name}.jsonl")
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -118,6 +125,14 @@ def measure(split: str, command: list[str], verbose: bool, quick: bool) -> dict[
     passages, gold = load(split, "passages"), load(split, "gold")
     if quick:
         passages, gold = passages[:10], gold[:10]
+    return measure_lines(passages, gold, command, verbose)
+
+
+def measure_lines(
+    passages: list[dict[str, Any]], gold: list[dict[str, Any]], command: list[str], verbose: bool
+) -> dict[str, Any]:
+    if [p["id"] for p in passages] != [g["id"] for g in gold]:
+        sys.exit("the passages and the gold must list the same ids in the same order")
     with tempfile.TemporaryDirectory() as folder:
         pred = tag_passages(passages, command, Path(folder))
         result = score(gold, pred, Path(folder), verbose)
@@ -152,14 +167,25 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 passages")
     parser.add_argument("-v", action="store_true", help="per-passage lines (dev only)")
+    parser.add_argument(
+        "--batch",
+        nargs=2,
+        type=Path,
+        metavar=("PASSAGES", "GOLD"),
+        help="score a batch of passages outside the set instead (aggregate only)",
+    )
     args = parser.parse_args()
     if not SCORER.exists():
         sys.exit(f"scorer not found at {SCORER}: this bench needs ../shared/eval")
-    if args.v and args.split != "dev":
-        sys.exit("-v shows passages: the test split is reported in aggregate only")
+    if args.v and (args.split != "dev" or args.batch):
+        sys.exit("-v shows passages: the test split and batches are reported in aggregate only")
     command = args.newsmon.split() if args.newsmon else newsmon_command()
-    splits = SPLITS if args.split == "all" else (args.split,)
-    results = {split: measure(split, command, args.v, args.quick) for split in splits}
+    if args.batch:
+        passages, gold = (read_lines(path) for path in args.batch)
+        results = {"batch": measure_lines(passages, gold, command, False)}
+    else:
+        splits = SPLITS if args.split == "all" else (args.split,)
+        results = {split: measure(split, command, args.v, args.quick) for split in splits}
     for split, result in results.items():
         report(split, result)
     if args.json:

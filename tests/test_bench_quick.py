@@ -134,6 +134,52 @@ def test_deals_bench_quick(tmp_path: Path) -> None:
     assert 0.0 <= figures["dev"]["deal"][2] <= 1.0
 
 
+@pytest.mark.skipif(
+    not (ROOT.parent / "shared" / "eval" / "score_deals.py").exists(),
+    reason="the deals bench scores with the shared scorer in ../shared/eval, absent here",
+)
+def test_deals_bench_scores_a_batch_outside_the_set(tmp_path: Path) -> None:
+    """A new batch (two passages written here, one deal and one hard negative) is scored
+    in aggregate with the same figures."""
+    passages = [
+        {"id": "N-1", "text": "Microsoft has agreed to invest $2 billion in Mistral AI."},
+        {"id": "N-2", "text": "Nvidia reported record revenue of $30 billion on Wednesday."},
+    ]
+    gold = [
+        {
+            "id": "N-1",
+            "orgs": ["Microsoft", "Mistral AI"],
+            "people": [],
+            "source_orgs": [],
+            "deals": [
+                {
+                    "type": "investment",
+                    "parties": ["Microsoft", "Mistral AI"],
+                    "target": "Mistral AI",
+                    "amount_usd": 2e9,
+                    "text": "Microsoft has agreed to invest $2 billion in Mistral AI.",
+                    "status": "announced",
+                    "background": False,
+                    "event": "n1",
+                }
+            ],
+        },
+        {"id": "N-2", "orgs": ["Nvidia"], "people": [], "source_orgs": [], "deals": []},
+    ]
+    files = []
+    for name, lines in (("passages", passages), ("gold", gold)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        files.append(str(path))
+    figures_file = tmp_path / "batch.json"
+    printed = ("batch: 2 passages, 1 gold deals, 1 hard negatives", "deal F1")
+    run_quick(
+        "bench.deals", "--batch", *files, "--json", str(figures_file), timeout_s=120, prints=printed
+    )
+    figures = json.loads(figures_file.read_text(encoding="utf-8"))["batch"]
+    assert figures["deal"][2] == 1.0 and figures["false_deals_on_negatives"] == 0, figures
+
+
 @pytest.mark.timeout(300)
 def test_focus_bench_quick(tmp_path: Path) -> None:
     figures_file = tmp_path / "focus.json"
