@@ -1213,6 +1213,22 @@ def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> Non
             "partnership",
             {"Axel Springer", "OpenAI"},
         ),
+        ("Anthropic tapped Amazon for another $4 billion.", "investment", {"Amazon", "Anthropic"}),
+        (
+            "Intel sold a 51% stake in Altera to Silver Lake.",
+            "investment",
+            {"Silver Lake", "Altera"},
+        ),
+        (
+            "Microsoft and BlackRock launched a $30 billion AI infrastructure fund with MGX.",
+            "joint_venture",
+            {"Microsoft", "BlackRock", "MGX"},
+        ),
+        (
+            "Broadcom and OpenAI signed a term sheet for custom chips.",
+            "contract",
+            {"Broadcom", "OpenAI"},
+        ),
     ],
 )
 def test_common_deal_wordings(

@@ -692,11 +692,15 @@ def _asymmetric(
         # company sold its object; the seller (the subject) is neither side
         sides = {
             "A": [name for name, cue in objects if cue == "to"],
-            "B": [name for name, cue in objects if cue == ""][:1],
+            "B": [name for name, cue in objects if cue in ("", "in", "of")][:1],
         }
     if type_ == "contract" and rule.type == "investment":
         sides = {"A": sides["B"], "B": sides["A"]}  # the payer is the customer, not the supplier
     _fill_by_anaphora(sides, sentence, match, previous)
+    if rule.type == "generic" and not objects and len(subject) == 2:
+        # "Broadcom and OpenAI signed a term sheet for custom chips": the two are the sides
+        side = "A" if sides["A"] else "B"
+        sides = {side: subject[:1], _other_side(side): subject[1:]}
     a, b = tuple(sides["A"]), tuple(sides["B"])
     if not a and b and rule.single and valued:
         # A funding round with no investor named is news only with a sum or a valuation.
