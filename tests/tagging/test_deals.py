@@ -1214,6 +1214,17 @@ def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> Non
             {"Axel Springer", "OpenAI"},
         ),
         ("Anthropic tapped Amazon for another $4 billion.", "investment", {"Amazon", "Anthropic"}),
+        ("Anthropic received $8 billion from Amazon.", "investment", {"Amazon", "Anthropic"}),
+        (
+            "Anthropic secured $750 million from Menlo Ventures.",
+            "investment",
+            {"Menlo Ventures", "Anthropic"},
+        ),
+        (
+            "The acquisition of Wiz by Alphabet is expected to close next year.",
+            "acquisition",
+            {"Alphabet", "Wiz"},
+        ),
         (
             "Intel sold a 51% stake in Altera to Silver Lake.",
             "investment",
@@ -1316,6 +1327,7 @@ def test_names_in_a_closed_relative_clause_are_not_the_subject(watchlist: Watchl
 @pytest.mark.parametrize(
     ("text", "status"),
     [
+        ("OpenAI backed out of talks to acquire Windsurf.", "failed"),
         ("Meta looked into acquiring Perplexity, but the deal did not happen.", "failed"),
         ("Earlier this year, Meta also tried to buy Safe Superintelligence.", "failed"),
     ],

@@ -116,6 +116,10 @@ _EVENT_AFTER = re.compile(
 
 _OUTCOME = re.compile(
     r"\b(?:became|becomes|become)\s+(?:final|effective)\b|\btook effect\b|\bwent through\b|"
+    # "... is expected to close next year", "... received antitrust approval"
+    r"\b(?:is|are|was|were)\s+(?:now\s+)?expected\s+to\s+(?:close|complete|be\s+completed)\b|"
+    r"\b(?:received|won|got|secured|gained)\s+(?:[\w-]+\s+){0,2}?(?:approval|clearance|"
+    r"the\s+green\s+light)\b|"
     r"\b(?:was|were|has been|have been)\s+(?:completed|finali[sz]ed|approved|cleared|closed|"
     r"blocked|called off|scrapped|terminated|abandoned)\b",
     re.IGNORECASE,
