@@ -1216,6 +1216,23 @@ def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> Non
         ("Anthropic tapped Amazon for another $4 billion.", "investment", {"Amazon", "Anthropic"}),
         ("Anthropic received $8 billion from Amazon.", "investment", {"Amazon", "Anthropic"}),
         (
+            "OpenAI will pay News Corp more than $250 million over five years for access to its "
+            "content.",
+            "licensing",
+            {"OpenAI", "News Corp"},
+        ),
+        (
+            "Amazon agreed to pay The New York Times $20 million to $25 million a year to "
+            "license its content.",
+            "licensing",
+            {"Amazon", "The New York Times"},
+        ),
+        (
+            "Axel Springer licensed part of its archive to OpenAI.",
+            "licensing",
+            {"Axel Springer", "OpenAI"},
+        ),
+        (
             "Anthropic secured $750 million from Menlo Ventures.",
             "investment",
             {"Menlo Ventures", "Anthropic"},

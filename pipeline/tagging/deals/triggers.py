@@ -186,9 +186,12 @@ def is_reference(rule: Rule, text: str, match: re.Match[str], start: int) -> boo
     before = text[max(start, match.start() - 40) : match.start()]
     if _VERB_BEFORE.search(before):
         return False  # "that Meta will license Midjourney's technology": a verb
+    if match.group().lower().endswith("ed") and not _ADJECTIVE_BEFORE.search(before):
+        return False  # "The Associated Press licensed part of its archive": a verb
     return rule.noun and bool(REFERENCE.search(before))
 
 
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:the|its|their|a|an|this|that)\s+$", re.IGNORECASE)
 _VERB_BEFORE = re.compile(
     r"\b(?:will|would|to|can|could|may|might|shall|should|must|did|does)\s+$", re.IGNORECASE
 )
