@@ -972,6 +972,11 @@ def test_money_raised_or_put_in_told_with_other_verbs(
             [{"Microsoft", "OpenAI"}],
         ),
         (
+            "Anthropic counts Google and Amazon as investors.",
+            "investment",
+            [{"Google", "Amazon", "Anthropic"}],
+        ),
+        (
             "Scale AI counts major clients such as Microsoft and Meta.",
             "contract",
             [{"Scale AI", "Microsoft"}, {"Scale AI", "Meta"}],
