@@ -286,8 +286,9 @@ _WORTH_HEADS: tuple[tuple[re.Pattern[str], str], ...] = (
 # "bringing its total commitment to", "for a total of".
 _TOTAL_BEFORE = re.compile(
     r"(?:\b(?:doubl|tripl|increas|rais|lift|boost|bring|brought|tak|took|push|expand)\w*\s+"
-    r"(?:its|their|the|his|her)\s+(?:total\s+|overall\s+|cumulative\s+|combined\s+)?"
-    r"(?:investments?|stakes?|commitments?|holdings?|backing|funding|exposure|bets?)\s+"
+    r"(?:its|their|the|his|her|[\w.]+['’]s)\s+(?:total\s+|overall\s+|cumulative\s+|combined\s+)?"
+    r"(?:investments?|stakes?|commitments?|holdings?|backing|funding|exposure|bets?|raised|"
+    r"capital\s+raised)\s+"
     r"(?:in\s+(?:[\w’'.-]+\s+){1,3})?to|\b(?:total|overall|cumulative|combined)\s+"
     r"(?:planned\s+|committed\s+|expected\s+|contracted\s+)?"
     r"(?:investments?|commitments?|funding|backing|spending)\s+"

@@ -1394,3 +1394,17 @@ def test_rounds_joined_offers_and_licences(
 ) -> None:
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
     assert found == found_, found
+
+
+def test_the_startup_is_not_the_owner_of_its_investor(watchlist: Watchlist) -> None:
+    text = (
+        "Perplexity is raising money from new backers. SoftBank's Vision Fund 2 put $500 "
+        "million into the startup at a $3 billion valuation."
+    )
+    found = [{p.name for p in d.parties} for d in deals_in(text, watchlist) if d.amount]
+    assert found == [{"SoftBank Vision Fund", "Perplexity"}], found
+
+
+def test_a_total_raised_is_no_rounds_sum(watchlist: Watchlist) -> None:
+    text = "The funding brings Anthropic's total raised to $14 billion."
+    assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)

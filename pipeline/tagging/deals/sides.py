@@ -760,15 +760,25 @@ def _fill_by_anaphora(
     if not anaphor:
         return
     taken = sides["A"] + sides["B"]
+    taken_now = set(taken)
     earlier = [n for n in _previous_subject(sentence, previous) if n not in taken]
     # the nearest org before the anaphor first: "X will invest in Anthropic, while Nvidia
     # plans to invest in the startup" is Anthropic, not X
-    before = [c.name for c in sentence.candidates if c.end <= match.end()]
+    # (an owner written before its own unit, "SoftBank's Vision Fund 2 put $500 million into
+    # the startup", is not the startup)
+    owners = {
+        c.name
+        for c, d in zip(sentence.candidates, sentence.candidates[1:], strict=False)
+        if _POSSESSIVE.match(sentence.text, c.end) and d.start - c.end <= 3 and d.name in taken_now
+    }
+    before = [
+        c.name for c in sentence.candidates if c.end <= match.end() and c.name not in owners
+    ]
     here = sorted(
         (n for n in other_orgs(sentence, taken) if n in before),
         key=lambda n: -max(i for i, b in enumerate(before) if b == n),
     )
-    topic = [n for n in sentence.topic if n not in taken]
+    topic = [n for n in sentence.topic if n not in taken and n not in owners]
     # "into it" points back to the last sentence's subject; "the company" may name an org
     # before it in this sentence, else the last sentence's subject; "the startup" is the
     # young company the article is about more often than the fund named last
