@@ -1221,6 +1221,11 @@ def test_a_deal_still_to_come_is_planned(text: str, watchlist: Watchlist) -> Non
         ("Anthropic tapped Amazon for another $4 billion.", "investment", {"Amazon", "Anthropic"}),
         ("Anthropic received $8 billion from Amazon.", "investment", {"Amazon", "Anthropic"}),
         (
+            "OpenAI is the unnamed customer behind Oracle's $30 billion deal, people said.",
+            "contract",
+            {"OpenAI", "Oracle"},
+        ),
+        (
             "OpenAI will pay News Corp more than $250 million over five years for access to its "
             "content.",
             "licensing",
@@ -1408,3 +1413,12 @@ def test_the_startup_is_not_the_owner_of_its_investor(watchlist: Watchlist) -> N
 def test_a_total_raised_is_no_rounds_sum(watchlist: Watchlist) -> None:
     text = "The funding brings Anthropic's total raised to $14 billion."
     assert all(d.amount is None for d in deals_in(text, watchlist)), deals_in(text, watchlist)
+
+
+def test_a_new_subject_with_could_after_and_is_a_clause_of_its_own(watchlist: Watchlist) -> None:
+    text = (
+        "AMD struck a multi-year deal to supply OpenAI with chips, and OpenAI could take a 10% "
+        "stake in AMD."
+    )
+    found = sorted(d.type for d in deals_in(text, watchlist))
+    assert found == ["contract", "investment"], deals_in(text, watchlist)

@@ -50,7 +50,8 @@ _CLAUSE_BREAK = re.compile(
     # a participle with its own sum ("..., having already put $1 billion into the company")
     r",\s+(?=having\s+(?:already\s+)?[a-z]+\s+(?:\w+\s+)?(?:\$|€|£|US\$))|"
     # "..., and Enfabrica CEO Rochan Sankar has joined Nvidia": a new subject, a new clause
-    r",\s+and\s+(?=(?:[A-Z][\w.&'’-]*\s+){1,5}(?:has|have|had|is|was|were|will|would)\s)|"
+    r",\s+and\s+(?=(?:[A-Z][\w.&'’-]*\s+){1,5}(?:has|have|had|is|was|were|will|would|could|can|"
+    r"may|might)\s)|"
     # a coordinated verb starts a clause of its own ("..., pledged $5 billion to Intel")
     r",\s+(?=(?:and\s+|then\s+|also\s+)*(?!(?:based|backed|founded|owned|led|called|named|"
     r"dubbed|headquartered|known|valued|listed|located|created|formed|launched|spun|used|"
@@ -110,7 +111,7 @@ _EVENT_AFTER = re.compile(
     r"^\W*(?:[\w’'-]+\s+){0,3}?(?:(?:was|were|is|are|has been|have been|had been|will be)\s+)?"
     r"(?:announced|signed|struck|inked|formed|sealed|finali[sz]ed|completed|closed|expanded|"
     r"extended|renewed|approved|cleared|blocked|called off|scrapped|terminated|abandoned|"
-    r"collapsed|valued|values|led|unveiled|agreed)\b",
+    r"collapsed|valued|values|led|unveiled|agreed|stalled|resumed)\b",
     re.IGNORECASE,
 )
 
