@@ -1422,3 +1422,28 @@ def test_a_new_subject_with_could_after_and_is_a_clause_of_its_own(watchlist: Wa
     )
     found = sorted(d.type for d in deals_in(text, watchlist))
     assert found == ["contract", "investment"], deals_in(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties"),
+    [
+        (
+            "Amazon, which invested $8 billion in Anthropic, is its main cloud provider.",
+            "investment",
+            {"Amazon", "Anthropic"},
+        ),
+        (
+            "Microsoft has been OpenAI's exclusive cloud provider since 2019.",
+            "partnership",
+            {"Microsoft", "OpenAI"},
+        ),
+    ],
+)
+def test_ties_in_a_relative_clause_or_a_providers_role_are_context(
+    text: str, type_: str, parties: set[str], watchlist: Watchlist
+) -> None:
+    found = [
+        (d.type, {p.name for p in d.parties}, d.background)
+        for d in deals_in(text, watchlist, at("2025-10-15"))
+    ]
+    assert (type_, parties, True) in found, found

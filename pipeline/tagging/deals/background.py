@@ -26,7 +26,13 @@ _FUTURE_YEAR = re.compile(r"\b(?:by|until|through|till|in|before)\s+(?:early\s+|
 
 # A deal told in a relative clause about a company ("Lambda, which has raised $1.7 billion
 # from investors including Nvidia, ...") is context for the news, not the news.
-_RESTATED = re.compile(r",\s*which\s+(?:has|had|have|previously|already|once)\b[^,;]{0,40}$")
+_RESTATED = re.compile(
+    r",\s*which\s+(?:has|had|have|previously|already|once|(?!is\b|are\b)[a-z]+ed)\b[^,;]{0,40}$"
+)
+
+
+_WHICH_OPEN = re.compile(r",\s*(?:which|who)\s+(?:also\s+|first\s+)?$", re.IGNORECASE)
+_PAST_VERB = re.compile(r"[a-z]+ed\b|(?:bought|led|took|sank|put)\b", re.IGNORECASE)
 
 
 # A deal told as what came before the news: "after landing a $1 billion investment from
@@ -91,7 +97,13 @@ def _when(
             continue
         stated.append((abs(match.start() - found.start), year))
     year = min(stated)[1] if stated else None
-    restated = BACKGROUND.search(text) or _RESTATED.search(text[: found.start])
+    restated = (
+        BACKGROUND.search(text)
+        or _RESTATED.search(text[: found.start])
+        # "Amazon, which invested $8 billion in Anthropic, is ...": the relative clause's
+        # own past-tense deal
+        or (_WHICH_OPEN.search(text[: found.start]) and _PAST_VERB.match(text, found.start))
+    )
     return year, old or bool(restated)
 
 
