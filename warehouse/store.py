@@ -298,8 +298,8 @@ def store_batch(
     attempt by `retry` (pipeline/retry.py)."""
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
-    with db.transaction() as con:
-        _write_batch(con, run_id, batch, feed_names, retry)
+    with search.tokenize(_search_docs(batch)) as tokens, db.transaction() as con:
+        _write_batch(con, run_id, batch, feed_names, retry, tokens)
 
 
 def dedup_and_store(
@@ -315,13 +315,35 @@ def dedup_and_store(
     batch from the stored originals of these content hashes (`known_originals`). One open
     of the file instead of two: each open replays the write-ahead log (tens of ms a batch,
     BENCHMARKS.md), and no other writer can store the same text in between. `raw`: the
-    gzipped pages to keep (None: keep none), written before the transaction."""
+    gzipped pages to keep (None: keep none), written before the transaction.
+
+    `batch_of` is called once more before the transaction, with no stored originals, so
+    the search terms of every article that may be stored as an original are split before
+    the file is held (`search.tokenize`); it must not depend on being called once."""
     if raw is not None:
         save_raw_pages(db.raw_dir, raw)
-    with db.transaction() as con:
+    with search.tokenize(_search_docs(batch_of({}))) as tokens, db.transaction() as con:
         batch = batch_of(_known_originals(con, hashes))
-        _write_batch(con, run_id, batch, feed_names, retry)
+        _write_batch(con, run_id, batch, feed_names, retry, tokens)
     return batch
+
+
+def _search_docs(batch: Batch) -> list[dict]:
+    """The search documents of the batch's articles that keep their text: a superset of
+    what the transaction indexes (it drops the ones already stored, and copies of
+    originals stored before, which only it can tell)."""
+    return [
+        search.search_doc(a.article_id, a.title, a.text, _seen_at(a))
+        for a in batch.articles
+        if _keeps_text(a, batch)
+    ]
+
+
+def _keeps_text(article: Article, batch: Batch) -> bool:
+    """A syndicated copy stores no text; an article off the focus only when asked to."""
+    if article.article_id in batch.duplicates:
+        return False
+    return article.article_id not in batch.off_topic or batch.keep_off_topic_text
 
 
 def _write_batch(
@@ -330,6 +352,7 @@ def _write_batch(
     batch: Batch,
     feed_names: dict[str, str],
     retry: RetryPolicy | None,
+    tokens: search.Tokens | None = None,
 ) -> None:
     now = datetime.now(UTC)
     story_of, signed = _assign_stories(con, batch)
@@ -338,7 +361,7 @@ def _write_batch(
         "article_id",
     )
     stored = _insert_articles(con, articles)
-    search.add_articles(con, [a for a in articles if a["article_id"] in stored])
+    search.add_articles(con, [a for a in articles if a["article_id"] in stored], tokens)
     _write_signatures(con, signed, story_of)
     # attempts matter only for the entries that failed (their back-off): the others are
     # not looked up (a look-up reads the key column of every entry)
@@ -437,7 +460,7 @@ def _article_row(
 ) -> dict:
     original = batch.duplicates.get(article.article_id)
     off_topic = article.article_id in batch.off_topic
-    keep_text = not original and (not off_topic or batch.keep_off_topic_text)
+    keep_text = _keeps_text(article, batch)
     return {
         "article_id": article.article_id,
         "url": article.url,
