@@ -2,7 +2,8 @@
 
 Every batch that stores new original articles adds them to the index in the same
 transaction (`add_articles`), so the index is never behind the articles and no run
-rebuilds it: a batch costs what it adds. The tables (migrations 006 and 011) hold raw
+rebuilds it: a batch costs what it adds. Its texts are split into terms before that
+transaction (`tokenize`), so the file is held only for the numbering and the appends. The tables (migrations 006 and 011) hold raw
 counts only: per term its number and document frequency (`search_terms`), per term and
 article the term's count and the article's length, per article its length and day, and
 in one row the number of articles and their total length. BM25's idf and length
