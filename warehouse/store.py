@@ -10,7 +10,7 @@ import hashlib
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -298,8 +298,9 @@ def store_batch(
     attempt by `retry` (pipeline/retry.py)."""
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
+    before = _Prepared(_entry_keys(batch))
     with search.tokenize(_search_docs(batch)) as tokens, db.transaction() as con:
-        _write_batch(con, run_id, batch, feed_names, retry, tokens)
+        _write_batch(con, run_id, batch, feed_names, retry, replace(before, tokens=tokens))
 
 
 def dedup_and_store(
@@ -322,10 +323,31 @@ def dedup_and_store(
     the file is held (`search.tokenize`); it must not depend on being called once."""
     if raw is not None:
         save_raw_pages(db.raw_dir, raw)
-    with search.tokenize(_search_docs(batch_of({}))) as tokens, db.transaction() as con:
+    draft = batch_of({})
+    before = _Prepared(_entry_keys(draft))
+    with search.tokenize(_search_docs(draft)) as tokens, db.transaction() as con:
         batch = batch_of(_known_originals(con, hashes))
-        _write_batch(con, run_id, batch, feed_names, retry, tokens)
+        _write_batch(con, run_id, batch, feed_names, retry, replace(before, tokens=tokens))
     return batch
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a batch's transaction uses that is computed before it holds the file: entry
+    keys by URL (a canonical URL costs tens of µs; a batch looks up thousands) and the
+    search terms of its possible originals."""
+
+    keys: Mapping[str, str]
+    tokens: search.Tokens | None = None
+
+    def key(self, url: str) -> str:
+        found = self.keys.get(url)
+        return found if found is not None else entry_key(url)
+
+
+def _entry_keys(batch: Batch) -> dict[str, str]:
+    urls = {e.url for e in batch.entries} | {a.url for a in batch.articles}
+    return {url: entry_key(url) for url in urls | {f.url for f in batch.failures}}
 
 
 def _search_docs(batch: Batch) -> list[dict]:
@@ -352,7 +374,7 @@ def _write_batch(
     batch: Batch,
     feed_names: dict[str, str],
     retry: RetryPolicy | None,
-    tokens: search.Tokens | None = None,
+    before: _Prepared,
 ) -> None:
     now = datetime.now(UTC)
     story_of, signed = _assign_stories(con, batch)
@@ -361,13 +383,13 @@ def _write_batch(
         "article_id",
     )
     stored = _insert_articles(con, articles)
-    search.add_articles(con, [a for a in articles if a["article_id"] in stored], tokens)
+    search.add_articles(con, [a for a in articles if a["article_id"] in stored], before.tokens)
     _write_signatures(con, signed, story_of)
     # attempts matter only for the entries that failed (their back-off): the others are
     # not looked up (a look-up reads the key column of every entry)
-    stored_keys = {entry_key(a.url) for a in batch.articles}
-    tried = _attempts(con, sorted({entry_key(e.url) for e in batch.entries} - stored_keys))
-    updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
+    stored_keys = {before.key(a.url) for a in batch.articles}
+    tried = _attempts(con, sorted({before.key(e.url) for e in batch.entries} - stored_keys))
+    updates = _entry_updates(batch, tried, retry or RetryPolicy.of(), before.key)
     bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
     errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
     bulk(con, "insert_errors", errors)
@@ -491,18 +513,24 @@ def _attempts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> dict[str, 
     return dict(rows)
 
 
-def _entry_updates(batch: Batch, tried: Mapping[str, int], retry: RetryPolicy) -> list[dict]:
+def _entry_updates(
+    batch: Batch,
+    tried: Mapping[str, int],
+    retry: RetryPolicy,
+    key_of: Callable[[str], str] = entry_key,
+) -> list[dict]:
     """Each entry's outcome; `tried` holds the attempts made before this one."""
-    failed_with = {entry_key(f.url): f for f in batch.failures}
+    failed_with = {key_of(f.url): f for f in batch.failures}
     outcome: dict[str, dict] = {}
     for entry in batch.entries:
-        key = entry_key(entry.url)
+        key = key_of(entry.url)
         outcome[key] = _failed_row(key, failed_with.get(key), tried.get(key, 0) + 1, retry)
     for article in batch.articles:
         state = "duplicate" if article.article_id in batch.duplicates else "stored"
         state = "off_topic" if article.article_id in batch.off_topic else state
-        outcome[entry_key(article.url)] = {
-            "entry_key": entry_key(article.url),
+        key = key_of(article.url)
+        outcome[key] = {
+            "entry_key": key,
             "state": state,
             "article_id": article.article_id,
             "error": None,
