@@ -5,6 +5,8 @@ a removal, and a batch that fails half-way."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -107,7 +109,10 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict:
     assert terms == counted
     unique = con.execute("select count(*) = count(distinct term_id) from search_terms")
     assert unique.fetchone()[0]
-    docs = con.execute("select article_id, len, seen_at, day from search_docs order by all")
+    # fetched now: `execute` returns the connection, whose next statement replaces this result
+    docs = con.execute(
+        "select article_id, len, seen_at, day from search_docs order by all"
+    ).fetchall()
     totals = con.execute("select num_docs, total_len from search_state").fetchone()
     hits = {
         (q, since, entity): [
@@ -120,7 +125,7 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict:
     return {
         "postings": postings,
         "terms": terms,
-        "docs": docs.fetchall(),
+        "docs": docs,
         "totals": totals,
         "hits": hits,
     }
@@ -261,3 +266,79 @@ def test_a_warehouse_from_before_term_numbers_is_migrated_in_place(
     tokyo = _article("https://d.example/tokyo", "tokyo", day.replace(day=9))
     _store(db, watchlist, [tokyo], {})  # and kept by the next batch
     assert _found(assert_equal_to_rebuild(db), "tokyo office") == {tokyo.article_id}
+
+
+@contextlib.contextmanager
+def _no_split_inside(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Splitting terms inside a write transaction fails (a rebuild is not run inside)."""
+
+    def refuse(con: duckdb.DuckDBPyConnection) -> None:
+        raise AssertionError("terms split inside the write transaction")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "_add_incoming", refuse)
+        yield
+
+
+def test_terms_split_before_the_transaction_equal_a_rebuild(
+    db: Database, watchlist: Watchlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's terms are split before its transaction holds the file; through the dedup
+    look-up in the transaction (an article split as a possible original turns out to copy
+    a stored one, and is not indexed), a batch rolled back and retried, and a re-run."""
+    day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    chips = _article("https://a.example/chips", "chips", day)
+    with _no_split_inside(monkeypatch):
+        _store(db, watchlist, [chips], {})
+    copy = _article("https://c.example/reprint", "chips", day.replace(day=4))
+    rules = _article("https://c.example/rules", "rules", None, day=5)
+    fresh = [copy, rules]
+    tagged = [tag(a.article_id, a.text, watchlist, a.published) for a in fresh]
+
+    def batch_of(known: Mapping[str, tuple[str, str]]) -> Batch:
+        duplicates = {
+            a.article_id: known[a.content_hash][0] for a in fresh if a.content_hash in known
+        }
+        return Batch((), fresh, duplicates, (), {}, tagged)
+
+    def crash(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+        raise RuntimeError("crashed after the postings were written")
+
+    hashes = [a.content_hash for a in fresh]
+    with _no_split_inside(monkeypatch), monkeypatch.context() as patched:
+        patched.setattr(summaries, "refresh", crash)
+        with pytest.raises(RuntimeError, match="crashed"):
+            store.dedup_and_store(db, "run", hashes, batch_of, {})
+    state = assert_equal_to_rebuild(db)
+    assert [d[0] for d in state["docs"]] == [chips.article_id]  # nothing of the failed batch
+
+    with _no_split_inside(monkeypatch):
+        batch = store.dedup_and_store(db, "run", hashes, batch_of, {})
+    assert batch.duplicates == {copy.article_id: chips.article_id}
+    state = assert_equal_to_rebuild(db)
+    assert sorted(d[0] for d in state["docs"]) == sorted([chips.article_id, rules.article_id])
+    assert _found(state, "chip export rules") == {chips.article_id, rules.article_id}
+
+    with _no_split_inside(monkeypatch):  # a re-run indexes nothing twice
+        store.dedup_and_store(db, "run", hashes, batch_of, {})
+    assert assert_equal_to_rebuild(db) == state
+
+
+def test_terms_are_split_in_the_transaction_when_the_stopwords_differ(
+    db: Database, watchlist: Watchlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warehouse whose stopwords are not the tokenizer's (another version of the fts
+    extension made it) gets its batches' terms split with its own, as a rebuild would."""
+    with db.transaction() as con:
+        con.execute("delete from search_stopwords where word = 'the'")
+    day = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    _store(db, watchlist, [_article("https://a.example/chips", "chips", day)], {})
+    state = assert_equal_to_rebuild(db)
+    with db.reader() as con:
+        found = "select count(*) from search_terms where term = 'the' and df > 0"
+        assert con.execute(found).fetchone() == (1,)
+    assert state["totals"][0] == 1
+
+    rules = _article("https://a.example/rules", "rules", day)
+    with _no_split_inside(monkeypatch), pytest.raises(AssertionError, match="inside"):
+        _store(db, watchlist, [rules], {})

@@ -2,10 +2,12 @@
 
 Every batch that stores new original articles adds them to the index in the same
 transaction (`add_articles`), so the index is never behind the articles and no run
-rebuilds it: a batch costs what it adds. The tables (migrations 006 and 011) hold raw
-counts only: per term its number and document frequency (`search_terms`), per term and
-article the term's count and the article's length, per article its length and day, and
-in one row the number of articles and their total length. BM25's idf and length
+rebuilds it: a batch costs what it adds. Its texts are split into terms before that
+transaction (`tokenize`), so the file is held only for the numbering and the appends.
+The tables (migrations 006 and 011) hold raw counts only: per term its number and
+document frequency (`search_terms`), per term and article the term's count and the
+article's length, per article its length and day, and in one row the number of articles
+and their total length. BM25's idf and length
 normalisation depend on every article stored, so a query computes them from those counts
 (`a_search.sql`): its scores are exactly those of the fts extension's `match_bm25` over an
 index built at once from the same articles (tests/test_search_incremental.py). `rebuild`
@@ -29,11 +31,14 @@ and the stopword list, so terms are exactly those its index would hold.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -102,45 +107,126 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     first build when the index has never been built (a warehouse from before it)."""
     load_fts(con)
     if not con.execute(sql("search_stopwords_count")).fetchone()[0]:
-        con.execute(sql("search_insert_stopwords"), [english_stopwords()])
+        con.execute(sql("search_insert_stopwords"), [list(english_stopwords())])
     built = con.execute(sql("search_state")).fetchone()[0]
     if not built:
         rebuild(con)
 
 
-def english_stopwords() -> list[str]:
+def english_stopwords() -> tuple[str, ...]:
     """The fts extension's English stopword list, read from the extension itself (an
-    index over an empty table, in a throw-away in-memory database)."""
+    index over an empty table, in a throw-away in-memory database); once a process."""
+    return _english_stopwords()
+
+
+@functools.cache
+def _english_stopwords() -> tuple[str, ...]:
     scratch = duckdb.connect(config=duckdb_config(read_only=False))
     try:
         load_fts(scratch)
         _script(scratch, "search_scratch_index")
-        return [row[0] for row in scratch.execute(sql("search_scratch_stopwords")).fetchall()]
+        return tuple(row[0] for row in scratch.execute(sql("search_scratch_stopwords")).fetchall())
     finally:
         scratch.close()
 
 
-def add_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Mapping[str, Any]]) -> int:
+@dataclass(frozen=True)
+class Tokens:
+    """A batch's documents split into terms before its write transaction (`tokenize`):
+    the documents as given (article_id -> its `search_docs` row) and the stopwords they
+    were split with; the terms in Parquet files in `folder`, read by the transaction."""
+
+    folder: Path
+    docs: Mapping[str, Mapping[str, Any]]
+    stopwords: tuple[str, ...]
+
+    @property
+    def docs_file(self) -> Path:
+        return self.folder / "docs.parquet"
+
+    @property
+    def postings_file(self) -> Path:
+        return self.folder / "postings.parquet"
+
+
+def search_doc(
+    article_id: str, title: str | None, text: str | None, seen_at: datetime
+) -> dict[str, Any]:
+    """The document the index holds for an article."""
+    return {"article_id": article_id, "title": title, "text": text, "seen_at": seen_at}
+
+
+@contextlib.contextmanager
+def tokenize(docs: Sequence[Mapping[str, Any]]) -> Iterator[Tokens | None]:
+    """Split documents into terms outside any transaction on the warehouse (a batch's
+    candidates, before its write transaction holds the file): the regular expressions,
+    accents and stems are most of what indexing costs, and need only the stopwords. In a
+    throw-away in-memory database, with the same SQL as the index's own tokenizing; the
+    files are removed when the block ends. None when there is nothing to split."""
+    unique = {d["article_id"]: d for d in docs if d["text"] is not None}
+    if not unique:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="newsmon-terms-") as folder:
+        tokens = Tokens(Path(folder), unique, english_stopwords())
+        _split_in_scratch(list(unique.values()), tokens)
+        yield tokens
+
+
+def _split_in_scratch(docs: Sequence[Mapping[str, Any]], tokens: Tokens) -> None:
+    scratch = duckdb.connect(config=duckdb_config(read_only=False))
+    try:
+        load_fts(scratch)
+        _script(scratch, "search_scratch_tokenizer")
+        scratch.execute(sql("search_insert_stopwords"), [list(tokens.stopwords)])
+        bulk(scratch, "search_stage_batch", docs)
+        _script(scratch, "search_tokenize")
+        scratch.execute(sql("search_tokens_docs"), [str(tokens.docs_file)])
+        scratch.execute(sql("search_tokens_postings"), [str(tokens.postings_file)])
+    finally:
+        scratch.close()
+
+
+def add_articles(
+    con: duckdb.DuckDBPyConnection,
+    articles: Sequence[Mapping[str, Any]],
+    tokens: Tokens | None = None,
+) -> int:
     """Index articles the caller has just stored, in its write transaction (`articles`
-    rows: originals with text are indexed, syndicated copies are not). Returns how many
-    were indexed."""
+    rows: originals with text are indexed, syndicated copies are not). Their terms come
+    from `tokens` (split before the transaction) when it holds every one of these
+    documents as stored and was split with the index's stopwords; else they are split
+    here. Returns how many were indexed."""
     docs = [
-        {
-            "article_id": a["article_id"],
-            "title": a["title"],
-            "text": a["text"],
-            "seen_at": a["published"] or a["fetched_at"],
-        }
+        search_doc(a["article_id"], a["title"], a["text"], a["published"] or a["fetched_at"])
         for a in articles
         if a["duplicate_of"] is None and a["text"] is not None
     ]
     if not docs:
         return 0
-    load_fts(con)
-    bulk(con, "search_stage_batch", docs)
-    _add_incoming(con)
+    if _tokens_fit(con, tokens, docs):  # no stemmer needed: no `load fts` (tens of ms)
+        ids = sorted(d["article_id"] for d in docs)
+        con.execute(sql("search_load_docs"), [str(tokens.docs_file), ids])
+        con.execute(sql("search_load_postings"), [str(tokens.postings_file)])
+        _script(con, "search_add_incoming")
+    else:
+        load_fts(con)
+        bulk(con, "search_stage_batch", docs)
+        _add_incoming(con)
     _sort_tail_when_long(con)
     return len(docs)
+
+
+def _tokens_fit(
+    con: duckdb.DuckDBPyConnection, tokens: Tokens | None, docs: Sequence[Mapping[str, Any]]
+) -> bool:
+    if tokens is None or any(tokens.docs.get(d["article_id"]) != d for d in docs):
+        return False
+    stored = [row[0] for row in con.execute(sql("search_stopwords_list")).fetchall()]
+    if sorted(stored) != sorted(tokens.stopwords):
+        log.info("the index's stopwords are not the tokenizer's: terms split in the batch")
+        return False
+    return True
 
 
 def remove_articles(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
@@ -167,6 +253,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _add_incoming(con: duckdb.DuckDBPyConnection) -> None:
+    _script(con, "search_tokenize")
     _script(con, "search_add_incoming")
 
 

@@ -10,7 +10,7 @@ import hashlib
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -298,8 +298,9 @@ def store_batch(
     attempt by `retry` (pipeline/retry.py)."""
     if keep_raw:
         save_raw_pages(db.raw_dir, batch.raw)
-    with db.transaction() as con:
-        _write_batch(con, run_id, batch, feed_names, retry)
+    before = _Prepared(_entry_keys(batch))
+    with search.tokenize(_search_docs(batch)) as tokens, db.transaction() as con:
+        _write_batch(con, run_id, batch, feed_names, retry, replace(before, tokens=tokens))
 
 
 def dedup_and_store(
@@ -315,13 +316,56 @@ def dedup_and_store(
     batch from the stored originals of these content hashes (`known_originals`). One open
     of the file instead of two: each open replays the write-ahead log (tens of ms a batch,
     BENCHMARKS.md), and no other writer can store the same text in between. `raw`: the
-    gzipped pages to keep (None: keep none), written before the transaction."""
+    gzipped pages to keep (None: keep none), written before the transaction.
+
+    `batch_of` is called once more before the transaction, with no stored originals, so
+    the search terms of every article that may be stored as an original are split before
+    the file is held (`search.tokenize`); it must not depend on being called once."""
     if raw is not None:
         save_raw_pages(db.raw_dir, raw)
-    with db.transaction() as con:
+    draft = batch_of({})
+    before = _Prepared(_entry_keys(draft))
+    with search.tokenize(_search_docs(draft)) as tokens, db.transaction() as con:
         batch = batch_of(_known_originals(con, hashes))
-        _write_batch(con, run_id, batch, feed_names, retry)
+        _write_batch(con, run_id, batch, feed_names, retry, replace(before, tokens=tokens))
     return batch
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a batch's transaction uses that is computed before it holds the file: entry
+    keys by URL (a canonical URL costs tens of µs; a batch looks up thousands) and the
+    search terms of its possible originals."""
+
+    keys: Mapping[str, str]
+    tokens: search.Tokens | None = None
+
+    def key(self, url: str) -> str:
+        found = self.keys.get(url)
+        return found if found is not None else entry_key(url)
+
+
+def _entry_keys(batch: Batch) -> dict[str, str]:
+    urls = {e.url for e in batch.entries} | {a.url for a in batch.articles}
+    return {url: entry_key(url) for url in urls | {f.url for f in batch.failures}}
+
+
+def _search_docs(batch: Batch) -> list[dict]:
+    """The search documents of the batch's articles that keep their text: a superset of
+    what the transaction indexes (it drops the ones already stored, and copies of
+    originals stored before, which only it can tell)."""
+    return [
+        search.search_doc(a.article_id, a.title, a.text, _seen_at(a))
+        for a in batch.articles
+        if _keeps_text(a, batch)
+    ]
+
+
+def _keeps_text(article: Article, batch: Batch) -> bool:
+    """A syndicated copy stores no text; an article off the focus only when asked to."""
+    if article.article_id in batch.duplicates:
+        return False
+    return article.article_id not in batch.off_topic or batch.keep_off_topic_text
 
 
 def _write_batch(
@@ -330,6 +374,7 @@ def _write_batch(
     batch: Batch,
     feed_names: dict[str, str],
     retry: RetryPolicy | None,
+    before: _Prepared,
 ) -> None:
     now = datetime.now(UTC)
     story_of, signed = _assign_stories(con, batch)
@@ -338,13 +383,13 @@ def _write_batch(
         "article_id",
     )
     stored = _insert_articles(con, articles)
-    search.add_articles(con, [a for a in articles if a["article_id"] in stored])
+    search.add_articles(con, [a for a in articles if a["article_id"] in stored], before.tokens)
     _write_signatures(con, signed, story_of)
     # attempts matter only for the entries that failed (their back-off): the others are
     # not looked up (a look-up reads the key column of every entry)
-    stored_keys = {entry_key(a.url) for a in batch.articles}
-    tried = _attempts(con, sorted({entry_key(e.url) for e in batch.entries} - stored_keys))
-    updates = _entry_updates(batch, tried, retry or RetryPolicy.of())
+    stored_keys = {before.key(a.url) for a in batch.articles}
+    tried = _attempts(con, sorted({before.key(e.url) for e in batch.entries} - stored_keys))
+    updates = _entry_updates(batch, tried, retry or RetryPolicy.of(), before.key)
     bulk(con, "update_entries", updates, [u["entry_key"] for u in updates])
     errors = [_error_row(run_id, f, feed_names) for f in batch.failures if f.recorded]
     bulk(con, "insert_errors", errors)
@@ -437,7 +482,7 @@ def _article_row(
 ) -> dict:
     original = batch.duplicates.get(article.article_id)
     off_topic = article.article_id in batch.off_topic
-    keep_text = not original and (not off_topic or batch.keep_off_topic_text)
+    keep_text = _keeps_text(article, batch)
     return {
         "article_id": article.article_id,
         "url": article.url,
@@ -468,18 +513,24 @@ def _attempts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> dict[str, 
     return dict(rows)
 
 
-def _entry_updates(batch: Batch, tried: Mapping[str, int], retry: RetryPolicy) -> list[dict]:
+def _entry_updates(
+    batch: Batch,
+    tried: Mapping[str, int],
+    retry: RetryPolicy,
+    key_of: Callable[[str], str] = entry_key,
+) -> list[dict]:
     """Each entry's outcome; `tried` holds the attempts made before this one."""
-    failed_with = {entry_key(f.url): f for f in batch.failures}
+    failed_with = {key_of(f.url): f for f in batch.failures}
     outcome: dict[str, dict] = {}
     for entry in batch.entries:
-        key = entry_key(entry.url)
+        key = key_of(entry.url)
         outcome[key] = _failed_row(key, failed_with.get(key), tried.get(key, 0) + 1, retry)
     for article in batch.articles:
         state = "duplicate" if article.article_id in batch.duplicates else "stored"
         state = "off_topic" if article.article_id in batch.off_topic else state
-        outcome[entry_key(article.url)] = {
-            "entry_key": entry_key(article.url),
+        key = key_of(article.url)
+        outcome[key] = {
+            "entry_key": key,
             "state": state,
             "article_id": article.article_id,
             "error": None,
