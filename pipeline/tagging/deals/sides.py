@@ -771,9 +771,7 @@ def _fill_by_anaphora(
         for c, d in zip(sentence.candidates, sentence.candidates[1:], strict=False)
         if _POSSESSIVE.match(sentence.text, c.end) and d.start - c.end <= 3 and d.name in taken_now
     }
-    before = [
-        c.name for c in sentence.candidates if c.end <= match.end() and c.name not in owners
-    ]
+    before = [c.name for c in sentence.candidates if c.end <= match.end() and c.name not in owners]
     here = sorted(
         (n for n in other_orgs(sentence, taken) if n in before),
         key=lambda n: -max(i for i, b in enumerate(before) if b == n),
