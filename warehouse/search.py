@@ -113,14 +113,10 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         rebuild(con)
 
 
+@functools.cache
 def english_stopwords() -> tuple[str, ...]:
     """The fts extension's English stopword list, read from the extension itself (an
     index over an empty table, in a throw-away in-memory database); once a process."""
-    return _english_stopwords()
-
-
-@functools.cache
-def _english_stopwords() -> tuple[str, ...]:
     scratch = duckdb.connect(config=duckdb_config(read_only=False))
     try:
         load_fts(scratch)

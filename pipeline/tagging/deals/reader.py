@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pipeline.records import DealMention, Mention, Party
@@ -152,25 +152,38 @@ def _without_denied(deals: list[DealMention], read: Sequence[ReadSentence]) -> l
     one that names money raised ("is not raising capital") denies rounds only."""
     if not deals:
         return deals
-    denials = [sentence for sentence in read if _DENIAL.search(sentence.text)]
-    return [deal for deal in deals if not any(_denies(s, deal) for s in denials)]
+    denials = [_Denial.of(sentence) for sentence in read if _DENIAL.search(sentence.text)]
+    return [deal for deal in deals if not any(denial.denies(deal) for denial in denials)]
 
 
 _RAISING = re.compile(r"\b(?:rais\w+|capital|funding|investors?|fundrais\w+)\b", re.IGNORECASE)
 
 
-def _denies(sentence: ReadSentence, deal: DealMention) -> bool:
-    if deal.status not in _UNCONFIRMED:
-        return False
-    named = {c.name for c in sentence.candidates if not c.publisher}
-    if not named & {p.name for p in deal.parties}:
-        return False
-    sums = [a.usd for a in find_amounts(sentence.text)]
-    if sums:
-        return deal.amount is not None and any(
-            abs(deal.amount.usd - usd) <= 0.1 * usd for usd in sums
+@dataclass(frozen=True)
+class _Denial:
+    """A sentence that denies: the orgs it names, its sums, and whether it names money
+    raised."""
+
+    named: frozenset[str]
+    sums: tuple[float, ...]
+    raising: bool
+
+    @classmethod
+    def of(cls, sentence: ReadSentence) -> _Denial:
+        return cls(
+            frozenset(c.name for c in sentence.candidates if not c.publisher),
+            tuple(a.usd for a in find_amounts(sentence.text)),
+            bool(_RAISING.search(sentence.text)),
         )
-    return deal.type == "investment" or not _RAISING.search(sentence.text)
+
+    def denies(self, deal: DealMention) -> bool:
+        if deal.status not in _UNCONFIRMED or not self.named & {p.name for p in deal.parties}:
+            return False
+        if self.sums:
+            return deal.amount is not None and any(
+                abs(deal.amount.usd - usd) <= 0.1 * usd for usd in self.sums
+            )
+        return deal.type == "investment" or not self.raising
 
 
 def _after_sentence(
@@ -402,7 +415,7 @@ def _followed_by(main: Found, sentence: ReadSentence, end: int) -> Found | None:
         cue = _FOLLOWED_BY.search(text, main.end, candidate.start)
         if cue is None or candidate.name in main.b:
             continue
-        if len([n for n in main.a if n != candidate.name]) < 1:
+        if all(n == candidate.name for n in main.a):
             continue  # the first investor must stay
         at = cue.start("sum")  # the sum nearest this point is the second investor's own
         return replace(main, start=at, end=at, a=(candidate.name,))

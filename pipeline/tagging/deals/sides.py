@@ -760,7 +760,6 @@ def _fill_by_anaphora(
     if not anaphor:
         return
     taken = sides["A"] + sides["B"]
-    taken_now = set(taken)
     earlier = [n for n in _previous_subject(sentence, previous) if n not in taken]
     # the nearest org before the anaphor first: "X will invest in Anthropic, while Nvidia
     # plans to invest in the startup" is Anthropic, not X
@@ -769,7 +768,7 @@ def _fill_by_anaphora(
     owners = {
         c.name
         for c, d in zip(sentence.candidates, sentence.candidates[1:], strict=False)
-        if _POSSESSIVE.match(sentence.text, c.end) and d.start - c.end <= 3 and d.name in taken_now
+        if _POSSESSIVE.match(sentence.text, c.end) and d.start - c.end <= 3 and d.name in taken
     }
     before = [c.name for c in sentence.candidates if c.end <= match.end() and c.name not in owners]
     here = sorted(

@@ -20,10 +20,11 @@ from pipeline.tagging.deals.vocabulary import (
 
 def deal_status(text: str, found: Found) -> str:
     """failed > in_talks > reported > planned > completed > announced."""
-    clause = _clause_of(text, found.start)
+    start, end = _clause_bounds(text, found.start)
+    clause = text[start:end]
     trigger = text[found.start : found.end]
     before = text[max(0, found.start - 70) : found.start]
-    if FAILED.search(clause) or _BUT_FAILED.match(_after_clause(text, found.start)):
+    if FAILED.search(clause) or _but_failed(text[end : end + 90]):
         return "failed"
     if IN_TALKS.search(clause):
         return "in_talks"
@@ -49,18 +50,13 @@ def _party_says(text: str, end: int, found: Found) -> bool:
 _BUT_FAILED = re.compile(r",?\s*but\s+(?:the\s+)?(?:deal|talks|bid|offer|plan|effort)s?\b")
 
 
-def _after_clause(text: str, position: int) -> str:
-    """The clause after the one at `position`, when it fails the deal ("..., but the deal
-    did not happen"); else an empty string."""
-    for start, end in split_clauses(text):
-        if start <= position < end:
-            rest = text[end : end + 90]
-            return rest if FAILED.search(rest) else ""
-    return ""
+def _but_failed(rest: str) -> bool:
+    """The clause after the deal's fails it: "..., but the deal did not happen"."""
+    return bool(_BUT_FAILED.match(rest) and FAILED.search(rest))
 
 
-def _clause_of(text: str, position: int) -> str:
+def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     for start, end in split_clauses(text):
         if start <= position < end:
-            return text[start:end]
-    return text
+            return start, end
+    return 0, len(text)

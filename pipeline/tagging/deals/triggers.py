@@ -184,12 +184,14 @@ def clause_triggers(
 
 
 def is_reference(rule: Rule, text: str, match: re.Match[str], start: int) -> bool:
+    if not rule.noun:
+        return False
     before = text[max(start, match.start() - 40) : match.start()]
     if _VERB_BEFORE.search(before):
         return False  # "that Meta will license Midjourney's technology": a verb
     if match.group().lower().endswith("ed") and not _ADJECTIVE_BEFORE.search(before):
         return False  # "The Associated Press licensed part of its archive": a verb
-    return rule.noun and bool(REFERENCE.search(before))
+    return bool(REFERENCE.search(before))
 
 
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:the|its|their|a|an|this|that)\s+$", re.IGNORECASE)
