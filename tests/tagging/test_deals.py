@@ -1447,3 +1447,62 @@ def test_ties_in_a_relative_clause_or_a_providers_role_are_context(
         for d in deals_in(text, watchlist, at("2025-10-15"))
     ]
     assert (type_, parties, True) in found, found
+
+
+# ---- sixth round: reported speech, status cues, ties told beside the money --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SoftBank said on Wednesday it had agreed to acquire ABB's robotics arm for $5.4 billion.",
+        "Anthropic said that it had raised $4 billion from Amazon.",
+        "Constellation Energy shares rose after saying it signed a 20-year power agreement with "
+        "Microsoft.",
+    ],
+)
+def test_a_deal_in_reported_speech_is_the_news(text: str, watchlist: Watchlist) -> None:
+    # the "had" follows the saying verb's tense; "after saying" is no earlier event
+    found = deals_in(text, watchlist, at("2025-10-08"))
+    assert found and not any(d.background for d in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Reuters has reported that Reddit struck a content deal with Google.", "reported"),
+        ("SpaceX was recently said to be putting $2 billion into xAI.", "reported"),
+        ("Mistral AI is in the last stages of raising $500 million from Nvidia.", "in_talks"),
+        ("Israeli startup Deci is at an early stage of being acquired by Nvidia.", "in_talks"),
+        (
+            "Microsoft weighed buying coding startup Cursor but pulled back over legal worries.",
+            "failed",
+        ),
+        ("Meta looked at acquiring Perplexity but walked away.", "failed"),
+    ],
+)
+def test_status_cues_outlets_use(text: str, status: str, watchlist: Watchlist) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert deal.status == status, deal
+
+
+def test_a_sum_paid_after_the_clause_does_not_fail_the_deal(watchlist: Watchlist) -> None:
+    text = "Google agreed to buy Wiz for $32 billion, but later the regulators cleared it."
+    (deal,) = deals_in(text, watchlist)
+    assert deal.status == "announced", deal
+
+
+def test_money_given_as_part_of_a_broader_tie_is_two_deals(watchlist: Watchlist) -> None:
+    text = "Nvidia has put $2 billion into Synopsys as part of a broader multi-year tie-up."
+    found = {d.type: d for d in deals_in(text, watchlist)}
+    assert set(found) == {"investment", "partnership"}, found
+    assert {p.name for p in found["partnership"].parties} == {"NVIDIA", "Synopsys"}
+    # the sum is the stake's, not the tie's
+    assert found["partnership"].amount is None
+    assert found["investment"].amount is not None
+
+
+def test_agreeing_to_work_with_a_company_is_a_partnership(watchlist: Watchlist) -> None:
+    text = "Amazon agreed to work with Dominion Energy to look into small reactors in Virginia."
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == [("partnership", {"Amazon", "Dominion Energy"})], found

@@ -38,7 +38,9 @@ _PAST_VERB = re.compile(r"[a-z]+ed\b|(?:bought|led|took|sank|put)\b", re.IGNOREC
 # A deal told as what came before the news: "after landing a $1 billion investment from
 # Google, Anthropic raised ...", "following its purchase of ..."
 _PRIOR_EVENT = re.compile(
-    r"\b(?:after|following)\s+(?:[\w-]+ly\s+)?(?:\w+ing|its|their)\s+(?:[\w$€£.,%-]+\s+){0,6}$",
+    r"\b(?:after|following)\s+(?:[\w-]+ly\s+)?"
+    r"(?:(?!saying|announcing|confirming|disclosing|revealing|reporting|unveiling)\w+ing|its|their)"
+    r"\s+(?:[\w$€£.,%-]+\s+){0,6}$",
     re.IGNORECASE,
 )
 
@@ -98,13 +100,31 @@ def _when(
         stated.append((abs(match.start() - found.start), year))
     year = min(stated)[1] if stated else None
     restated = (
-        BACKGROUND.search(text)
+        any(not _said_it_had(text, match) for match in BACKGROUND.finditer(text))
         or _RESTATED.search(text[: found.start])
         # "Amazon, which invested $8 billion in Anthropic, is ...": the relative clause's
         # own past-tense deal
         or (_WHICH_OPEN.search(text[: found.start]) and _PAST_VERB.match(text, found.start))
     )
     return year, old or bool(restated)
+
+
+# Reported speech: "SoftBank said on Wednesday it had agreed to acquire ...", "Anthropic
+# said that it had raised ...": the "had" follows the saying verb's tense, it does not
+# date the deal before the news.
+_SAID_IT = re.compile(
+    r"\b(?:said|told|announced|confirmed|disclosed|revealed|stated)\b"
+    r"(?:\s+(?:on\s+\w+day|today|yesterday|this\s+week|in\s+a\s+(?:statement|filing)))?"
+    r"(?:\s+that)?\s+(?:it|they|the\s+(?:\w+\s+)?(?:company|firm|startup|group)|"
+    r"(?-i:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}))\s+$",
+    re.IGNORECASE,
+)
+
+
+def _said_it_had(text: str, match: re.Match[str]) -> bool:
+    return match.group().lower().startswith("had") and bool(
+        _SAID_IT.search(text[max(0, match.start() - 60) : match.start()])
+    )
 
 
 def _in_other_relative_clause(text: str, position: int, trigger: int) -> bool:

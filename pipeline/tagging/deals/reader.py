@@ -304,7 +304,44 @@ def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) ->
         if CONDITIONAL.match(sentence.text[start:end]) or end > asked_from:
             continue
         found.extend(_clause_deals(sentence, start, end, previous))
-    return found
+    return found + _ties_told_with(found, sentence.text)
+
+
+# "Nvidia put $2 billion into Synopsys as part of a broadened multi-year tie-up": the money
+# and the tie are two deals of the same two companies
+_AS_PART_OF_TIE = re.compile(
+    r",?\s+(?P<tie>as\s+part\s+of\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:partnership|tie-?up|collaboration|alliance)\b)",
+    re.IGNORECASE,
+)
+_TIE_RULE = Rule(type="partnership", shape="sym", pattern=_AS_PART_OF_TIE)
+
+
+def _ties_told_with(found: Sequence[Found], text: str) -> list[Found]:
+    ties = []
+    for deal in found:
+        match = _AS_PART_OF_TIE.match(text, deal.clause[1])
+        if (
+            match
+            and deal.type in ("investment", "contract", "licensing")
+            and deal.a
+            and deal.b
+            and not any(
+                other.type == "partnership" and other.start >= match.start() for other in found
+            )
+        ):
+            tie = match.start("tie")
+            ties.append(
+                replace(
+                    deal,
+                    rule=_TIE_RULE,
+                    type="partnership",
+                    start=tie,
+                    end=match.end(),
+                    clause=(tie, match.end()),
+                )
+            )
+    return ties
 
 
 def _question_start(text: str) -> int:

@@ -50,9 +50,16 @@ def _party_says(text: str, end: int, found: Found) -> bool:
 _BUT_FAILED = re.compile(r",?\s*but\s+(?:the\s+)?(?:deal|talks|bid|offer|plan|effort)s?\b")
 
 
+# "Microsoft weighed buying Cursor but pulled back": the same subject, its next verb fails it
+_BUT_THEN = re.compile(r",?\s*but\s+(?:(?:later|then|eventually|ultimately|finally)\s+)?")
+
+
 def _but_failed(rest: str) -> bool:
     """The clause after the deal's fails it: "..., but the deal did not happen"."""
-    return bool(_BUT_FAILED.match(rest) and FAILED.search(rest))
+    if _BUT_FAILED.match(rest) and FAILED.search(rest):
+        return True
+    verb = _BUT_THEN.match(rest)
+    return bool(verb and FAILED.match(rest, verb.end()))
 
 
 def _clause_bounds(text: str, position: int) -> tuple[int, int]:
