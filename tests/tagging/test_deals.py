@@ -1506,3 +1506,21 @@ def test_agreeing_to_work_with_a_company_is_a_partnership(watchlist: Watchlist) 
     text = "Amazon agreed to work with Dominion Energy to look into small reactors in Virginia."
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
     assert found == [("partnership", {"Amazon", "Dominion Energy"})], found
+
+
+@pytest.mark.parametrize(
+    ("text", "investor", "company"),
+    [
+        ("OpenAI has been backed by SoftBank since its early days.", "SoftBank", "OpenAI"),
+        ("SambaNova is up for sale. It has also been backed by SoftBank.", "SoftBank", "SambaNova"),
+        ("Anthropic is raising again. Amazon is among its largest backers.", "Amazon", "Anthropic"),
+    ],
+)
+def test_a_backer_told_as_a_tie_in_place_is_context(
+    text: str, investor: str, company: str, watchlist: Watchlist
+) -> None:
+    found = [
+        (d.type, [p.name for p in d.parties], d.background)
+        for d in deals_in(text, watchlist, at("2025-05-01"))
+    ]
+    assert ("investment", [investor, company], True) in found, found

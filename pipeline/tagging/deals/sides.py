@@ -322,7 +322,11 @@ def _subject_and_objects(
         after = [c for c in in_clause if c.start >= match.end()]
         objects = others + _objects(text, after, match.end())
         return [before[-1].name], [(n, cue) for n, cue in objects if n != before[-1].name]
-    if rule.context and match.group().startswith(",") and _BY_BACKERS.search(match.group()):
+    if (
+        rule.context
+        and _BY_BACKERS.search(match.group())
+        and (match.group().startswith(",") or _TIE_IN_PLACE.match(match.group()))
+    ):
         # "OpenAI, backed by Microsoft and SoftBank, ...": the backers the apposition names
         # (elsewhere "backed by" sets an org aside as no party of the clause's own deal)
         return _subject(text, before, match.start()), [
@@ -346,10 +350,18 @@ def _subject_and_objects(
         and not _listed_after_excluded(text, c, before)
     ]
     objects = inside + _objects(text, after, match.end()) + cued
+    if not objects and rule.context and _AMONG_ITS.match(match.group()):
+        # "Amazon is among its largest backers": "its" is the company the article is about
+        objects = [(name, "") for name in sentence.topic[:1]]
     return subject, [(name, cue) for name, cue in objects if name not in subject]
 
 
+_AMONG_ITS = re.compile(r"among\s+(?:its|their)\b", re.IGNORECASE)
+
+
 _BY_BACKERS = re.compile(r"(?:backed|funded)\s+by$", re.IGNORECASE)
+# "SambaNova has been backed by SoftBank": the tie told in the passive, the backers after it
+_TIE_IN_PLACE = re.compile(r"(?:is|are|has|have|had)\b", re.IGNORECASE)
 
 
 def _listed_after(text: str, candidates: Sequence[Candidate], end: int) -> list[str]:
