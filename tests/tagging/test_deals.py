@@ -1524,3 +1524,14 @@ def test_a_backer_told_as_a_tie_in_place_is_context(
         for d in deals_in(text, watchlist, at("2025-05-01"))
     ]
     assert ("investment", [investor, company], True) in found, found
+
+
+def test_the_maker_of_a_deal_told_in_a_relative_clause_is_its_side(watchlist: Watchlist) -> None:
+    text = "The terms echo the $1bn investment that Microsoft made in OpenAI in 2019."
+    found = [(d.type, [p.name for p in d.parties]) for d in deals_in(text, watchlist)]
+    assert found == [("investment", ["Microsoft", "OpenAI"])], found
+
+
+def test_a_link_to_another_story_holds_no_deal(watchlist: Watchlist) -> None:
+    text = "Nvidia unveiled a new GPU. [Related: 9 AMD Acquisitions Fueling Its Rivalry With Nvidia]"
+    assert deals_in(text, watchlist) == []

@@ -96,6 +96,12 @@ _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
 }
 
 # "X and Y will invest $5 billion and $10 billion respectively": two deals, not one round
+# a page's links to other stories: "[Related: ...]", "Read more: ...", "See also: ..."
+_LINK_OUT = re.compile(
+    r"\W*(?:related(?:\s+(?:story|stories|articles?|coverage|reading))?|read\s+more|read\s+also|"
+    r"also\s+read|see\s+also|more\s+on\s+this|recommended)\s*[:|]",
+    re.IGNORECASE,
+)
 _DENIED = re.compile(
     r"\b(?:is|was|are|were|isn[’']t|wasn[’']t|aren[’']t|weren[’']t)\s+not\s+in\s+(?:talks|"
     r"discussions|negotiations)\b|\b(?:isn[’']t|wasn[’']t|aren[’']t|weren[’']t)\s+in\s+"
@@ -297,6 +303,8 @@ def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) ->
     asked_from = _question_start(sentence.text)
     if _DENIED.search(sentence.text):
         return []  # "xAI was not in talks with investors, Musk said": no deal, whatever follows
+    if _LINK_OUT.match(sentence.text):
+        return []  # "[Related: 9 AMD Acquisitions ...]": a link to another story, not this one's
     if not sentence.candidates and not SUBJECT_ANAPHOR.search(sentence.text):
         return []  # no org and nothing pointing back to one: no party, no deal
     found: list[Found] = []

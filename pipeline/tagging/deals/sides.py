@@ -186,6 +186,11 @@ def read_sides(
 ) -> Found | None:
     """The deal a trigger makes with the orgs around it, or None if it has no parties."""
     subject, objects = _subject_and_objects(rule, sentence, match, span)
+    maker = _maker_after(rule, sentence, match, span)
+    if maker:
+        # "the $1bn investment that Microsoft made in OpenAI": the maker is the investor,
+        # whoever stands before the noun
+        subject, objects = [maker], [(name, cue) for name, cue in objects if name != maker]
     if not subject and SUBJECT_ANAPHOR.search(sentence.text[span[0] : match.start()]):
         # "X is close to a deal ..., months after its $4 billion funding from Amazon": a
         # later clause's "its" is the sentence's subject; a first clause's, the last one's
@@ -219,6 +224,31 @@ def read_sides(
     else:
         found = _asymmetric(rule, type_, sentence, match, subject, objects, previous, valued)
     return replace(found, clause=span) if found else None
+
+
+# "... investment (that) Microsoft made in OpenAI", "the partnership Nvidia struck with ..."
+_MAKER_GAP = re.compile(r"^\s+(?:that\s+|which\s+)?$", re.IGNORECASE)
+_MAKER_VERB = re.compile(
+    r"^\s+(?:has\s+|had\s+)?(?:made|announced|unveiled|completed|struck|signed|closed)\s+"
+    r"(?:(?:in|back\s+in)\s+(?:19|20)\d\d\s+)?(?:in|into|of|with)\b",
+    re.IGNORECASE,
+)
+
+
+def _maker_after(
+    rule: Rule, sentence: ReadSentence, match: re.Match[str], span: tuple[int, int]
+) -> str | None:
+    """The org that made a deal told as a noun with a relative clause after it."""
+    if rule.shape != "neutral" or not rule.noun:
+        return None
+    after = [c for c in sentence.candidates if match.end() <= c.start and c.end <= span[1]]
+    if not after:
+        return None
+    first = after[0]
+    text = sentence.text
+    if _MAKER_GAP.match(text[match.end() : first.start]) and _MAKER_VERB.match(text[first.end :]):
+        return first.name
+    return None
 
 
 _RELATIVE_IS = re.compile(
