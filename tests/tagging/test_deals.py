@@ -1533,5 +1533,41 @@ def test_the_maker_of_a_deal_told_in_a_relative_clause_is_its_side(watchlist: Wa
 
 
 def test_a_link_to_another_story_holds_no_deal(watchlist: Watchlist) -> None:
-    text = "Nvidia unveiled a new GPU. [Related: 9 AMD Acquisitions Fueling Its Rivalry With Nvidia]"
+    text = (
+        "Nvidia unveiled a new GPU. [Related: 9 AMD Acquisitions Fueling Its Rivalry With Nvidia]"
+    )
     assert deals_in(text, watchlist) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Google is weighing a stake in Character.AI, only weeks after it agreed to put "
+            "$2 billion into Anthropic.",
+            {"Google", "Anthropic"},
+        ),
+        (
+            "OpenAI signed a deal with Reddit. Over the summer, Cohere raised $270 million "
+            "from Oracle.",
+            {"Oracle", "Cohere"},
+        ),
+        (
+            "OpenAI launched ChatGPT in 2022. Since then it has struck partnerships with "
+            "Axel Springer.",
+            {"OpenAI", "Axel Springer"},
+        ),
+        (
+            "Google has a commercial agreement with Anthropic covering its online tools.",
+            {"Google", "Anthropic"},
+        ),
+    ],
+)
+def test_a_deal_told_as_what_came_before_is_context(
+    text: str, parties: set[str], watchlist: Watchlist
+) -> None:
+    found = [
+        ({p.name for p in d.parties}, d.background)
+        for d in deals_in(text, watchlist, at("2025-10-20"))
+    ]
+    assert (parties, True) in found, found

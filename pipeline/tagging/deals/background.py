@@ -45,6 +45,15 @@ _PRIOR_EVENT = re.compile(
 )
 
 
+# A deal told as what the news came some time after: "..., only weeks after the company
+# agreed to put $2 billion into Anthropic" (context, with the status its own words give)
+_TIME_AFTER = re.compile(
+    r"\b(?:days|weeks|months|years|hours|shortly|soon|a\s+(?:day|week|month|year))\s+after\s+"
+    r"(?:[\w$€£.,%'’-]+\s+){0,8}$",
+    re.IGNORECASE,
+)
+
+
 # A deal told as what the news follows: "These discussions followed a funding round in
 # which Wiz raised ...", "Shazeer's return follows the tech giant paying billions to ..."
 _FOLLOWS = re.compile(
@@ -61,6 +70,8 @@ def status_and_time(
     year, background = _when(sentence, found, reference_year)
     if _PRIOR_EVENT.search(sentence.text[max(0, found.start - 80) : found.start]):
         return "completed", year, True
+    if _TIME_AFTER.search(sentence.text[max(0, found.start - 80) : found.start]):
+        return status, year, True
     if not background and status == "completed" and not RECENT.search(sentence.text):
         background = history
     if background and status == "announced":
@@ -167,7 +178,8 @@ _MONTHS = [
 _PAST_TIME = re.compile(
     r"\b(?:earlier\s+this\s+(?:year|month)|last\s+(?:week|month|year|spring|summer|autumn|fall|"
     r"winter|quarter)|(?:weeks|months|years)\s+(?:ago|earlier|before)|a\s+(?:month|year)\s+ago|"
-    r"previously|prior\s+to\s+this|in\s+the\s+past)\b",
+    r"previously|prior\s+to\s+this|in\s+the\s+past|"
+    r"(?:over|during|in)\s+the\s+(?:summer|spring|autumn|fall|winter))\b",
     re.IGNORECASE,
 )
 _MONTH_NAMED = re.compile(
