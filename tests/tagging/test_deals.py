@@ -1571,3 +1571,26 @@ def test_a_deal_told_as_what_came_before_is_context(
         for d in deals_in(text, watchlist, at("2025-10-20"))
     ]
     assert (parties, True) in found, found
+
+
+def test_a_failure_told_now_is_the_news_whatever_its_past(watchlist: Watchlist) -> None:
+    text = (
+        "Amazon has abandoned its planned $1.4 billion acquisition of iRobot after regulators "
+        "had threatened to block it."
+    )
+    (deal,) = deals_in(text, watchlist, at("2024-01-29"))
+    assert (deal.status, deal.background) == ("failed", False), deal
+
+
+def test_a_failure_in_an_earlier_year_stays_context(watchlist: Watchlist) -> None:
+    text = "Nvidia abandoned its $40 billion purchase of Arm in 2022 after regulators objected."
+    (deal,) = deals_in(text, watchlist, at("2024-01-29"))
+    assert (deal.status, deal.background) == ("failed", True), deal
+
+
+def test_a_month_still_to_come_does_not_date_a_deal_before_the_news(
+    watchlist: Watchlist,
+) -> None:
+    text = "Google is due to invest a further $750 million in Anthropic in September."
+    (deal,) = deals_in(text, watchlist, at("2025-03-12"))
+    assert (deal.status, deal.background) == ("planned", False), deal

@@ -11,7 +11,8 @@ from pipeline.records import DealMention
 from pipeline.tagging.deals.amounts import reach_end
 from pipeline.tagging.deals.records import Found, ReadSentence
 from pipeline.tagging.deals.status import deal_status
-from pipeline.tagging.deals.vocabulary import BACKGROUND, RECENT, TOLD_AS_DONE
+from pipeline.tagging.deals.triggers import split_clauses
+from pipeline.tagging.deals.vocabulary import BACKGROUND, FAILED, RECENT, TOLD_AS_DONE
 
 # The digits come first and the "not after a word, $ or ." check after them, so that
 # the regex engine can skip ahead to a "1" or "2" instead of testing every position.
@@ -68,6 +69,10 @@ def status_and_time(
 ) -> tuple[str, int | None, bool]:
     status = deal_status(sentence.text, found)
     year, background = _when(sentence, found, reference_year)
+    if background and status == "failed" and _fails_now(sentence.text, found, year, reference_year):
+        # "Amazon has abandoned its planned acquisition of iRobot after regulators had
+        # threatened to block it": the failure is the news, "planned" and "had" tell its past
+        background = False
     if _PRIOR_EVENT.search(sentence.text[max(0, found.start - 80) : found.start]):
         return "completed", year, True
     if _TIME_AFTER.search(sentence.text[max(0, found.start - 80) : found.start]):
@@ -79,6 +84,27 @@ def status_and_time(
     # what the news follows is context, told with the status its own words give it
     background = background or bool(_FOLLOWS.search(sentence.text[: found.start]))
     return status, year, background
+
+
+def _fails_now(text: str, found: Found, year: int | None, reference_year: int | None) -> bool:
+    """The deal's failure is told in the present or as this news: no earlier year dates it,
+    and the clause's failure verb is not in the past perfect ("had walked away")."""
+    if year is not None and reference_year is not None and year < reference_year:
+        return False
+    start, end = _clause_of(text, found.start)
+    failure = FAILED.search(text, start, end)
+    if failure is None:
+        return False
+    return not re.search(
+        r"\bhad\s+(?:\w+\s+)?$", text[max(start, failure.start() - 20) : failure.start()]
+    )
+
+
+def _clause_of(text: str, position: int) -> tuple[int, int]:
+    for start, end in split_clauses(text):
+        if start <= position < end:
+            return start, end
+    return 0, len(text)
 
 
 def year_of_article(text: str, published: datetime | None) -> int | None:
@@ -251,6 +277,12 @@ def _as_context(deal: DealMention) -> DealMention:
     return replace(deal, background=True)
 
 
+_FUTURE = re.compile(
+    r"\b(?:will|would|due\s+to|expected\s+to|set\s+to|plans?\s+to|planning\s+to|scheduled)\b",
+    re.IGNORECASE,
+)
+
+
 def _dated_before(text: str, published: datetime | None) -> bool:
     if _PAST_TIME.search(text):
         return True
@@ -259,4 +291,7 @@ def _dated_before(text: str, published: datetime | None) -> bool:
         return False
     if month.group().lower().startswith("earlier"):
         return True  # "Earlier in July, ..." in a July article: earlier this month
-    return _MONTHS.index(month.group("month").lower()) + 1 != published.month
+    number = _MONTHS.index(month.group("month").lower()) + 1
+    if number > published.month and _FUTURE.search(text):
+        return False  # "Google is due to invest $750 million in September": still to come
+    return number != published.month
