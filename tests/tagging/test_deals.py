@@ -1594,3 +1594,51 @@ def test_a_month_still_to_come_does_not_date_a_deal_before_the_news(
     text = "Google is due to invest a further $750 million in Anthropic in September."
     (deal,) = deals_in(text, watchlist, at("2025-03-12"))
     assert (deal.status, deal.background) == ("planned", False), deal
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties", "background"),
+    [
+        # the relative clause's object is the head it describes
+        (
+            "Its founder left Scale AI, which Meta acquired in a $14.3 billion deal.",
+            "acquisition",
+            ["Meta", "Scale AI"],
+            True,
+        ),
+        ("Synopsys counts AMD as a customer.", "contract", ["Synopsys", "AMD"], True),
+        (
+            "Scale AI labels data. Its list of clients includes heavyweights such as OpenAI.",
+            "contract",
+            ["Scale AI", "OpenAI"],
+            True,
+        ),
+        (
+            "Top venture investors Thrive Capital and DST Global are taking part in the "
+            "Databricks fundraising.",
+            "investment",
+            ["Thrive Capital", "DST Global", "Databricks"],
+            False,
+        ),
+        (
+            "SoftBank once held about 5 percent of Nvidia.",
+            "investment",
+            ["SoftBank", "NVIDIA"],
+            True,
+        ),
+        (
+            "Google ordered six small reactors from California-based Kairos Power.",
+            "contract",
+            ["Kairos Power", "Google"],
+            False,
+        ),
+    ],
+)
+def test_ties_outlets_tell_in_passing(
+    text: str, type_: str, parties: list[str], background: bool, watchlist: Watchlist
+) -> None:
+    found = [
+        (d.type, [p.name for p in d.parties], d.background)
+        for d in deals_in(text, watchlist, at("2025-06-01"))
+    ]
+    assert found == [(type_, parties, background)], found

@@ -32,7 +32,12 @@ _RESTATED = re.compile(
 )
 
 
-_WHICH_OPEN = re.compile(r",\s*(?:which|who)\s+(?:also\s+|first\s+)?$", re.IGNORECASE)
+_WHICH_OPEN = re.compile(
+    r",\s*(?:which|who)\s+(?:also\s+|first\s+)?"
+    # "Anthropic, which Amazon backed with $8 billion, ...": the relative clause's own subject
+    r"(?:(?-i:[A-Z][\w.&'’-]*)\s+){0,3}(?:(?:also|first|once|later)\s+)?$",
+    re.IGNORECASE,
+)
 _PAST_VERB = re.compile(r"[a-z]+ed\b|(?:bought|led|took|sank|put)\b", re.IGNORECASE)
 
 

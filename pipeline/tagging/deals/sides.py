@@ -283,7 +283,9 @@ _LISTED_ON = re.compile(r"\s*(?:,|and\b|&|or\b)")
 # "<Org> — a startup <Subject> is backing": the description's head is the deal's object
 _DESCRIBED_BY_CLAUSE = re.compile(
     r"(?:—|–|,|\()\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:startup|start-up|company|firm|lab|"
-    r"developer|maker)\s+(?:that\s+|which\s+)?$",
+    r"developer|maker)\s+(?:that\s+|which\s+)?$"
+    # "Scale AI, which Meta acquired in a $14.3 billion deal": the relative clause's object
+    r"|,\s*(?:which|that)\s+$",
     re.IGNORECASE,
 )
 
@@ -481,8 +483,14 @@ def _cued(text: str, candidate: Candidate, before: list[Candidate]) -> bool:
 
 
 def _cue_before(text: str, candidate: Candidate) -> str:
+    if _OPENING_DESCRIPTION.match(text, 0, candidate.start):
+        return ""  # "Leading venture investors Thrive and DST are taking part ...": the subject
     match = _PRE_CUE.search(text[max(0, candidate.start - 60) : candidate.start])
     return match.group(1).lower() if match else ""
+
+
+# a sentence that opens by describing its subject: "Leading venture capital investors X and Y"
+_OPENING_DESCRIPTION = re.compile(r"\W*(?:[\w-]+\s+){0,4}(?:investors|backers)\s+$", re.IGNORECASE)
 
 
 def _possessive_pair(text: str, first: Candidate, second: Candidate) -> bool:
