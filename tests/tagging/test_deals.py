@@ -1642,3 +1642,19 @@ def test_ties_outlets_tell_in_passing(
         for d in deals_in(text, watchlist, at("2025-06-01"))
     ]
     assert found == [(type_, parties, background)], found
+
+
+def test_outlets_listed_as_partners_are_parties_an_outlet_reporting_is_not(
+    watchlist: Watchlist,
+) -> None:
+    text = "OpenAI has struck partnerships with Axel Springer, the Financial Times and Le Monde."
+    partners = {
+        frozenset(p.name for p in d.parties)
+        for d in deals_in(text, watchlist)
+        if d.type == "partnership"
+    }
+    assert {frozenset({"OpenAI", "Le Monde"}), frozenset({"OpenAI", "Financial Times"})} <= partners
+    reported = "SambaNova has been working with bankers on a sale, Bloomberg News reported."
+    assert not any(
+        "Bloomberg" in {p.name for p in d.parties} for d in deals_in(reported, watchlist)
+    )

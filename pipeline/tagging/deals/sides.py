@@ -335,7 +335,13 @@ def _subject_and_objects(
     in_clause = [
         c
         for c in sentence.candidates
-        if span[0] <= c.start and c.end <= span[1] and (not c.publisher or rule.type == "licensing")
+        if span[0] <= c.start
+        and c.end <= span[1]
+        and (
+            not c.publisher
+            or rule.type == "licensing"
+            or (rule.type == "partnership" and _partnered_with(text, match, c))
+        )
     ]
     in_clause = [c for c in in_clause if not _aside(text, c, sentence.candidates)]
     before = [c for c in in_clause if c.end <= match.start()]
@@ -389,6 +395,19 @@ def _subject_and_objects(
 
 
 _AMONG_ITS = re.compile(r"among\s+(?:its|their)\b", re.IGNORECASE)
+
+
+# "OpenAI has struck partnerships with Axel Springer, the Financial Times and Le Monde": an
+# outlet listed after "with" is a partner; one that reports ("..., Bloomberg said") is not
+_WITH_LIST = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?with\s+[^;:.]*$", re.IGNORECASE)
+_REPORTING = re.compile(r"\b(?:report\w*|sa(?:id|ys)|told|according|news)\b", re.IGNORECASE)
+
+
+def _partnered_with(text: str, match: re.Match[str], candidate: Candidate) -> bool:
+    gap = text[match.end() : candidate.start]
+    return (
+        bool(_WITH_LIST.match(gap)) and not _REPORTING.search(gap) and candidate.start > match.end()
+    )
 
 
 _BY_BACKERS = re.compile(r"(?:backed|funded)\s+by$", re.IGNORECASE)
@@ -586,7 +605,7 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
         dropped = False
         if _AND_THEN.search(gap) and _NEW_CLAUSE.match(text[candidate.end :]):
             break  # "..., and The Carlyle Group will be left to wonder": a clause of its own
-        if chained and _LIST_GAP.match(gap):
+        if chained and (_LIST_GAP.match(gap) or _listed_with_the(text, gap, candidate)):
             cue: str | None = last_cue
         elif _GAP_BREAK.search(gap):
             break  # a relative clause or a dash: the trigger's reach ends here
@@ -602,6 +621,16 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
         goods = {c.name for c in after if _makes_goods(text, c)}
         objects = [(name, cue) for name, cue in objects if cue == "from" or name not in goods]
     return objects
+
+
+# "with Axel Springer, the Financial Times and Le Monde" lists on; "G42, the Abu Dhabi AI
+# firm" describes (a lowercase noun follows the name)
+_THE_GAP = re.compile(r"^\s*,\s*(?-i:the)\s+$")
+_DESCRIBED_AFTER = re.compile(r"\s+(?!and\b|or\b|as\b)[a-z]")
+
+
+def _listed_with_the(text: str, gap: str, candidate: Candidate) -> bool:
+    return bool(_THE_GAP.match(gap)) and not _DESCRIBED_AFTER.match(text, candidate.end)
 
 
 _HIRE_GAP = re.compile(
