@@ -1658,3 +1658,9 @@ def test_outlets_listed_as_partners_are_parties_an_outlet_reporting_is_not(
     assert not any(
         "Bloomberg" in {p.name for p in d.parties} for d in deals_in(reported, watchlist)
     )
+
+
+def test_an_epithet_in_an_apposition_describes_the_org_before_it(watchlist: Watchlist) -> None:
+    text = "CoreWeave, the Nvidia-backed cloud provider, went public in March."
+    found = [(d.type, [p.name for p in d.parties], d.background) for d in deals_in(text, watchlist)]
+    assert found == [("investment", ["NVIDIA", "CoreWeave"], True)], found

@@ -95,6 +95,7 @@ _NAMED_RIVAL = re.compile(r"^\s*(?:rivals?|competitors?)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.&-]*|\w*[A-Z]\w*)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _EPITHET_GAP = re.compile(r"^\s+(?:[\w-]+\s+){0,3}$")
+_APPOSED = re.compile(r"^\s*[,(—–]\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _GAP_BREAK = re.compile(
     r"[;—–]|\s-\s|,\s*(?:which|who|whose|where|when|while|a|an|the|its|based|backed|founded|"
@@ -353,6 +354,12 @@ def _subject_and_objects(
         described = (
             after[:1] if after and _EPITHET_GAP.match(text[match.end() : after[0].start]) else []
         )
+        if not described and glued:
+            # "CoreWeave, the Nvidia-backed cloud provider, ...": the epithet in an apposition
+            # describes the org before it
+            head = [c for c in before if c.end <= glued[-1].start]
+            if head and _APPOSED.match(text[head[-1].end : glued[-1].start]):
+                described = head[-1:]
         return [c.name for c in glued], [(c.name, "") for c in described if glued]
     if _POSSESSIVE.match(match.group()) and before and before[-1].end == match.start():
         # "Microsoft, OpenAI's biggest backer": the possessor is the subject, alone
