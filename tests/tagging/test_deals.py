@@ -1664,3 +1664,16 @@ def test_an_epithet_in_an_apposition_describes_the_org_before_it(watchlist: Watc
     text = "CoreWeave, the Nvidia-backed cloud provider, went public in March."
     found = [(d.type, [p.name for p in d.parties], d.background) for d in deals_in(text, watchlist)]
     assert found == [("investment", ["NVIDIA", "CoreWeave"], True)], found
+
+
+def test_the_company_invested_in_is_the_one_the_last_sentence_put_money_into(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Google is not the only giant to have put money into Anthropic. Last year, Amazon "
+        "unveiled a $4 billion investment in the company."
+    )
+    found = [
+        [p.name for p in d.parties] for d in deals_in(text, watchlist) if "Amazon" in d.sentence
+    ]
+    assert found == [["Amazon", "Anthropic"]], found

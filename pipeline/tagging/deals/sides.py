@@ -720,6 +720,27 @@ def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) 
     return []
 
 
+_INTO = re.compile(r"\b(?:into|in)\s+$", re.IGNORECASE)
+
+
+def _previous_recipient(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
+    """'... put money into Anthropic. Amazon unveiled a $4 billion investment in the company':
+    the company is the one the last sentence put money into, when it names one."""
+    if not previous or previous[-1].index != sentence.index - 1:
+        return []
+    earlier = previous[-1]
+    return [
+        c.name
+        for c in earlier.candidates
+        if not c.publisher
+        and _INTO.search(earlier.text, max(0, c.start - 6), c.start)
+        and _PUT_MONEY.search(earlier.text, max(0, c.start - 40), c.start)
+    ][-1:]
+
+
+_PUT_MONEY = re.compile(r"\b(?:invest\w*|money|stake|funding|cash|capital|\$)", re.IGNORECASE)
+
+
 def other_orgs(sentence: ReadSentence, taken: Sequence[str]) -> list[str]:
     """Orgs of the sentence not yet placed, sources and compared-with orgs left out."""
     names = [c.name for c in sentence.candidates if not _excluded(sentence.text, c)]
@@ -870,7 +891,11 @@ def _fill_by_anaphora(
     elif _STARTUP.search(anaphor.group()):
         names = here or topic[:1] or earlier
     else:
-        names = here or earlier
+        names = (
+            here
+            or [n for n in _previous_recipient(sentence, previous) if n not in taken]
+            or earlier
+        )
     names = names or topic
     if names:
         sides["B" if sides["A"] else "A"].append(names[0])
