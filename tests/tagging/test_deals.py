@@ -1677,3 +1677,46 @@ def test_the_company_invested_in_is_the_one_the_last_sentence_put_money_into(
         [p.name for p in d.parties] for d in deals_in(text, watchlist) if "Amazon" in d.sentence
     ]
     assert found == [["Amazon", "Anthropic"]], found
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "parties", "status", "background"),
+    [
+        (
+            "Nvidia announced the termination of the previously announced agreement to "
+            "purchase Arm from SoftBank.",
+            "acquisition",
+            {"NVIDIA", "Arm"},
+            "failed",
+            False,
+        ),
+        (
+            "TikTok agreed to sell its US business to three American investors – Oracle, "
+            "Silver Lake and MGX.",
+            "acquisition",
+            {"Oracle", "TikTok"},
+            "announced",
+            False,
+        ),
+        (
+            "Last year, Google made a similar deal to bring in the founders of Character.AI.",
+            "licensing",
+            {"Google", "Character.AI"},
+            "completed",
+            True,
+        ),
+    ],
+)
+def test_more_outlet_phrasings(
+    text: str,
+    type_: str,
+    parties: set[str],
+    status: str,
+    background: bool,
+    watchlist: Watchlist,
+) -> None:
+    found = [
+        (d.type, {p.name for p in d.parties}, d.status, d.background)
+        for d in deals_in(text, watchlist, at("2025-06-01"))
+    ]
+    assert (type_, parties, status, background) in found, found

@@ -209,7 +209,7 @@ _MONTHS = [
 _PAST_TIME = re.compile(
     r"\b(?:earlier\s+this\s+(?:year|month)|last\s+(?:week|month|year|spring|summer|autumn|fall|"
     r"winter|quarter)|(?:weeks|months|years)\s+(?:ago|earlier|before)|a\s+(?:month|year)\s+ago|"
-    r"previously|prior\s+to\s+this|in\s+the\s+past|"
+    r"previously(?!\s+(?:announced|disclosed|agreed|unveiled|reported)\b)|prior\s+to\s+this|in\s+the\s+past|"
     r"(?:over|during|in)\s+the\s+(?:summer|spring|autumn|fall|winter))\b",
     re.IGNORECASE,
 )

@@ -614,6 +614,8 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
             break  # "..., and The Carlyle Group will be left to wonder": a clause of its own
         if chained and (_LIST_GAP.match(gap) or _listed_with_the(text, gap, candidate)):
             cue: str | None = last_cue
+        elif not objects and _NAMED_AFTER_DASH.search(gap):
+            cue = ""  # "to three American investors – Oracle, Silver Lake and MGX"
         elif _GAP_BREAK.search(gap):
             break  # a relative clause or a dash: the trigger's reach ends here
         else:
@@ -638,6 +640,13 @@ _DESCRIBED_AFTER = re.compile(r"\s+(?!and\b|or\b|as\b)[a-z]")
 
 def _listed_with_the(text: str, gap: str, candidate: Candidate) -> bool:
     return bool(_THE_GAP.match(gap)) and not _DESCRIBED_AFTER.match(text, candidate.end)
+
+
+_NAMED_AFTER_DASH = re.compile(
+    r"^\s*(?:(?:to|with|from)\s+)?(?:[\w-]+\s+){0,3}(?:investors|buyers|companies|firms|partners|"
+    r"backers|groups|funds)\s*[—–:]\s*$",
+    re.IGNORECASE,
+)
 
 
 _HIRE_GAP = re.compile(
