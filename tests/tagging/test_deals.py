@@ -1707,7 +1707,7 @@ def test_the_company_invested_in_is_the_one_the_last_sentence_put_money_into(
         ),
     ],
 )
-def test_more_outlet_phrasings(
+def test_ends_sales_to_a_list_and_acqui_hires(
     text: str,
     type_: str,
     parties: set[str],
