@@ -1720,3 +1720,10 @@ def test_ends_sales_to_a_list_and_acqui_hires(
         for d in deals_in(text, watchlist, at("2025-06-01"))
     ]
     assert (type_, parties, status, background) in found, found
+
+
+def test_an_owner_in_an_aside_and_an_unnamed_creator_are_no_parties(watchlist: Watchlist) -> None:
+    text = "NextEra Energy signed a 25-year agreement with Google (a subsidiary of Alphabet)."
+    found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
+    assert found == [{"NextEra Energy", "Google"}], found
+    assert deals_in("Nvidia bought Slurm's creator last week.", watchlist) == []

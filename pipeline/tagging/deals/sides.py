@@ -612,6 +612,10 @@ def _objects(text: str, after: list[Candidate], trigger_end: int) -> list[tuple[
         dropped = False
         if _AND_THEN.search(gap) and _NEW_CLAUSE.match(text[candidate.end :]):
             break  # "..., and The Carlyle Group will be left to wonder": a clause of its own
+        if (_ASIDE_OWNER.match(gap) and objects) or _ITS_MAKER.match(text, candidate.end):
+            # "with Google (a subsidiary of Alphabet)": the owner describes the object;
+            # "bought Slurm's creator": the creator, unnamed here, is the object
+            continue
         if chained and (_LIST_GAP.match(gap) or _listed_with_the(text, gap, candidate)):
             cue: str | None = last_cue
         elif not objects and _NAMED_AFTER_DASH.search(gap):
@@ -642,6 +646,14 @@ def _listed_with_the(text: str, gap: str, candidate: Candidate) -> bool:
     return bool(_THE_GAP.match(gap)) and not _DESCRIBED_AFTER.match(text, candidate.end)
 
 
+_ASIDE_OWNER = re.compile(
+    r"^\s*[(,]\s*(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?(?:subsidiary|unit|division|arm|parent|"
+    r"owner|part|affiliate|sister\s+company)\s+of\s+$",
+    re.IGNORECASE,
+)
+_ITS_MAKER = re.compile(
+    r"['’]s\s+(?:creator|maker|developer|parent|owner|operator|publisher)\b", re.IGNORECASE
+)
 _NAMED_AFTER_DASH = re.compile(
     r"^\s*(?:(?:to|with|from)\s+)?(?:[\w-]+\s+){0,3}(?:investors|buyers|companies|firms|partners|"
     r"backers|groups|funds)\s*[—–:]\s*$",
