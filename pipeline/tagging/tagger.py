@@ -21,7 +21,7 @@ from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
 from pipeline.tagging.watchlist import Watchlist, WatchlistError, load_watchlist
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 
 
 def tagger_version(watchlist: Watchlist) -> str:

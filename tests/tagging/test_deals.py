@@ -1727,3 +1727,21 @@ def test_an_owner_in_an_aside_and_an_unnamed_creator_are_no_parties(watchlist: W
     found = [{p.name for p in d.parties} for d in deals_in(text, watchlist)]
     assert found == [{"NextEra Energy", "Google"}], found
     assert deals_in("Nvidia bought Slurm's creator last week.", watchlist) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OpenAI signed a chip deal. Nvidia said it will invest $5 billion in Intel, which "
+        "brought in the government as an investor last month.",
+        "OpenAI signed a chip deal. Meta says new agreements with Vistra and Oklo, together "
+        "with last year's agreement with Constellation Energy, will back its data centres.",
+        "OpenAI signed a chip deal. Perplexity is set to raise $500 million, up from its "
+        "valuation in November, in a round led by Accel.",
+    ],
+)
+def test_a_time_that_dates_something_else_leaves_the_deal_news(
+    text: str, watchlist: Watchlist
+) -> None:
+    later = [d for d in deals_in(text, watchlist, at("2025-09-18")) if d.sentence_index == 1]
+    assert later and not later[0].background, later

@@ -288,7 +288,19 @@ _FUTURE = re.compile(
 )
 
 
+# Times that date something else than the sentence's deal: a relative clause about one of
+# the companies ("Intel, which brought in the government as an investor last month,"), a
+# valuation's date ("from its $9 billion valuation in November"), another deal named as
+# last year's ("together with last year's agreement with Constellation")
+_OTHER_TIME = re.compile(
+    r",\s*(?:which|who)\b[^,;]*|\bvaluation\s+(?:in|of|from)\s+\w+(?:\s+\d{4})?|"
+    r"\blast\s+(?:week|month|year)['’]s\s+\w+",
+    re.IGNORECASE,
+)
+
+
 def _dated_before(text: str, published: datetime | None) -> bool:
+    text = _OTHER_TIME.sub(" ", text)
     if _PAST_TIME.search(text):
         return True
     month = _MONTH_NAMED.search(text)
