@@ -1745,3 +1745,23 @@ def test_a_time_that_dates_something_else_leaves_the_deal_news(
 ) -> None:
     later = [d for d in deals_in(text, watchlist, at("2025-09-18")) if d.sentence_index == 1]
     assert later and not later[0].background, later
+
+
+@pytest.mark.parametrize(
+    ("text", "investor", "company"),
+    [
+        ("OpenAI is in a new $40 billion funding deal with SoftBank.", "SoftBank", "OpenAI"),
+        (
+            "Mistral AI is in discussions with lenders such as Bpifrance for hundreds of "
+            "millions of dollars in debt.",
+            "Bpifrance",
+            "Mistral AI",
+        ),
+    ],
+)
+def test_talks_with_a_funder_make_it_the_investor(
+    text: str, investor: str, company: str, watchlist: Watchlist
+) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert deal.type == "investment"
+    assert roles(deal) == {investor: "investor", company: "target"}, roles(deal)

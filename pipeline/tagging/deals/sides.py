@@ -824,6 +824,15 @@ def _asymmetric(
         }
     if type_ == "contract" and rule.type == "investment":
         sides = {"A": sides["B"], "B": sides["A"]}  # the payer is the customer, not the supplier
+    if (
+        type_ == "investment"
+        and rule.type == "generic"
+        and match.group().lower().endswith("with")
+        and objects
+        and all(cue in ("", "with", "such as", "including", "like") for _, cue in objects)
+    ):
+        # "Mistral is in talks with lenders such as Bpifrance for debt": the lender pays
+        sides = {"A": [name for name, _ in objects], "B": subject}
     _fill_by_anaphora(sides, sentence, match, previous)
     if rule.type == "generic" and not objects and len(subject) == 2:
         # "Broadcom and OpenAI signed a term sheet for custom chips": the two are the sides

@@ -26,6 +26,11 @@ _SUPPLY_CONTEXT = re.compile(
 _FUNDING_BEFORE = re.compile(
     r"\b(?:funding|financing|investment|fundraising)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
 )
+_FOR_FUNDING = re.compile(
+    r"[^;.]{0,60}?\bfor\s+(?:[\w$€£.,-]+\s+){0,6}?(?:in\s+)?(?:debt|funding|financing|"
+    r"investment|equity|capital|fresh\s+money)\b",
+    re.IGNORECASE,
+)
 _LICENSING_CONTEXT = re.compile(
     r"\blicen[cs]\w*|\brights?\s+to\b|\b(?:hire|hiring|hired|bring\s+in|poach\w*|recruit\w*)\b"
     r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
@@ -262,6 +267,9 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
     if rule.type == "generic":
         if _FUNDING_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             return "investment"  # "a new $40 billion funding deal with SoftBank"
+        if _FOR_FUNDING.match(text, match.end()):
+            # "in discussions with lenders such as Bpifrance for hundreds of millions in debt"
+            return "investment"
         if _LICENSING_CONTEXT.search(text):
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
