@@ -1765,3 +1765,12 @@ def test_talks_with_a_funder_make_it_the_investor(
     (deal,) = deals_in(text, watchlist)
     assert deal.type == "investment"
     assert roles(deal) == {investor: "investor", company: "target"}, roles(deal)
+
+
+def test_a_licence_to_use_a_companys_models_is_granted_by_that_company(
+    watchlist: Watchlist,
+) -> None:
+    text = "Amazon has also signed a non-exclusive license to use Anthropic's foundation models."
+    (deal,) = deals_in(text, watchlist)
+    assert deal.type == "licensing"
+    assert roles(deal) == {"Anthropic": "licensor", "Amazon": "licensee"}, roles(deal)

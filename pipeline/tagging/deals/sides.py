@@ -395,12 +395,19 @@ def _subject_and_objects(
         and not _listed_after_excluded(text, c, before)
     ]
     objects = inside + _objects(text, after, match.end()) + cued
+    if not objects and rule.type == "licensing":
+        # "signed a licence to use Covariant's models": the owner of what is used grants it
+        use = _TO_USE.match(text, match.end())
+        objects = [(c.name, "from") for c in after[:1] if use and c.start == use.end()]
     if not objects and rule.context and _AMONG_ITS.match(match.group()):
         # "Amazon is among its largest backers": "its" is the company the article is about
         objects = [(name, "") for name in sentence.topic[:1]]
     return subject, [(name, cue) for name, cue in objects if name not in subject]
 
 
+_TO_USE = re.compile(
+    r"\s+to\s+(?:use|access|integrate|deploy|distribute|resell)\s+(?:the\s+)?", re.I
+)
 _AMONG_ITS = re.compile(r"among\s+(?:its|their)\b", re.IGNORECASE)
 
 
