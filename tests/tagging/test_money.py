@@ -317,3 +317,98 @@ def test_find_stakes(sentence: str, expected: list[tuple[str | None, float]]) ->
     found = find_stakes(sentence)
     assert [holder for holder, _ in found] == [holder for holder, _ in expected]
     assert [fraction for _, fraction in found] == pytest.approx([f for _, f in expected])
+
+
+# ---- sums as outlets outside the US write them, and the kind around them ------------------
+
+WRITTEN_FORMS = [
+    # a decimal comma before a scale word is a fraction, not thousands
+    ("Rival bidders offered $12,5-billion for the chipmaker.", "$12,5-billion", 12.5 * B),
+    ("The lab raised $2,75bn from its backers.", "$2,75bn", 2.75 * B),
+    # the thousands comma still reads as before
+    ("The founders paid $1,500 million for the rights.", "$1,500 million", 1.5 * B),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "usd"), WRITTEN_FORMS, ids=[c[1] for c in WRITTEN_FORMS]
+)
+def test_decimal_commas(sentence: str, text: str, usd: float) -> None:
+    (amount,) = find_amounts(sentence)
+    assert amount.text == text
+    assert amount.usd == pytest.approx(usd)
+
+
+EQUIVALENTS = [
+    # (sentence, the one sum read, qualifier, kind)
+    ("The startup took in €300 million ($350 million) from backers.", "$350 million", None, "deal"),
+    ("The robot maker raised about €300 million ($350 million).", "$350 million", "about", "deal"),
+    (
+        "The group will put £200 million, roughly $270 million, into the lab.",
+        "$270 million",
+        "roughly",
+        "deal",
+    ),
+    ("They sold the unit for $1 billion (about Rs 8,300 crore).", "$1 billion", None, "deal"),
+    ("Bidders priced the firm at ¥150 billion ($1 billion) last year.", "$1 billion", None, "deal"),
+    (
+        "The holding company is valued at €4 billion ($4.6 billion), its owners said.",
+        "$4.6 billion",
+        None,
+        "valuation",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "qualifier", "kind"), EQUIVALENTS, ids=[c[0][:40] for c in EQUIVALENTS]
+)
+def test_one_sum_told_in_two_currencies_is_one_sum_in_dollars(
+    sentence: str, text: str, qualifier: str | None, kind: str
+) -> None:
+    (amount,) = find_amounts(sentence)
+    assert (amount.text, amount.currency, amount.qualifier, amount.kind) == (
+        text,
+        "USD",
+        qualifier,
+        kind,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SoftBank put in €1 billion and Microsoft $2 billion.",  # two sums, two investors
+        "It raised €500 million (a further $900 million came as debt).",  # not the same size
+        "Mistral raised €600 million in equity and $100 million in debt.",
+    ],
+)
+def test_sums_that_are_not_one_told_twice_stay_apart(sentence: str) -> None:
+    amounts = find_amounts(sentence)
+    assert len(amounts) >= 2
+    assert len({a.currency for a in amounts}) == 2
+
+
+KINDS_IN_CONTEXT = [
+    # a company's trade is not a build-out: the money goes to the company
+    ("Intel put $1 billion into server software maker Brightline.", "deal"),
+    ("The fund invested $400 million in data center operator Tallgrass.", "deal"),
+    # a purpose or a return is not what the money is spent on
+    ("The lab will pay $8 billion to its cloud provider in return for computing capacity.", "deal"),
+    ("They bought the unit for $3 billion in a bid to push into chip markets.", "deal"),
+    # prepositions are not modifiers of a noun after the sum
+    ("It raised $5 billion through sales of new shares.", "deal"),
+    ("Staff sold shares in a secondary sale totalling about $2 billion.", "deal"),
+    # ... while a build-out, a running total and revenue keep their kind
+    ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
+    ("Google doubled its investment in the startup to $4 billion.", "total"),
+    ("The chipmaker booked $3 billion in sales of its accelerators.", "revenue"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"), KINDS_IN_CONTEXT, ids=[c[0][:45] for c in KINDS_IN_CONTEXT]
+)
+def test_what_kind_of_sum_by_the_words_around_it(sentence: str, kind: str) -> None:
+    (amount,) = find_amounts(sentence)
+    assert amount.kind == kind

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pipeline.records import Amount, DealMention
 from pipeline.tagging.deals.records import Found
@@ -118,3 +119,138 @@ def match_name(written: str, names: Sequence[str]) -> str | None:
         if lowered in name.lower() or name.lower() in lowered:
             return name
     return None
+
+
+# ---- a sum told after the deal ------------------------------------------------------------
+
+# News often states a deal first and its sum a sentence or three later, naming the deal back
+# with a definite noun: "the investment could exceed $10 billion", "the deal could be worth
+# more than $2 billion", "The estimated $11.5 billion agreement ...", "to put up to $500
+# billion into the joint venture". The noun says which deal types it can name back.
+_ANY = frozenset({"investment", "acquisition", "licensing", "contract", "partnership"} | {
+    "joint_venture"
+})  # fmt: skip
+_BACK_NOUNS: dict[str, frozenset[str]] = {
+    "deal": _ANY,
+    "agreement": _ANY,
+    "transaction": _ANY,
+    "pact": _ANY,
+    "arrangement": _ANY,
+    "tie-up": _ANY,
+    "investment": frozenset({"investment"}),
+    "commitment": frozenset({"investment", "contract", "joint_venture"}),
+    "funding": frozenset({"investment"}),
+    "financing": frozenset({"investment"}),
+    "round": frozenset({"investment"}),
+    "raise": frozenset({"investment"}),
+    "fundraise": frozenset({"investment"}),
+    "fundraising": frozenset({"investment"}),
+    "acquisition": frozenset({"acquisition"}),
+    "takeover": frozenset({"acquisition"}),
+    "buyout": frozenset({"acquisition"}),
+    "merger": frozenset({"acquisition"}),
+    "purchase": frozenset({"acquisition", "contract"}),
+    "sale": frozenset({"acquisition", "investment"}),
+    "contract": frozenset({"contract"}),
+    "order": frozenset({"contract"}),
+    "orders": frozenset({"contract"}),
+    "licence": frozenset({"licensing"}),
+    "license": frozenset({"licensing"}),
+    "joint venture": frozenset({"joint_venture"}),
+    "venture": frozenset({"joint_venture"}),
+    "project": frozenset({"joint_venture"}),
+    "initiative": frozenset({"joint_venture"}),
+    "partnership": frozenset({"partnership", "joint_venture", "licensing", "contract"}),
+    "alliance": frozenset({"partnership", "joint_venture"}),
+    "collaboration": frozenset({"partnership", "joint_venture"}),
+}
+# a modifier that narrows a generic noun: "this licensing deal", "the funding round"
+_NARROWING = {"licensing": "licensing", "licence": "licensing", "license": "licensing"}
+_NOUNS = "|".join(re.escape(noun) for noun in sorted(_BACK_NOUNS, key=len, reverse=True))
+_NAMED_BACK = rf"\b(?:the|this|that)\s+(?P<mods>(?:[\w’'-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})(?![\w-])"
+_QUALIFIERS = (
+    r"(?:(?:up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
+    r"approximately|some|close to|in excess of|upwards of|an estimated|estimated|a|an)\s+)?"
+)
+# "the deal could be worth", "the investment will come to", "The deal's maximum value is put
+# at up to": the named deal, then a verb that gives its size, then the sum
+_LINKED_BEFORE = re.compile(
+    _NAMED_BACK + r"(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:value|price|size|worth|cost))?\s+"
+    r"(?:(?:is|was|are|were|will|would|could|may|might|can|should|has|have|had|be|been|now|"
+    r"also|potentially|reportedly|likely|possibly|said|to|thought|estimated|expected|believed|"
+    r"understood|even)\s+){0,4}"
+    r"(?:worth|valued\s+at|priced\s+at|put\s+at|set\s+at|estimated\s+at|pegged\s+at|"
+    r"(?:come|comes|came|amount|amounts|amounted)\s+to|exceed(?:s|ed)?|top(?:s|ped)?|"
+    r"total(?:s|led|ed|ling|ing)?|reach(?:es|ed)?|is|was|be)\s+" + _QUALIFIERS + r"$",
+    re.IGNORECASE,
+)
+# "The estimated $11.5-billion power purchase agreement": the sum inside the named deal
+_INSIDE_BEFORE = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+_INSIDE_AFTER = re.compile(
+    rf"^(?:-dollar|-plus)?[\s-]+(?P<mods>(?:[\w’'-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})(?![\w-])",
+    re.IGNORECASE,
+)
+# "to put up to $500 billion into the joint venture", "paid $1bn for the purchase"
+_INTO_AFTER = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:into|in|for|to|toward|towards)\s+" + _NAMED_BACK, re.IGNORECASE
+)
+_TIED_KINDS = frozenset({"deal", "spending"})
+# sentences after a deal's own within which "the deal" still names it
+_BACK_REACH = 3
+
+
+def named_back_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
+    """The sums a sentence ties to a deal it names back ("the deal could be worth $2
+    billion"): each with the deal types the naming noun can mean, and the noun."""
+    tied = []
+    position = 0
+    for amount in find_amounts(sentence):
+        start = sentence.find(amount.text, position)
+        if start < 0 or amount.kind not in _TIED_KINDS:
+            continue
+        position = end = start + len(amount.text)
+        before = sentence[max(0, start - 120) : start]
+        match = (
+            _LINKED_BEFORE.search(before)
+            or (_INSIDE_BEFORE.search(before) and _INSIDE_AFTER.match(sentence[end:]))
+            or _INTO_AFTER.match(sentence[end:])
+        )
+        if match:
+            noun = match.group("noun").lower()
+            mods = match.group("mods").lower().split()
+            narrowed = [_NARROWING[m] for m in mods if m in _NARROWING]
+            types = frozenset(narrowed) if narrowed else _BACK_NOUNS[noun]
+            tied.append((amount, types, noun))
+    return tied
+
+
+def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) -> list[DealMention]:
+    """The deals once `sentence` (at `index`) is read for sums it ties to a deal named back:
+    the nearest earlier deal the noun can mean, within reach, takes the sum when it has none
+    (one that has a sum keeps it: the sentence restates it). A sum some deal already holds
+    is that deal's, not a follow-up."""
+    tied = named_back_sums(sentence) if deals else []
+    if not tied:
+        return deals
+    deals = list(deals)
+    for amount, types, noun in tied:
+        if any(d.amount is not None and _same_sum(d.amount, amount) for d in deals):
+            continue
+        for position in range(len(deals) - 1, -1, -1):
+            deal = deals[position]
+            if index - deal.sentence_index > _BACK_REACH:
+                break
+            # a deal told before may be named back by the noun it was told with ("a
+            # multi-billion dollar investment" typed as the partnership it extends)
+            told_with = deal.sentence_index != index and noun in deal.sentence.lower()
+            if deal.type not in types and not told_with:
+                continue
+            if deal.amount is None:
+                given = replace(deal, amount=amount)
+                deals[position] = replace(given, deal_key=deal_key(given))
+            break
+    return deals
+
+
+def _same_sum(a: Amount, b: Amount) -> bool:
+    return abs(a.usd - b.usd) <= 0.02 * max(a.usd, b.usd)

@@ -13,6 +13,7 @@ from pipeline.tagging.deals.amounts import (
     found_amount,
     match_name,
     valuation_of,
+    with_named_back_sums,
 )
 from pipeline.tagging.deals.background import (
     mark_context,
@@ -213,7 +214,7 @@ def _after_sentence(
     if target and all(_within(deal, target[1]) for deal in new):
         position, deal = target
         return [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
-    return deals + new
+    return with_named_back_sums(deals + new, sentence.index, sentence.text)
 
 
 def _own_round(new: Sequence[DealMention], joined: DealMention, last: DealMention) -> bool:

@@ -1,0 +1,173 @@
+"""A deal's sum told after the deal: a later sentence names the deal back ("the investment
+could top $3 billion") and gives its size. Read alone (`named_back_sums`), given to the deals
+already read (`with_named_back_sums`), and through the whole deal reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.records import DealMention, Party
+from pipeline.tagging.deals.amounts import named_back_sums, with_named_back_sums
+from pipeline.tagging.money import find_amounts
+from pipeline.tagging.watchlist import Watchlist, load_watchlist
+from tests.tagging.test_deals import deals_in
+
+B = 1e9
+
+TIED = [
+    # (sentence, the sum, the noun that names the deal back)
+    ("Analysts think the deal could be worth more than $6 billion.", 6 * B, "deal"),
+    (
+        "People close to it say the investment will come to $5 billion over time.",
+        5 * B,
+        "investment",
+    ),
+    (
+        "Terms may change, but the investment could exceed $2 billion, one said.",
+        2 * B,
+        "investment",
+    ),
+    ("The financial commitment could potentially top $9 billion.", 9 * B, "commitment"),
+    ("This licensing deal is worth about $40 million a year, a source said.", 0.04 * B, "deal"),
+    ("The agreement's total value is put at up to $7 billion.", 7 * B, "agreement"),
+    ("The estimated $4-billion supply agreement drew praise.", 4 * B, "agreement"),
+    (
+        "The three firms plan to put up to $50 billion into the joint venture.",
+        50 * B,
+        "joint venture",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "usd", "noun"), TIED, ids=[c[0][:45] for c in TIED])
+def test_a_sum_tied_to_a_deal_named_back(sentence: str, usd: float, noun: str) -> None:
+    ((amount, _, named),) = named_back_sums(sentence)
+    assert amount.usd == pytest.approx(usd)
+    assert named == noun
+
+
+def test_the_noun_says_which_deal_types_it_can_name() -> None:
+    ((_, types, _),) = named_back_sums("The investment could top $3 billion.")
+    assert types == {"investment"}
+    ((_, types, _),) = named_back_sums("This licensing deal is worth $40 million a year.")
+    assert types == {"licensing"}
+    ((_, types, _),) = named_back_sums("The deal could be worth $6 billion.")
+    assert {"acquisition", "investment", "contract", "licensing"} <= types
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the sum belongs to another deal the sentence tells
+        "The deal follows Microsoft's $10 billion investment in OpenAI.",
+        # a valuation, a running total and a stake's value are not the deal's sum
+        "The deal values the startup at $20 billion.",
+        "The deal brings its total investment in the lab to $8 billion.",
+        "The deal gives Google a stake worth $1 billion.",
+        # no deal named back: "a deal" is a new one, "the company" is no deal
+        "A $3 billion deal was also on the table.",
+        "The company is worth more than $40 billion.",
+    ],
+)
+def test_sums_not_tied_to_a_deal_named_back(sentence: str) -> None:
+    assert named_back_sums(sentence) == []
+
+
+def told(type_: str, index: int, sentence: str, amount: str | None = None) -> DealMention:
+    parties = (Party("Amazon", "investor"), Party("Mistral AI", "target"))
+    money = find_amounts(amount)[0] if amount else None
+    return DealMention(type_, parties, "announced", sentence, index, amount=money)
+
+
+def test_the_nearest_earlier_deal_the_noun_can_name_takes_the_sum() -> None:
+    deals = [
+        told("acquisition", 0, "Amazon agreed to buy a small studio."),
+        told("investment", 1, "Amazon will invest in Mistral AI."),
+    ]
+    given = with_named_back_sums(deals, 2, "The investment could top $3 billion.")
+    assert given[0].amount is None
+    assert given[1].amount is not None and given[1].amount.usd == pytest.approx(3 * B)
+    assert given[1].deal_key.endswith("$1B-$10B")
+
+
+def test_a_deal_with_a_sum_keeps_it_and_no_other_deal_takes_the_restated_one() -> None:
+    deals = [
+        told("investment", 0, "Amazon invested in Mistral AI."),
+        told("investment", 1, "Amazon will invest $2 billion in Mistral AI.", "$2 billion"),
+    ]
+    given = with_named_back_sums(deals, 2, "The investment could be worth $2.5 billion.")
+    assert [d.amount and d.amount.usd for d in given] == [None, pytest.approx(2 * B)]
+
+
+def test_a_sum_some_deal_already_holds_is_not_a_follow_up() -> None:
+    deals = [
+        told("investment", 0, "Amazon will invest in Mistral AI."),
+        told("acquisition", 1, "Mistral AI bought a lab for $1 billion.", "$1 billion"),
+    ]
+    given = with_named_back_sums(deals, 2, "The deal was worth $1 billion, it said.")
+    assert given[0].amount is None
+
+
+def test_a_deal_named_back_from_too_far_or_by_the_wrong_noun_gets_nothing() -> None:
+    deals = [told("acquisition", 0, "Amazon agreed to buy Mistral AI.")]
+    assert with_named_back_sums(deals, 6, "The deal could be worth $6 billion.")[0].amount is None
+    assert with_named_back_sums(deals, 1, "The investment may top $6 billion.")[0].amount is None
+
+
+def test_a_deal_told_with_the_noun_may_be_named_back_by_it_whatever_its_type() -> None:
+    # an investment that extends a partnership may be typed as the partnership
+    deals = [told("partnership", 0, "Amazon will extend its partnership with a new investment.")]
+    given = with_named_back_sums(deals, 1, "The investment will come to $4 billion.")
+    assert given[0].amount is not None and given[0].amount.usd == pytest.approx(4 * B)
+
+
+# ---- through the deal reader ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def watchlist() -> Watchlist:
+    return load_watchlist()
+
+
+def the_sum(text: str, watchlist: Watchlist, type_: str) -> float | None:
+    (deal,) = [d for d in deals_in(text, watchlist) if d.type == type_]
+    return deal.amount.usd if deal.amount else None
+
+
+def test_the_reader_gives_a_deal_the_sum_a_later_sentence_names_back(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Amazon is in talks to invest in Mistral AI, two people familiar with the matter said.\n"
+        "Details may still change, but the investment could top $3 billion, one of them said."
+    )
+    assert the_sum(text, watchlist, "investment") == pytest.approx(3 * B)
+
+
+def test_the_reader_reads_a_sum_named_back_across_sentences_and_paragraphs(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Nvidia has agreed to acquire Groq, the chip startup said on Monday.\n\n"
+        "Its founders will join Nvidia.\n\n"
+        "Analysts think the deal could be worth more than $6 billion."
+    )
+    assert the_sum(text, watchlist, "acquisition") == pytest.approx(6 * B)
+
+
+def test_the_reader_gives_a_joint_venture_the_sum_put_into_it(watchlist: Watchlist) -> None:
+    text = (
+        "Oracle, SoftBank and OpenAI are forming a joint venture to build data centres in Texas. "
+        "The three firms plan to put up to $50 billion into the joint venture over five years."
+    )
+    assert the_sum(text, watchlist, "joint_venture") == pytest.approx(50 * B)
+
+
+def test_the_reader_keeps_a_deal_without_a_sum_when_none_is_named_back(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Nvidia has agreed to acquire Groq, the chip startup said on Monday. "
+        "Analysts think the startup could be worth more than $6 billion."
+    )
+    assert the_sum(text, watchlist, "acquisition") is None
