@@ -116,6 +116,17 @@ _SUFFIXED = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# One sum as written, for other patterns to embed (the deal vocabulary's "<sum>"): the forms
+# above without their groups, a suffixed form only with a scale word ("two billion euros").
+_PLAIN_SCALE = rf"(?:\s?-?\s?(?i:{_SCALE_WORDS})\b|[TtBbMmKk](?![A-Za-z]))"
+_PLAIN_PREFIXED = rf"{_CUR}\s?(?:{_NUM}){_PLAIN_SCALE}?"
+SUM_PATTERN = (
+    rf"(?:{_PLAIN_PREFIXED}(?:\s*[-–—]\s*(?:{_CUR})?\s?(?:{_NUM}){_PLAIN_SCALE}?|"
+    rf"\s+to\s+{_PLAIN_PREFIXED})?|"
+    rf"\b(?:{_NUM}|{_alternation(list(_WORD_NUMBERS))})\s?-?\s?(?i:{_SCALE_WORDS})\s+(?:of\s+)?"
+    rf"(?i:{_alternation(list(_SUFFIXES))})\b)"
+)
+
 _SPACES = re.compile(r"\s+")
 _QUALIFIER = re.compile(
     r"\b(up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
@@ -360,10 +371,11 @@ _TOTAL_BEFORE = re.compile(
     r"(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
     re.IGNORECASE,
 )
-# "a share sale totalling $6 billion": one deal's size, not a running total
+# "a funding round totalling $6 billion": one deal's size, not a running total. ("sales
+# totalling" stays a total: shares sold over several tranches, or revenue.)
 _DEAL_TOTALLING = re.compile(
-    r"\b(?:sales?|deal|round|offering|transaction|order|contract|package|purchase|financing|"
-    r"fundraise|fundraising|raise|tender)\s+(?:that\s+|which\s+)?(?:\w+\s+)?"
+    r"\b(?:deal|round|offering|transaction|order|contract|package|purchase|financing|"
+    r"fundraise|fundraising|raise)\s+(?:that\s+|which\s+)?(?:\w+\s+)?"
     r"total(?:ing|ling|led|ed|s)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
     re.IGNORECASE,
 )

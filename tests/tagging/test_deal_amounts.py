@@ -171,3 +171,17 @@ def test_the_reader_keeps_a_deal_without_a_sum_when_none_is_named_back(
         "Analysts think the startup could be worth more than $6 billion."
     )
     assert the_sum(text, watchlist, "acquisition") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "usd"),
+    [
+        ("Google has put about $300mn into Anthropic, the lab said.", 0.3 * B),
+        ("Amazon has put USD 2 billion into Anthropic, the lab said.", 2 * B),
+        ("Nvidia has put US$1.5-billion into xAI, the lab said.", 1.5 * B),
+    ],
+)
+def test_a_trigger_that_needs_a_sum_reads_every_written_form(
+    text: str, usd: float, watchlist: Watchlist
+) -> None:
+    assert the_sum(text, watchlist, "investment") == pytest.approx(usd)

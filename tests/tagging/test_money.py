@@ -3,9 +3,17 @@ stake percentages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.tagging.money import RATES_DATE, USD_PER_UNIT, find_amounts, find_stakes
+from pipeline.tagging.money import (
+    RATES_DATE,
+    SUM_PATTERN,
+    USD_PER_UNIT,
+    find_amounts,
+    find_stakes,
+)
 
 B, M = 1e9, 1e6
 
@@ -398,7 +406,7 @@ KINDS_IN_CONTEXT = [
     ("They bought the unit for $3 billion in a bid to push into chip markets.", "deal"),
     # prepositions are not modifiers of a noun after the sum
     ("It raised $5 billion through sales of new shares.", "deal"),
-    ("Staff sold shares in a secondary sale totalling about $2 billion.", "deal"),
+    ("The startup closed a funding round totalling about $2 billion.", "deal"),
     # ... while a build-out, a running total and revenue keep their kind
     ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
     ("Google doubled its investment in the startup to $4 billion.", "total"),
@@ -412,3 +420,31 @@ KINDS_IN_CONTEXT = [
 def test_what_kind_of_sum_by_the_words_around_it(sentence: str, kind: str) -> None:
     (amount,) = find_amounts(sentence)
     assert amount.kind == kind
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "$300mn",
+        "€450 million",
+        "$1.5tn",
+        "USD 100 billion",
+        "US$11.5-billion",
+        "$17.4B to $19.4B",
+        "$10 million to $20 million",
+        "half a trillion dollars",
+        "Rs 500 crore",
+        "$97,4-billion",
+        "$13B",
+    ],
+)
+def test_the_embeddable_sum_pattern_reads_what_the_parser_reads(written: str) -> None:
+    (amount,) = find_amounts(f"The company raised {written} last week.")
+    assert amount.text == written
+    match = re.compile(SUM_PATTERN, re.IGNORECASE).match(written)
+    assert match is not None and match.group() == written
+
+
+@pytest.mark.parametrize("written", ["2019 dollars", "500 million users", "in 2024"])
+def test_the_embeddable_sum_pattern_reads_no_bare_number(written: str) -> None:
+    assert re.compile(SUM_PATTERN, re.IGNORECASE).search(written) is None
