@@ -325,6 +325,10 @@ _PLEDGE_TARGET = re.compile(
 # Cues before an amount; the nearest one wins.
 _BEFORE_CUES = re.compile(
     r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b|"
+    # "would value the startup at": the verb (after a modal or "to"), its object, then "at";
+    # not the noun ("the deal's value is put at")
+    r"\b(?:would|could|will|may|might|should|can|to)\s+(?:\w+\s+)?value"
+    r"(?=\s+(?:(?!at\b)[^\s,;]+\s+){1,5}at\b)|"
     r"\bput(?:ting|s)?\s+(?:it|its\s+value|the\s+company)\s+(?:near|at|around|close\s+to)\b)"
     r"|(?P<valued_at>\bvalued(?=\s+at\b))|(?P<worth>\bworth\b)|(?P<valued>\bvalued\b)"
     r"|(?P<deal>\binvest\w*|\brais(?:e|es|ed|ing)\b|\bpa(?:id|y|ys|ying)\b|\bacquir\w+|"

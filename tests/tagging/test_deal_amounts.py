@@ -36,6 +36,9 @@ TIED = [
         50 * B,
         "joint venture",
     ),
+    ("The acquisition, valued at about $8 billion, should close soon.", 8 * B, "acquisition"),
+    ("The purchase price was about $700 million, two people said.", 0.7 * B, "purchase"),
+    ("Under the arrangement, the phone maker would pay $1 billion a year.", 1 * B, "arrangement"),
 ]
 
 
@@ -64,6 +67,9 @@ def test_the_noun_says_which_deal_types_it_can_name() -> None:
         "The deal values the startup at $20 billion.",
         "The deal brings its total investment in the lab to $8 billion.",
         "The deal gives Google a stake worth $1 billion.",
+        "The investment would value the startup at more than $25 billion.",
+        # a sum under the deal that is not paid for it
+        "Under the deal, the lab reported revenue of $2 billion.",
         # no deal named back: "a deal" is a new one, "the company" is no deal
         "A $3 billion deal was also on the table.",
         "The company is worth more than $40 billion.",
@@ -161,6 +167,16 @@ def test_the_reader_gives_a_joint_venture_the_sum_put_into_it(watchlist: Watchli
         "The three firms plan to put up to $50 billion into the joint venture over five years."
     )
     assert the_sum(text, watchlist, "joint_venture") == pytest.approx(50 * B)
+
+
+def test_a_takeover_named_back_takes_the_value_it_puts_on_its_target(
+    watchlist: Watchlist,
+) -> None:
+    text = "CoreWeave agreed to buy Core Scientific. The deal values Core Scientific at $9 billion."
+    assert the_sum(text, watchlist, "acquisition") == pytest.approx(9 * B)
+    # an investment named back values the company it goes into: no sum of the investment
+    text = "Meta is in talks to invest in Scale AI. The investment would value it at $25 billion."
+    assert the_sum(text, watchlist, "investment") is None
 
 
 def test_the_reader_keeps_a_deal_without_a_sum_when_none_is_named_back(

@@ -410,6 +410,8 @@ KINDS_IN_CONTEXT = [
     # ... while a build-out, a running total and revenue keep their kind
     ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
     ("Google doubled its investment in the startup to $4 billion.", "total"),
+    ("The round would value the startup at about $25 billion.", "valuation"),
+    ("The contract's value is put at up to $9 billion.", "deal"),
     ("The chipmaker booked $3 billion in sales of its accelerators.", "revenue"),
 ]
 

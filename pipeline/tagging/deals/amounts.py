@@ -174,14 +174,45 @@ _QUALIFIERS = (
 )
 # "the deal could be worth", "the investment will come to", "The deal's maximum value is put
 # at up to": the named deal, then a verb that gives its size, then the sum
-_LINKED_BEFORE = re.compile(
-    _NAMED_BACK + r"(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:value|price|size|worth|cost))?\s+"
+_AUXILIARIES = (
     r"(?:(?:is|was|are|were|will|would|could|may|might|can|should|has|have|had|be|been|now|"
     r"also|potentially|reportedly|likely|possibly|said|to|thought|estimated|expected|believed|"
     r"understood|even)\s+){0,4}"
-    r"(?:worth|valued\s+at|priced\s+at|put\s+at|set\s+at|estimated\s+at|pegged\s+at|"
-    r"(?:come|comes|came|amount|amounts|amounted)\s+to|exceed(?:s|ed)?|top(?:s|ped)?|"
-    r"total(?:s|led|ed|ling|ing)?|reach(?:es|ed)?|is|was|be)\s+" + _QUALIFIERS + r"$",
+)
+# the named deal's own size: "the deal's value", "the purchase price", "the deal value"
+_ITS_SIZE = (
+    r"(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:value|price|size|worth|cost)|"
+    r"\s+(?:price(?:\s+tag)?|value|size))?"
+)
+# "the deal could be worth", "the investment will come to", "The deal's maximum value is put
+# at up to", "The acquisition, valued at about": the named deal, then a verb that gives its
+# size, then the sum
+_LINKED_BEFORE = re.compile(
+    _NAMED_BACK + _ITS_SIZE + r",?\s+" + _AUXILIARIES + r"(?:worth|valued\s+at|priced\s+at|"
+    r"put\s+at|set\s+at|estimated\s+at|pegged\s+at|(?:come|comes|came|amount|amounts|"
+    r"amounted)\s+to|exceed(?:s|ed)?|top(?:s|ped)?|total(?:s|led|ed|ling|ing)?|"
+    r"reach(?:es|ed)?|is|was|be)\s+" + _QUALIFIERS + r"$",
+    re.IGNORECASE,
+)
+# "The deal values Core Scientific at about $9 billion": a takeover's price is what it
+# values the company it buys at (for other deals such a sum is a valuation, no deal's sum)
+_VALUES_BEFORE = re.compile(
+    _NAMED_BACK + r",?\s+" + _AUXILIARIES + r"valu(?:es|ed|ing|e)\s+(?:[^\s,;]+\s+){1,5}?"
+    r"at\s+" + _QUALIFIERS + r"$",
+    re.IGNORECASE,
+)
+# "Under the arrangement, Apple would pay roughly $1 billion a year": a sum paid under the
+# deal named back at the start of the sentence
+_UNDER_START = re.compile(
+    r"^\W*(?:under|as\s+part\s+of|through|per)\s+(?:the\s+terms\s+of\s+)?"
+    + _NAMED_BACK[2:]
+    + r"\b",
+    re.IGNORECASE,
+)
+_PAID = re.compile(
+    r"\b(?:pay|pays|paid|paying|invest|invests|invested|investing|spend|spends|spent|"
+    r"spending|receive|receives|received|get|gets|got|inject\w*|put|puts|putting|commit\w*)\b"
+    r"[^.;]{0,30}$",
     re.IGNORECASE,
 )
 # "The estimated $11.5-billion power purchase agreement": the sum inside the named deal
@@ -214,13 +245,34 @@ def named_back_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
             _LINKED_BEFORE.search(before)
             or (_INSIDE_BEFORE.search(before) and _INSIDE_AFTER.match(sentence[end:]))
             or _INTO_AFTER.match(sentence[end:])
+            or (_PAID.search(before) and _UNDER_START.match(sentence))
         )
         if match:
-            noun = match.group("noun").lower()
-            mods = match.group("mods").lower().split()
-            narrowed = [_NARROWING[m] for m in mods if m in _NARROWING]
-            types = frozenset(narrowed) if narrowed else _BACK_NOUNS[noun]
-            tied.append((amount, types, noun))
+            tied.append((amount, *_named(match)))
+    return tied
+
+
+def _named(match: re.Match[str]) -> tuple[frozenset[str], str]:
+    """The deal types a naming noun can mean ("this licensing deal": licensing only)."""
+    noun = match.group("noun").lower()
+    narrowed = [_NARROWING[m] for m in match.group("mods").lower().split() if m in _NARROWING]
+    return (frozenset(narrowed) if narrowed else _BACK_NOUNS[noun]), noun
+
+
+def _valuing_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
+    """The company value a takeover named back puts on its target, as that takeover's sum."""
+    tied = []
+    position = 0
+    for amount in find_amounts(sentence):
+        start = sentence.find(amount.text, position)
+        if start < 0 or amount.kind != "valuation":
+            continue
+        position = start + len(amount.text)
+        match = _VALUES_BEFORE.search(sentence[max(0, start - 120) : start])
+        if match:
+            types, noun = _named(match)
+            if "acquisition" in types:
+                tied.append((amount, frozenset({"acquisition"}), noun))
     return tied
 
 
@@ -229,7 +281,7 @@ def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) ->
     the nearest earlier deal the noun can mean, within reach, takes the sum when it has none
     (one that has a sum keeps it: the sentence restates it). A sum some deal already holds
     is that deal's, not a follow-up."""
-    tied = named_back_sums(sentence) if deals else []
+    tied = named_back_sums(sentence) + _valuing_sums(sentence) if deals else []
     if not tied:
         return deals
     deals = list(deals)

@@ -213,7 +213,8 @@ def _after_sentence(
     target = _referenced_deal(deals, sentence, previous)
     if target and all(_within(deal, target[1]) for deal in new):
         position, deal = target
-        return [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
+        deals = [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
+        return with_named_back_sums(deals, sentence.index, sentence.text)
     return with_named_back_sums(deals + new, sentence.index, sentence.text)
 
 
