@@ -398,9 +398,17 @@ _TOTAL_AFTER = re.compile(
 _FUND_NAME_AFTER = re.compile(r"\s+(?:[A-Z][\w-]*\s+){1,3}(?:Fund|Capital|Ventures|Partners)\b")
 
 
+# "$25 a share", "$414.79 per share", "$23 apiece": the price of one share, never a deal's sum
+_PER_SHARE_AFTER = re.compile(
+    r"\s*(?:(?:a|per|for\s+each|each)\s+(?:common\s+|ordinary\s+|class\s+\w\s+)?"
+    r"(?:share|unit|ADS|ADR)\b|apiece\b|/\s*share\b)",
+    re.IGNORECASE,
+)
+
+
 def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
-    if _FUND_NAME_AFTER.match(sentence, end):
+    if _FUND_NAME_AFTER.match(sentence, end) or _PER_SHARE_AFTER.match(sentence, end):
         return "other"
     before = sentence[max(previous_end, start - 90) : start]
     if _TOTAL_BEFORE.search(before) and not _DEAL_TOTALLING.search(before):

@@ -201,3 +201,18 @@ def test_a_trigger_that_needs_a_sum_reads_every_written_form(
     text: str, usd: float, watchlist: Watchlist
 ) -> None:
     assert the_sum(text, watchlist, "investment") == pytest.approx(usd)
+
+
+def test_a_takeover_priced_per_share_and_in_all_takes_the_whole_price(
+    watchlist: Watchlist,
+) -> None:
+    text = "Salesforce agreed to buy Informatica for $25 a share in cash, or about $8 billion."
+    assert the_sum(text, watchlist, "acquisition") == pytest.approx(8 * B)
+
+
+def test_a_sum_raised_is_no_takeover_price(watchlist: Watchlist) -> None:
+    text = (
+        "Nvidia agreed to buy Groq, which has raised $1.8 billion from investors since 2016, "
+        "the companies said."
+    )
+    assert the_sum(text, watchlist, "acquisition") is None

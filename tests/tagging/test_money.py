@@ -411,6 +411,10 @@ KINDS_IN_CONTEXT = [
     ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
     ("Google doubled its investment in the startup to $4 billion.", "total"),
     ("The round would value the startup at about $25 billion.", "valuation"),
+    # the price of one share is no deal's sum
+    ("The buyer will pay $31 a share in cash.", "other"),
+    ("The chipmaker bought common stock at $52.10 per share.", "other"),
+    ("The fund bought the shares at $19 apiece.", "other"),
     ("The contract's value is put at up to $9 billion.", "deal"),
     ("The chipmaker booked $3 billion in sales of its accelerators.", "revenue"),
 ]

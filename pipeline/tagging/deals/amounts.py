@@ -92,8 +92,26 @@ def _deal_amount(clause: str, trigger: int, type_: str) -> Amount | None:
     )
     if type_ == "acquisition" and _PRICED_AS_VALUE.search(clause):
         kinds.add("valuation")  # "an all-stock deal valuing the miner at $9 billion"
-    usable = [a for a in find_amounts(clause) if a.kind in kinds]
+    usable = [
+        a
+        for a in find_amounts(clause)
+        if a.kind in kinds and not (type_ != "investment" and _raised(clause, a))
+    ]
     return min(usable, key=lambda a: abs(clause.find(a.text) - trigger), default=None)
+
+
+# "The startup, which has raised $1.3 billion from investors, was acquired by Amazon": a sum
+# raised is a funding round's, never the price of a takeover, a contract or a licence
+_RAISED_BEFORE = re.compile(
+    r"\brais(?:ed|es|ing)\s+(?:(?:a\s+total\s+of|about|around|roughly|nearly|more\s+than|over|"
+    r"some|almost|at\s+least|another|an\s+additional|a\s+further)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _raised(clause: str, amount: Amount) -> bool:
+    start = clause.find(amount.text)
+    return start > 0 and _RAISED_BEFORE.search(clause, max(0, start - 60), start) is not None
 
 
 def valuation_of(amounts: list[Amount]) -> float | None:
