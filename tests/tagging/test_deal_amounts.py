@@ -39,6 +39,11 @@ TIED = [
     ("The acquisition, valued at about $8 billion, should close soon.", 8 * B, "acquisition"),
     ("The purchase price was about $700 million, two people said.", 0.7 * B, "purchase"),
     ("Under the arrangement, the phone maker would pay $1 billion a year.", 1 * B, "arrangement"),
+    ("The takeover—valued at $32 billion—would be its largest.", 32 * B, "takeover"),
+    ("The contract, which runs for five years, is worth $17 billion.", 17 * B, "contract"),
+    ("The agreement has a total value of up to $19 billion, it said.", 19 * B, "agreement"),
+    ("People familiar with it valued the deal at about $32 billion.", 32 * B, "deal"),
+    ("The supplier put the deal's value at $17 billion.", 17 * B, "deal"),
 ]
 
 
@@ -70,6 +75,8 @@ def test_the_noun_says_which_deal_types_it_can_name() -> None:
         "The investment would value the startup at more than $25 billion.",
         # a sum under the deal that is not paid for it
         "Under the deal, the lab reported revenue of $2 billion.",
+        # a relative clause with its own sum, then no size for the deal
+        "The deal, which follows a $2 billion purchase of shares, is expected to close soon.",
         # no deal named back: "a deal" is a new one, "the company" is no deal
         "A $3 billion deal was also on the table.",
         "The company is worth more than $40 billion.",

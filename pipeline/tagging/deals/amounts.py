@@ -205,18 +205,32 @@ _ITS_SIZE = (
 # "the deal could be worth", "the investment will come to", "The deal's maximum value is put
 # at up to", "The acquisition, valued at about": the named deal, then a verb that gives its
 # size, then the sum
+# between the named deal and its verb: a comma or a dash ("The deal—valued at"), or a
+# relative clause ("The contract, which runs for five years, is worth")
+_BETWEEN = r"(?:\s*[,—–]\s*(?:(?:which|that)\s+[^,;—–]{1,60}[,—–]\s*)?|\s+)"
 _LINKED_BEFORE = re.compile(
-    _NAMED_BACK + _ITS_SIZE + r",?\s+" + _AUXILIARIES + r"(?:worth|valued\s+at|priced\s+at|"
+    _NAMED_BACK + _ITS_SIZE + _BETWEEN + _AUXILIARIES + r"(?:worth|valued\s+at|priced\s+at|"
     r"put\s+at|set\s+at|estimated\s+at|pegged\s+at|(?:come|comes|came|amount|amounts|"
     r"amounted)\s+to|exceed(?:s|ed)?|top(?:s|ped)?|total(?:s|led|ed|ling|ing)?|"
-    r"reach(?:es|ed)?|is|was|be)\s+" + _QUALIFIERS + r"$",
+    r"reach(?:es|ed)?|is|was|be|"
+    # "has a total value of up to"
+    r"(?:has|have|had|carries|carry|carried|with)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:value|price\s+tag|price|worth|size)\s+of)\s+" + _QUALIFIERS + r"$",
     re.IGNORECASE,
 )
 # "The deal values Core Scientific at about $9 billion": a takeover's price is what it
 # values the company it buys at (for other deals such a sum is a valuation, no deal's sum)
 _VALUES_BEFORE = re.compile(
-    _NAMED_BACK + r",?\s+" + _AUXILIARIES + r"valu(?:es|ed|ing|e)\s+(?:[^\s,;]+\s+){1,5}?"
+    _NAMED_BACK + _BETWEEN + _AUXILIARIES + r"valu(?:es|ed|ing|e)\s+(?:[^\s,;]+\s+){1,5}?"
     r"at\s+" + _QUALIFIERS + r"$",
+    re.IGNORECASE,
+)
+# "People familiar valued the deal at $32 billion", "Nebius put the deal's value at": the
+# deal itself is what is valued, whatever its type
+_DEAL_VALUED_AT = re.compile(
+    r"\b(?:valu(?:ed|es|ing|e)|pric(?:ed|es|ing|e)|put|puts|putting|pegg?(?:ed|s|ing)?|"
+    r"estimat(?:ed|es|ing|e))\s+" + _NAMED_BACK[2:] + r"(?:['’]s\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:value|price|size|worth|cost))?\s+at\s+" + _QUALIFIERS + r"$",
     re.IGNORECASE,
 )
 # "Under the arrangement, Apple would pay roughly $1 billion a year": a sum paid under the
@@ -261,6 +275,7 @@ def named_back_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
         before = sentence[max(0, start - 120) : start]
         match = (
             _LINKED_BEFORE.search(before)
+            or _DEAL_VALUED_AT.search(before)
             or (_INSIDE_BEFORE.search(before) and _INSIDE_AFTER.match(sentence[end:]))
             or _INTO_AFTER.match(sentence[end:])
             or (_PAID.search(before) and _UNDER_START.match(sentence))
@@ -278,7 +293,8 @@ def _named(match: re.Match[str]) -> tuple[frozenset[str], str]:
 
 
 def _valuing_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
-    """The company value a takeover named back puts on its target, as that takeover's sum."""
+    """Sums read as valuations that are a deal's own: the value put on the deal named back
+    ("valued the deal at"), or the company value a takeover named back puts on its target."""
     tied = []
     position = 0
     for amount in find_amounts(sentence):
@@ -286,7 +302,12 @@ def _valuing_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
         if start < 0 or amount.kind != "valuation":
             continue
         position = start + len(amount.text)
-        match = _VALUES_BEFORE.search(sentence[max(0, start - 120) : start])
+        before = sentence[max(0, start - 120) : start]
+        match = _DEAL_VALUED_AT.search(before)
+        if match:
+            tied.append((amount, *_named(match)))
+            continue
+        match = _VALUES_BEFORE.search(before)
         if match:
             types, noun = _named(match)
             if "acquisition" in types:
