@@ -262,12 +262,14 @@ _TIED_KINDS = frozenset({"deal", "spending"})
 _BACK_REACH = 3
 
 
-def named_back_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
+def named_back_sums(
+    sentence: str, amounts: Sequence[Amount] | None = None
+) -> list[tuple[Amount, frozenset[str], str]]:
     """The sums a sentence ties to a deal it names back ("the deal could be worth $2
     billion"): each with the deal types the naming noun can mean, and the noun."""
     tied = []
     position = 0
-    for amount in find_amounts(sentence):
+    for amount in find_amounts(sentence) if amounts is None else amounts:
         start = sentence.find(amount.text, position)
         if start < 0 or amount.kind not in _TIED_KINDS:
             continue
@@ -292,12 +294,14 @@ def _named(match: re.Match[str]) -> tuple[frozenset[str], str]:
     return (frozenset(narrowed) if narrowed else _BACK_NOUNS[noun]), noun
 
 
-def _valuing_sums(sentence: str) -> list[tuple[Amount, frozenset[str], str]]:
+def _valuing_sums(
+    sentence: str, amounts: Sequence[Amount]
+) -> list[tuple[Amount, frozenset[str], str]]:
     """Sums read as valuations that are a deal's own: the value put on the deal named back
     ("valued the deal at"), or the company value a takeover named back puts on its target."""
     tied = []
     position = 0
-    for amount in find_amounts(sentence):
+    for amount in amounts:
         start = sentence.find(amount.text, position)
         if start < 0 or amount.kind != "valuation":
             continue
@@ -320,7 +324,10 @@ def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) ->
     the nearest earlier deal the noun can mean, within reach, takes the sum when it has none
     (one that has a sum keeps it: the sentence restates it). A sum some deal already holds
     is that deal's, not a follow-up."""
-    tied = named_back_sums(sentence) + _valuing_sums(sentence) if deals else []
+    amounts = find_amounts(sentence) if deals else []
+    if not amounts:
+        return deals
+    tied = named_back_sums(sentence, amounts) + _valuing_sums(sentence, amounts)
     if not tied:
         return deals
     deals = list(deals)
