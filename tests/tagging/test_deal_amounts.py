@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.records import DealMention, Party
-from pipeline.tagging.deals.amounts import named_back_sums, with_named_back_sums
+from pipeline.tagging.deals.amounts import named_back_sums, own_sums, with_named_back_sums
 from pipeline.tagging.money import find_amounts
 from pipeline.tagging.watchlist import Watchlist, load_watchlist
 from tests.tagging.test_deals import deals_in
@@ -223,3 +223,36 @@ def test_a_sum_raised_is_no_takeover_price(watchlist: Watchlist) -> None:
         "the companies said."
     )
     assert the_sum(text, watchlist, "acquisition") is None
+
+
+# ---- several deals told in one sentence -------------------------------------------------
+
+
+def test_each_company_takes_the_sum_told_just_before_it(watchlist: Watchlist) -> None:
+    deals = deals_in("Nvidia invested $2 billion in xAI and $500 million in Mistral AI.", watchlist)
+    sums = {d.parties[-1].name: d.amount.usd if d.amount else None for d in deals}
+    assert sums == {"xAI": pytest.approx(2 * B), "Mistral AI": pytest.approx(0.5 * B)}
+
+
+def test_own_sums_by_where_each_sum_stands() -> None:
+    text = "The fund put $3 billion into Acme Robotics and $1 billion into Beta Labs."
+    named = [("Acme Robotics", text.index("Acme")), ("Beta Labs", text.index("Beta"))]
+    assert {name: a.usd for name, a in own_sums(text, named).items()} == {
+        "Acme Robotics": pytest.approx(3 * B),
+        "Beta Labs": pytest.approx(1 * B),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sum told before a list of companies is the list's, none of them's own
+        "It has committed more than $30 billion to Acme, Beta and Gamma.",
+        "It has committed more than $30 billion to providers such as Acme and Beta.",
+        # a valuation beside a company is no sum that goes to it
+        "Its stake, valued at $30 billion in Acme, rose.",
+    ],
+)
+def test_no_own_sum_for_a_list_or_a_valuation(text: str) -> None:
+    named = [(n, text.index(n)) for n in ("Acme", "Beta", "Gamma") if n in text]
+    assert own_sums(text, named) == {}

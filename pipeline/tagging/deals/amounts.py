@@ -352,3 +352,44 @@ def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) ->
 
 def _same_sum(a: Amount, b: Amount) -> bool:
     return abs(a.usd - b.usd) <= 0.02 * max(a.usd, b.usd)
+
+
+# ---- several deals told in one sentence ---------------------------------------------------
+
+# "invested $2 billion in xAI and $500 million in Mistral": a sum told just before the company
+# it goes to ("in", "into", "to", "for" and a few words, no comma) is that company's own
+_SUM_GOES_TO = re.compile(
+    r"^\s+(?:in|into|to|for)\s+(?!(?:[\w’'.-]+\s+){0,3}?(?:like|such\s+as|including|among)\s)"
+    r"(?:[\w’'.-]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+# "... to Nebius, CoreWeave and Lambda": a sum told before a list is the list's, not the first's
+_LIST_GOES_ON = re.compile(r"^(?:\s*,\s*|\s+(?:and|or|&)\s+)[A-Z]")
+
+
+def own_sums(text: str, named: Sequence[tuple[str, int]]) -> dict[str, Amount]:
+    """Each company's own sum in a sentence that tells deals with several companies, by
+    where the sum stands: `named` holds each org's canonical name and its start in `text`."""
+    starts = sorted(named, key=lambda pair: pair[1])
+    own: dict[str, Amount] = {}
+    position = 0
+    for amount in find_amounts(text):
+        start = text.find(amount.text, position)
+        if start < 0:
+            continue
+        end = position = start + len(amount.text)
+        if amount.kind != "deal":
+            continue
+        after = next((pair for pair in starts if pair[1] >= end), None)
+        if after is None or after[0] in own or not _SUM_GOES_TO.match(text[end : after[1]]):
+            continue
+        name_end = min((s for _, s in starts if s > after[1]), default=len(text))
+        if not _LIST_GOES_ON.match(_after_name(text, after[1], name_end)):
+            own[after[0]] = amount
+    return own
+
+
+def _after_name(text: str, start: int, limit: int) -> str:
+    """The text after the org written at `start`: its name runs over capitalised words."""
+    match = re.compile(r"[\w&.’'-]+(?:\s+[A-Z0-9][\w&.’'-]*)*").match(text, start, limit)
+    return text[match.end() if match else start :]

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from pipeline.records import DealMention, Mention, Party
+from pipeline.records import Amount, DealMention, Mention, Party
 from pipeline.tagging.deals.amounts import (
     deal_key,
     deal_stakes,
     found_amount,
     match_name,
+    own_sums,
     valuation_of,
     with_named_back_sums,
 )
@@ -515,14 +516,21 @@ def _build(
     )
     sets = _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None)
     consortium = len(found.b) == 1 and found.type in ("acquisition", "investment")
+    own: dict[str, Amount] = {}
     if len(sets) > 1 and not consortium and not _EACH.search(sentence.text):
         # one sum told for deals with several companies ("$1.4 trillion in commitments,
-        # including agreements with Nvidia, AMD and Broadcom") is none of them's own; a
+        # including agreements with Nvidia, AMD and Broadcom") is none of them's own, unless
+        # it stands by one of them ("$2 billion in xAI and $500 million in Mistral"); a
         # consortium's purchase or stake is each buyer's deal at the whole price
         template = replace(template, amount=None)
+        if not found.rule.context:
+            own = own_sums(sentence.text, [(c.name, c.start) for c in sentence.candidates])
     built = []
     for parties in sets:
         deal = replace(template, parties=parties)
+        mine = [own[party.name] for party in parties if party.name in own]
+        if len(mine) == 1:
+            deal = replace(deal, amount=mine[0])
         deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
         built.append(replace(deal, deal_key=deal_key(deal)))
     return built
