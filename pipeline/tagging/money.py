@@ -425,7 +425,20 @@ def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
         return "deal"
     # "reaching $157 billion in a funding round" after "valuation": the cue before decides;
     # "in funding", "in revenue" after it decide only when nothing before does.
-    return _kind_before(sentence[max(previous_end, start - 90) : start]) or _kind_in(after)
+    kind = _kind_before(sentence[max(previous_end, start - 90) : start]) or _kind_in(after)
+    if kind == "spending" and _ON_A_VENDOR.match(after):
+        return "deal"  # "spend $30 billion on Microsoft's Azure cloud": paid to a supplier
+    return kind
+
+
+# "... on Oracle's compute power", "... on Microsoft’s cloud services": the sum goes to the
+# company named, a supplier, not to one's own build-out
+_ON_A_VENDOR = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:on|with|from)\s+(?-i:[A-Z][\w.&-]*)(?:\s+(?-i:[A-Z][\w.&-]*))?"
+    r"['’]s\s+(?!(?:[\w-]+\s+){0,3}?(?:infrastructure|data cent|facilit|campus|factor|fab\b|"
+    r"plants?\b|sites?\b|construction|manufacturing|economy|grid))",
+    re.IGNORECASE,
+)
 
 
 def _kind_in(after: str) -> str:

@@ -411,6 +411,9 @@ KINDS_IN_CONTEXT = [
     ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
     ("Google doubled its investment in the startup to $4 billion.", "total"),
     ("The round would value the startup at about $25 billion.", "valuation"),
+    # spent on a named supplier's product: paid to that supplier
+    ("The lab will spend $30 billion on Microsoft's cloud services.", "deal"),
+    ("The county will spend $2 billion on Ohio's largest data center campus.", "spending"),
     # the price of one share is no deal's sum
     ("The buyer will pay $31 a share in cash.", "other"),
     ("The chipmaker bought common stock at $52.10 per share.", "other"),
