@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.records import DealMention, Party
-from pipeline.tagging.deals.amounts import named_back_sums, own_sums, with_named_back_sums
+from pipeline.tagging.deals.amounts import (
+    follow_up_sum,
+    named_back_sums,
+    own_sums,
+    with_named_back_sums,
+)
 from pipeline.tagging.money import find_amounts
 from pipeline.tagging.watchlist import Watchlist, load_watchlist
 from tests.tagging.test_deals import deals_in
@@ -256,3 +261,37 @@ def test_own_sums_by_where_each_sum_stands() -> None:
 def test_no_own_sum_for_a_list_or_a_valuation(text: str) -> None:
     named = [(n, text.index(n)) for n in ("Acme", "Beta", "Gamma") if n in text]
     assert own_sums(text, named) == {}
+
+
+# ---- a sentence that follows a deal up ----------------------------------------------------
+
+DEAL_KINDS = frozenset({"deal"})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "usd"),
+    [
+        ("The deal is worth $5 billion, the buyer said.", 5 * B),
+        ("This agreement covers $3 billion of computing over five years.", 3 * B),
+        # a sum of an earlier deal the sentence compares with is not this deal's
+        ("The deal comes years after the group invested $1 billion in the lab.", None),
+        ("The investment follows a rival's $4 billion investment last year.", None),
+        ("This takeover is smaller than the $32 billion the group paid for a chip designer.", None),
+        # ... unless the sentence also names this deal's own size
+        ("The deal, worth $6 billion, follows a $2 billion purchase last year.", 6 * B),
+    ],
+)
+def test_the_sum_a_follow_up_sentence_gives(sentence: str, usd: float | None) -> None:
+    amount = follow_up_sum(sentence, find_amounts(sentence), DEAL_KINDS)
+    assert (amount.usd if amount else None) == (pytest.approx(usd) if usd else None)
+
+
+def test_a_follow_up_that_compares_with_an_earlier_deal_gives_no_sum(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Microsoft is in talks to invest more in OpenAI, people familiar said. "
+        "The deal would come years after Microsoft invested $1 billion in OpenAI in 2019."
+    )
+    (deal,) = [d for d in deals_in(text, watchlist) if d.sentence_index == 0]
+    assert deal.amount is None

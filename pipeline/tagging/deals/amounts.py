@@ -205,9 +205,9 @@ _ITS_SIZE = (
 # "the deal could be worth", "the investment will come to", "The deal's maximum value is put
 # at up to", "The acquisition, valued at about": the named deal, then a verb that gives its
 # size, then the sum
-# between the named deal and its verb: a comma or a dash ("The deal—valued at"), or a
-# relative clause ("The contract, which runs for five years, is worth")
-_BETWEEN = r"(?:\s*[,—–]\s*(?:(?:which|that)\s+[^,;—–]{1,60}[,—–]\s*)?|\s+)"
+# between the named deal and its verb: a comma or a dash ("The deal—valued at"), or an aside
+# ("The contract, which runs for five years, is worth", "The deal, at $95 a share, values")
+_BETWEEN = r"(?:\s*[,—–]\s*(?:[^,;—–]{1,60}[,—–]\s*)?|\s+)"
 _LINKED_BEFORE = re.compile(
     _NAMED_BACK + _ITS_SIZE + _BETWEEN + _AUXILIARIES + r"(?:worth|valued\s+at|priced\s+at|"
     r"put\s+at|set\s+at|estimated\s+at|pegged\s+at|(?:come|comes|came|amount|amounts|"
@@ -393,3 +393,33 @@ def _after_name(text: str, start: int, limit: int) -> str:
     """The text after the org written at `start`: its name runs over capitalised words."""
     match = re.compile(r"[\w&.’'-]+(?:\s+[A-Z0-9][\w&.’'-]*)*").match(text, start, limit)
     return text[match.end() if match else start :]
+
+
+# A sentence that follows a deal up may tell an earlier deal to compare: "The deal comes years
+# after Microsoft invested $1 billion", "follows Amazon's $4 billion investment last year".
+_ANOTHER_DEAL_BEFORE = re.compile(
+    r"\b(?:after|following|follows|followed|since|before|builds?\s+on|built\s+on|mirrors?|"
+    r"dwarf\w*|compared\s+(?:with|to)|than|like|unlike|similar\s+to|on\s+top\s+of|"
+    r"in\s+addition\s+to|adds?\s+to|added\s+to|earlier|previous\w*|prior|last)\b",
+    re.IGNORECASE,
+)
+
+
+def follow_up_sum(
+    sentence: str, amounts: Sequence[Amount], kinds: frozenset[str] | set[str]
+) -> Amount | None:
+    """The sum a sentence that follows a deal up gives it: the one it ties to the deal named
+    back ("The deal is worth $5 billion"), else its first sum of the deal's kinds that no
+    comparison ties to an earlier deal."""
+    tied = named_back_sums(sentence, amounts)
+    if tied:
+        return tied[0][0]
+    position = 0
+    for amount in amounts:
+        start = sentence.find(amount.text, position)
+        if start < 0:
+            continue
+        position = start + len(amount.text)
+        if amount.kind in kinds and not _ANOTHER_DEAL_BEFORE.search(sentence, 0, start):
+            return amount
+    return None

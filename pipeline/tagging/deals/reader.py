@@ -10,6 +10,7 @@ from pipeline.records import Amount, DealMention, Mention, Party
 from pipeline.tagging.deals.amounts import (
     deal_key,
     deal_stakes,
+    follow_up_sum,
     found_amount,
     match_name,
     own_sums,
@@ -599,7 +600,7 @@ def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:
     """The deal with the amount, valuation, stakes or failure a follow-up sentence adds."""
     amounts = find_amounts(sentence.text)
     kinds = {"deal", "spending"} if deal.type == "joint_venture" else {"deal"}
-    amount = deal.amount or next((a for a in amounts if a.kind in kinds), None)
+    amount = deal.amount or follow_up_sum(sentence.text, amounts, kinds)
     valuation = deal.valuation_usd or valuation_of(amounts)
     names = [party.name for party in deal.parties]
     stakes = deal.stakes + tuple(
