@@ -295,3 +295,11 @@ def test_a_follow_up_that_compares_with_an_earlier_deal_gives_no_sum(
     )
     (deal,) = [d for d in deals_in(text, watchlist) if d.sentence_index == 0]
     assert deal.amount is None
+
+
+def test_a_sentence_naming_other_companies_names_back_none_of_the_deals_before() -> None:
+    deals = [told("investment", 0, "Amazon will invest in Mistral AI.")]
+    sentence = "The deal is worth $3 billion, Acme Robotics said of its own takeover."
+    assert with_named_back_sums(deals, 1, sentence, ["Acme Robotics"])[0].amount is None
+    given = with_named_back_sums(deals, 1, sentence, ["Acme Robotics", "Amazon"])
+    assert given[0].amount is not None

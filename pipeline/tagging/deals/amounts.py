@@ -319,11 +319,14 @@ def _valuing_sums(
     return tied
 
 
-def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) -> list[DealMention]:
+def with_named_back_sums(
+    deals: list[DealMention], index: int, sentence: str, named: Sequence[str] = ()
+) -> list[DealMention]:
     """The deals once `sentence` (at `index`) is read for sums it ties to a deal named back:
     the nearest earlier deal the noun can mean, within reach, takes the sum when it has none
     (one that has a sum keeps it: the sentence restates it). A sum some deal already holds
-    is that deal's, not a follow-up."""
+    is that deal's, not a follow-up. `named` are the orgs the sentence names (outlets left
+    out): when it names any, the deal it names back has one of them among its parties."""
     amounts = find_amounts(sentence) if deals else []
     if not amounts:
         return deals
@@ -343,6 +346,8 @@ def with_named_back_sums(deals: list[DealMention], index: int, sentence: str) ->
             told_with = deal.sentence_index != index and noun in deal.sentence.lower()
             if deal.type not in types and not told_with:
                 continue
+            if named and not {party.name for party in deal.parties} & set(named):
+                continue  # "The deal values Foo at ...": some other company's deal
             if deal.amount is None:
                 given = replace(deal, amount=amount)
                 deals[position] = replace(given, deal_key=deal_key(given))

@@ -216,8 +216,9 @@ def _after_sentence(
     if target and all(_within(deal, target[1]) for deal in new):
         position, deal = target
         deals = [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
-        return with_named_back_sums(deals, sentence.index, sentence.text)
-    return with_named_back_sums(deals + new, sentence.index, sentence.text)
+        new = []
+    named = [c.name for c in sentence.candidates if not c.publisher]
+    return with_named_back_sums(deals + new, sentence.index, sentence.text, named)
 
 
 def _own_round(new: Sequence[DealMention], joined: DealMention, last: DealMention) -> bool:
