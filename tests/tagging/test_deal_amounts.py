@@ -222,12 +222,23 @@ def test_a_takeover_priced_per_share_and_in_all_takes_the_whole_price(
     assert the_sum(text, watchlist, "acquisition") == pytest.approx(8 * B)
 
 
-def test_a_sum_raised_is_no_takeover_price(watchlist: Watchlist) -> None:
-    text = (
-        "Nvidia agreed to buy Groq, which has raised $1.8 billion from investors since 2016, "
-        "the companies said."
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia agreed to buy Groq, which has raised $1.8 billion from investors since 2016.",
+        "Nvidia, which has invested $2 billion in xAI, agreed to buy Groq.",
+        # a leading aside that tells an earlier deal
+        "Months after raising $6 billion, Nvidia agreed to buy Groq in an all-stock deal.",
+        "Following its $4 billion investment last year, Nvidia agreed to buy Groq.",
+    ],
+)
+def test_a_sum_raised_or_invested_is_no_takeover_price(text: str, watchlist: Watchlist) -> None:
     assert the_sum(text, watchlist, "acquisition") is None
+
+
+def test_a_leading_aside_leaves_the_deal_its_own_sum(watchlist: Watchlist) -> None:
+    text = "After months of talks, Nvidia agreed to buy Groq for $6 billion."
+    assert the_sum(text, watchlist, "acquisition") == pytest.approx(6 * B)
 
 
 # ---- several deals told in one sentence -------------------------------------------------
@@ -256,6 +267,7 @@ def test_own_sums_by_where_each_sum_stands() -> None:
         "It has committed more than $30 billion to providers such as Acme and Beta.",
         # a valuation beside a company is no sum that goes to it
         "Its stake, valued at $30 billion in Acme, rose.",
+        "It put $30 billion into Acme and Beta.",
     ],
 )
 def test_no_own_sum_for_a_list_or_a_valuation(text: str) -> None:
@@ -303,3 +315,11 @@ def test_a_sentence_naming_other_companies_names_back_none_of_the_deals_before()
     assert with_named_back_sums(deals, 1, sentence, ["Acme Robotics"])[0].amount is None
     given = with_named_back_sums(deals, 1, sentence, ["Acme Robotics", "Amazon"])
     assert given[0].amount is not None
+
+
+def test_a_name_followed_by_a_clause_of_its_own_is_no_list() -> None:
+    text = "After the fund put $3 billion into Acme, Beta raised $1 billion from it."
+    named = [("Acme", text.index("Acme")), ("Beta", text.index("Beta"))]
+    assert {name: a.usd for name, a in own_sums(text, named).items()} == {
+        "Acme": pytest.approx(3 * B)
+    }

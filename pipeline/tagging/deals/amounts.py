@@ -65,7 +65,10 @@ def found_amount(found: Found, text: str) -> Amount | None:
     as "the $14 billion deal"."""
     clause = text[found.clause[0] : found.clause[1]]
     scope_end = reach_end(text, found) - found.clause[0]
-    amount = _deal_amount(clause[:scope_end], found.start - found.clause[0], found.type)
+    trigger = found.start - found.clause[0]
+    aside = _LEADING_ASIDE.match(clause)
+    scope_start = aside.end() if aside and aside.end() <= trigger else 0
+    amount = _deal_amount(clause[scope_start:scope_end], trigger - scope_start, found.type)
     if amount is None:
         tail = _deal_amount(clause[scope_end:], 0, found.type)
         named = tail and _NAMED_SUM.match(clause[scope_end + clause[scope_end:].find(tail.text) :])
@@ -95,16 +98,26 @@ def _deal_amount(clause: str, trigger: int, type_: str) -> Amount | None:
     usable = [
         a
         for a in find_amounts(clause)
-        if a.kind in kinds and not (type_ != "investment" and _raised(clause, a))
+        if a.kind in kinds and not (type_ in _NOT_RAISED and _raised(clause, a))
     ]
     return min(usable, key=lambda a: abs(clause.find(a.text) - trigger), default=None)
 
 
 # "The startup, which has raised $1.3 billion from investors, was acquired by Amazon": a sum
-# raised is a funding round's, never the price of a takeover, a contract or a licence
+# raised or invested is a funding round's, never the price of a takeover, a contract or a
+# licence (a joint venture's or a partnership's may be what its partners invest)
+_NOT_RAISED = frozenset({"acquisition", "contract", "licensing"})
 _RAISED_BEFORE = re.compile(
-    r"\brais(?:ed|es|ing)\s+(?:(?:a\s+total\s+of|about|around|roughly|nearly|more\s+than|over|"
-    r"some|almost|at\s+least|another|an\s+additional|a\s+further)\s+)*$",
+    r"\b(?:rais(?:ed|es|ing)|invest(?:ed|s|ing)?|pour(?:ed|s|ing)?|pump(?:ed|s|ing)?|"
+    r"inject(?:ed|s|ing)?)\s+(?:(?:a\s+total\s+of|about|around|roughly|nearly|more\s+than|"
+    r"over|some|almost|at\s+least|another|an\s+additional|a\s+further)\s+)*$",
+    re.IGNORECASE,
+)
+# "Months after raising $6 billion, xAI agreed to buy ...", "Following its $4 billion
+# investment, ...": a leading aside that tells an earlier deal; its sums are that deal's
+_LEADING_ASIDE = re.compile(
+    r"^\W*(?:(?:[\w-]+\s+){0,3}?(?:after|following|since|before|like|unlike|besides)|as\s+with|"
+    r"on\s+top\s+of|in\s+addition\s+to)\b[^,;]{0,120}?,\s*",
     re.IGNORECASE,
 )
 
@@ -369,7 +382,11 @@ _SUM_GOES_TO = re.compile(
     re.IGNORECASE,
 )
 # "... to Nebius, CoreWeave and Lambda": a sum told before a list is the list's, not the first's
-_LIST_GOES_ON = re.compile(r"^(?:\s*,\s*|\s+(?:and|or|&)\s+)[A-Z]")
+# (a comma and a name then a clause of its own is no list: "in OpenAI, Google invested ...")
+_NAME = r"[A-Z][\w.&’'-]*(?:\s+[A-Z0-9][\w.&’'-]*)*"
+_LIST_GOES_ON = re.compile(
+    rf"^(?:\s*,\s*{_NAME}\s*(?:,|\band\b|\bor\b)|\s+(?:and|or|&)\s+{_NAME}\s*(?:[,.;:)]|$))"
+)
 
 
 def own_sums(text: str, named: Sequence[tuple[str, int]]) -> dict[str, Amount]:
