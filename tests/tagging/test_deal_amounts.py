@@ -323,3 +323,22 @@ def test_a_name_followed_by_a_clause_of_its_own_is_no_list() -> None:
     assert {name: a.usd for name, a in own_sums(text, named).items()} == {
         "Acme": pytest.approx(3 * B)
     }
+
+
+@pytest.mark.parametrize(("pointer", "owner"), [("latter", "Beta"), ("former", "Acme")])
+def test_the_former_and_the_latter_point_at_the_companies_named_before(
+    pointer: str, owner: str
+) -> None:
+    text = f"The fund backs Acme and Beta, leading a $5 billion round for the {pointer}."
+    named = [("Acme", text.index("Acme")), ("Beta", text.index("Beta"))]
+    assert {name: a.usd for name, a in own_sums(text, named).items()} == {
+        owner: pytest.approx(5 * B)
+    }
+
+
+def test_the_reader_gives_the_latter_its_sum(watchlist: Watchlist) -> None:
+    text = "SoftBank backed Perplexity and OpenAI, putting $20 million into the former."
+    sums = {
+        d.parties[-1].name: d.amount.usd if d.amount else None for d in deals_in(text, watchlist)
+    }
+    assert sums == {"Perplexity": pytest.approx(0.02 * B), "OpenAI": None}

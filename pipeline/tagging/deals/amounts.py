@@ -382,6 +382,10 @@ _SUM_GOES_TO = re.compile(
     re.IGNORECASE,
 )
 # "... to Nebius, CoreWeave and Lambda": a sum told before a list is the list's, not the first's
+# "a $40 billion funding round for the latter": the last of the companies named before
+_FOR_THE_FORMER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,3}?(?:in|into|to|for|of)\s+the\s+(latter|former)\b", re.IGNORECASE
+)
 # (a comma and a name then a clause of its own is no list: "in OpenAI, Google invested ...")
 _NAME = r"[A-Z][\w.&’'-]*(?:\s+[A-Z0-9][\w.&’'-]*)*"
 _LIST_GOES_ON = re.compile(
@@ -401,6 +405,14 @@ def own_sums(text: str, named: Sequence[tuple[str, int]]) -> dict[str, Amount]:
             continue
         end = position = start + len(amount.text)
         if amount.kind != "deal":
+            continue
+        pointer = _FOR_THE_FORMER.match(text, end)
+        before = [pair for pair in starts if pair[1] < start]
+        if (
+            pointer and len(before) >= 2
+        ):  # "... Perplexity and OpenAI, a $40 billion round for the latter"
+            pointed = before[-1] if pointer.group(1).lower() == "latter" else before[-2]
+            own.setdefault(pointed[0], amount)
             continue
         after = next((pair for pair in starts if pair[1] >= end), None)
         if after is None or after[0] in own or not _SUM_GOES_TO.match(text[end : after[1]]):
