@@ -68,6 +68,9 @@ _SUFFIXES: dict[str, str] = {
     "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
     "rupees": "INR", "korean won": "KRW", "won": "KRW", "swiss francs": "CHF",
     "francs": "CHF", "dirhams": "AED", "riyals": "SAR", "shekels": "ILS",
+    # codes written after the number ("1.5 billion USD")
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cny": "CNY", "inr": "INR",
+    "cad": "CAD", "aud": "AUD", "chf": "CHF", "krw": "KRW", "sgd": "SGD", "hkd": "HKD",
 }  # fmt: skip
 
 _SCALES: dict[str, float] = {
@@ -75,6 +78,7 @@ _SCALES: dict[str, float] = {
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "mm": 1e6, "m": 1e6,
     "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5, "lakh crore": 1e12,
+    "cr": 1e7, "lakh cr": 1e12,  # "Rs 1,200 cr": Indian outlets shorten crore
 }  # fmt: skip
 
 _WORD_NUMBERS: dict[str, float] = {

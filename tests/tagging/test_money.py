@@ -330,6 +330,9 @@ def test_find_stakes(sentence: str, expected: list[tuple[str | None, float]]) ->
 # ---- sums as outlets outside the US write them, and the kind around them ------------------
 
 WRITTEN_FORMS = [
+    # a currency code after the number, and Indian outlets' short crore
+    ("The lab raised 1.5 billion USD from its backers.", "1.5 billion USD", 1.5 * B),
+    ("The lab raised Rs 1,200 cr from its backers.", "Rs 1,200 cr", 12e9 * USD_PER_UNIT["INR"]),
     # a decimal comma before a scale word is a fraction, not thousands
     ("Rival bidders offered $12,5-billion for the chipmaker.", "$12,5-billion", 12.5 * B),
     ("The lab raised $2,75bn from its backers.", "$2,75bn", 2.75 * B),
@@ -341,7 +344,7 @@ WRITTEN_FORMS = [
 @pytest.mark.parametrize(
     ("sentence", "text", "usd"), WRITTEN_FORMS, ids=[c[1] for c in WRITTEN_FORMS]
 )
-def test_decimal_commas(sentence: str, text: str, usd: float) -> None:
+def test_sums_as_outlets_outside_the_us_write_them(sentence: str, text: str, usd: float) -> None:
     (amount,) = find_amounts(sentence)
     assert amount.text == text
     assert amount.usd == pytest.approx(usd)
