@@ -49,6 +49,7 @@ TIED = [
     ("The agreement has a total value of up to $19 billion, it said.", 19 * B, "agreement"),
     ("People familiar with it valued the deal at about $32 billion.", 32 * B, "deal"),
     ("The supplier put the deal's value at $17 billion.", 17 * B, "deal"),
+    ("Amazon's investment could be as much as $4 billion.", 4 * B, "investment"),
 ]
 
 
@@ -82,6 +83,10 @@ def test_the_noun_says_which_deal_types_it_can_name() -> None:
         "Under the deal, the lab reported revenue of $2 billion.",
         # a relative clause with its own sum, then no size for the deal
         "The deal, which follows a $2 billion purchase of shares, is expected to close soon.",
+        # an earlier deal named by its age
+        "Amazon's first investment was $1.25 billion.",
+        "The earlier $4 billion deal gave it a minority stake.",
+        "The previous agreement was worth $3 billion.",
         # no deal named back: "a deal" is a new one, "the company" is no deal
         "A $3 billion deal was also on the table.",
         "The company is worth more than $40 billion.",

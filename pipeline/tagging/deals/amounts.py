@@ -198,7 +198,16 @@ _BACK_NOUNS: dict[str, frozenset[str]] = {
 # a modifier that narrows a generic noun: "this licensing deal", "the funding round"
 _NARROWING = {"licensing": "licensing", "licence": "licensing", "license": "licensing"}
 _NOUNS = "|".join(re.escape(noun) for noun in sorted(_BACK_NOUNS, key=len, reverse=True))
-_NAMED_BACK = rf"\b(?:the|this|that)\s+(?P<mods>(?:[\w’'-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})(?![\w-])"
+# "the deal", "this investment", "Amazon's investment" (a party's: see with_named_back_sums)
+_NAMED_BACK = (
+    r"\b(?:the|this|that|(?-i:[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)?)['’]s)\s+"
+    rf"(?P<mods>(?:[\w’'-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})(?![\w-])"
+)
+# "the earlier deal", "Amazon's first investment": an earlier deal, not the one just told
+_EARLIER = re.compile(
+    r"\b(?:earlier|previous|prior|last|first|initial|original|past|former|old|\d{4})\b",
+    re.IGNORECASE,
+)
 _QUALIFIERS = (
     r"(?:(?:up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
     r"approximately|some|close to|in excess of|upwards of|an estimated|estimated|a|an)\s+)?"
@@ -295,9 +304,16 @@ def named_back_sums(
             or _INTO_AFTER.match(sentence[end:])
             or (_PAID.search(before) and _UNDER_START.match(sentence))
         )
-        if match:
+        if match and not _of_an_earlier_deal(match, before):
             tied.append((amount, *_named(match)))
     return tied
+
+
+def _of_an_earlier_deal(match: re.Match[str], before: str) -> bool:
+    """ "the earlier deal", "The first $4 billion investment": a deal told before, by its age."""
+    if _EARLIER.search(match.group("mods")):
+        return True
+    return match.re is _INSIDE_AFTER and _EARLIER.search(before[-40:]) is not None
 
 
 def _named(match: re.Match[str]) -> tuple[frozenset[str], str]:
