@@ -191,6 +191,9 @@ def test_a_takeover_named_back_takes_the_value_it_puts_on_its_target(
 ) -> None:
     text = "CoreWeave agreed to buy Core Scientific. The deal values Core Scientific at $9 billion."
     assert the_sum(text, watchlist, "acquisition") == pytest.approx(9 * B)
+    # a merger's combined group is no price
+    text = "CoreWeave agreed to buy Core Scientific. The deal values the merged group at $90bn."
+    assert the_sum(text, watchlist, "acquisition") is None
     # an investment named back values the company it goes into: no sum of the investment
     text = "Meta is in talks to invest in Scale AI. The investment would value it at $25 billion."
     assert the_sum(text, watchlist, "investment") is None

@@ -243,7 +243,9 @@ _LINKED_BEFORE = re.compile(
 # "The deal values Core Scientific at about $9 billion": a takeover's price is what it
 # values the company it buys at (for other deals such a sum is a valuation, no deal's sum)
 _VALUES_BEFORE = re.compile(
-    _NAMED_BACK + _BETWEEN + _AUXILIARIES + r"valu(?:es|ed|ing|e)\s+(?:[^\s,;]+\s+){1,5}?"
+    _NAMED_BACK + _BETWEEN + _AUXILIARIES + r"valu(?:es|ed|ing|e)\s+"
+    # the company bought, not a merger's combined group ("values the combined company at")
+    r"(?!(?:the\s+)?(?:combined|merged|enlarged|joint|new)\b)(?:[^\s,;]+\s+){1,5}?"
     r"at\s+" + _QUALIFIERS + r"$",
     re.IGNORECASE,
 )
