@@ -350,3 +350,42 @@ def test_the_reader_gives_the_latter_its_sum(watchlist: Watchlist) -> None:
         d.parties[-1].name: d.amount.usd if d.amount else None for d in deals_in(text, watchlist)
     }
     assert sums == {"Perplexity": pytest.approx(0.02 * B), "OpenAI": None}
+
+
+# ---- a headline's sum ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "usd"),
+    [
+        (
+            "Nvidia's $5 billion Intel bet\n"
+            "Nvidia said on Thursday it will buy shares of Intel, taking a 4% stake in the firm.",
+            "investment",
+            5 * B,
+        ),
+        (
+            "Microsoft-Nuance: $16bn deal to boost healthcare push\n"
+            "Microsoft has agreed to buy Nuance Communications, the companies said.",
+            "acquisition",
+            16 * B,
+        ),
+    ],
+)
+def test_a_headline_gives_its_sum_to_the_deal_the_body_tells_first(
+    text: str, type_: str, usd: float, watchlist: Watchlist
+) -> None:
+    assert the_sum(text, watchlist, type_) == pytest.approx(usd)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the body's first deal is not among the companies the headline names
+        "Nvidia's $5 billion Intel bet\nAmazon will invest in Anthropic, the companies said.",
+        # a first sentence that ends like one is no headline
+        "Analysts expect a $5 billion deal.\nNvidia will invest in Intel, the companies said.",
+    ],
+)
+def test_a_headline_sum_goes_to_no_other_deal(text: str, watchlist: Watchlist) -> None:
+    assert all(d.amount is None for d in deals_in(text, watchlist))

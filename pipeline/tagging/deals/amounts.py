@@ -475,3 +475,37 @@ def follow_up_sum(
         if amount.kind in kinds and not _ANOTHER_DEAL_BEFORE.search(sentence, 0, start):
             return amount
     return None
+
+
+# ---- a headline's sum ---------------------------------------------------------------------
+
+# A headline tells a deal in few words, often too few to read a deal from ("Nvidia's $5 billion
+# Intel bet", "OpenAI in talks for $40bn SoftBank-led funding"); the body's first sentences
+# tell it again without the sum.
+_HEADLINE_END = re.compile(r"[.!?]['’\"”)]*\s*$")
+_HEADLINE_REACH = 3  # body sentences in which the headline's deal is told again
+
+
+def with_headline_sum(
+    deals: list[DealMention], headline: str, named: Sequence[str]
+) -> list[DealMention]:
+    """The deals with the headline's one sum given to the first body deal near the top that
+    has none, is news, and has its parties named in the headline (two of them, or its only
+    one). `headline` is the article's first sentence, `named` the orgs it names; a first
+    sentence that ends like a sentence is no headline."""
+    if not deals or not named or _HEADLINE_END.search(headline):
+        return deals
+    sums = [a for a in find_amounts(headline) if a.kind == "deal"]
+    if len(sums) != 1 or any(d.amount and _same_sum(d.amount, sums[0]) for d in deals):
+        return deals
+    for position, deal in enumerate(deals):
+        if not 0 < deal.sentence_index <= _HEADLINE_REACH:
+            continue
+        parties = {party.name for party in deal.parties}
+        named_here = len(parties & set(named)) >= min(2, len(parties))
+        if deal.amount is None and not deal.background and named_here:
+            given = replace(deal, amount=sums[0])
+            given = replace(given, deal_key=deal_key(given))
+            return [*deals[:position], given, *deals[position + 1 :]]
+        break  # only the first body deal can be the headline's
+    return deals

@@ -15,6 +15,7 @@ from pipeline.tagging.deals.amounts import (
     match_name,
     own_sums,
     valuation_of,
+    with_headline_sum,
     with_named_back_sums,
 )
 from pipeline.tagging.deals.background import (
@@ -134,6 +135,9 @@ def find_deals(
         previous = read[max(0, position - 2) : position]
         history = recounts_history(sentence, deals, paragraph_of)
         deals = _after_sentence(deals, sentence, previous, history, reference_year)
+    if read:
+        named = [c.name for c in read[0].candidates if not c.publisher]
+        deals = with_headline_sum(deals, read[0].text, named)
     return _without_denied(_merge(mark_context(deals, read, published)), read)
 
 
