@@ -167,10 +167,14 @@ _Span = tuple[int, int, float, str, bool]  # start, end, value, currency, is a r
 
 # "€450 million ($487 million)", "£500 million, roughly $667.7 million,", "$6.5 billion (approx
 # Rs 55,814 crore)": one sum told in two currencies.
+_ABOUT = (
+    r"(?:approx\.?|approximately|about|around|roughly|some|nearly|almost|just over|just under|"
+    r"over|or|equivalent to|equal to|worth)"
+)
+# in brackets, or after a comma or "or" with a word that says it is the same sum ("£500
+# million, roughly $667.7 million"); a bare comma lists sums ("$500 million, £400 million")
 _EQUIVALENT = re.compile(
-    r"\s*(?:\(|,|\bor\b)\s*(?:(?:approx\.?|approximately|about|around|roughly|some|nearly|"
-    r"almost|just over|just under|over|or|equivalent to|equal to|worth)\s+)?$",
-    re.IGNORECASE,
+    rf"\s*(?:\(\s*(?:{_ABOUT}\s+)?|,\s*{_ABOUT}\s+|\bor\s+(?:{_ABOUT}\s+)?)$", re.IGNORECASE
 )
 _CLOSING = re.compile(r"\s*\)")
 
