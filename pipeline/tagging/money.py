@@ -68,6 +68,9 @@ _SUFFIXES: dict[str, str] = {
     "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
     "rupees": "INR", "korean won": "KRW", "won": "KRW", "swiss francs": "CHF",
     "francs": "CHF", "dirhams": "AED", "riyals": "SAR", "shekels": "ILS",
+    # codes written after the number ("1.5 billion USD")
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "cny": "CNY", "inr": "INR",
+    "cad": "CAD", "aud": "AUD", "chf": "CHF", "krw": "KRW", "sgd": "SGD", "hkd": "HKD",
 }  # fmt: skip
 
 _SCALES: dict[str, float] = {
@@ -75,6 +78,7 @@ _SCALES: dict[str, float] = {
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "mm": 1e6, "m": 1e6,
     "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5, "lakh crore": 1e12,
+    "cr": 1e7, "lakh cr": 1e12,  # "Rs 1,200 cr": Indian outlets shorten crore
 }  # fmt: skip
 
 _WORD_NUMBERS: dict[str, float] = {
@@ -90,7 +94,10 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Some outlets write a decimal comma ("$97,4-billion"): one or two digits after the comma,
+# then a scale word, is a fraction, never thousands.
+_DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?-?\s?(?i:trillion|billion|million|bn|mn|tn)\b|[BbMm]\b)"
+_NUM = rf"{_DECIMAL_COMMA}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = rf"(?<![A-Za-z])(?:{_alternation(list(_PREFIXES))})"
 # Word scales may be hyphenated ("$1.25-billion"); one-letter scales must touch the number
 # ("$13B", "$500m") so "$5 m" or "$5 in" are never read as millions.
@@ -113,6 +120,17 @@ _SUFFIXED = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# One sum as written, for other patterns to embed (the deal vocabulary's "<sum>"): the forms
+# above without their groups, a suffixed form only with a scale word ("two billion euros").
+_PLAIN_SCALE = rf"(?:\s?-?\s?(?i:{_SCALE_WORDS})\b|[TtBbMmKk](?![A-Za-z]))"
+_PLAIN_PREFIXED = rf"{_CUR}\s?(?:{_NUM}){_PLAIN_SCALE}?"
+SUM_PATTERN = (
+    rf"(?:{_PLAIN_PREFIXED}(?:\s*[-–—]\s*(?:{_CUR})?\s?(?:{_NUM}){_PLAIN_SCALE}?|"
+    rf"\s+to\s+{_PLAIN_PREFIXED})?|"
+    rf"\b(?:{_NUM}|{_alternation(list(_WORD_NUMBERS))})\s?-?\s?(?i:{_SCALE_WORDS})\s+(?:of\s+)?"
+    rf"(?i:{_alternation(list(_SUFFIXES))})\b)"
+)
+
 _SPACES = re.compile(r"\s+")
 _QUALIFIER = re.compile(
     r"\b(up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
@@ -131,19 +149,68 @@ def find_amounts(sentence: str) -> list[Amount]:
     """
     amounts = []
     previous_end = 0
-    for start, end, value, currency, is_range in _money_spans(sentence):
-        qualifier, cue_end = _qualifier(sentence, start)
+    for start, end, value, currency, is_range, told_start, told_end in _one_per_sum(sentence):
+        qualifier, cue_end = _qualifier(sentence, told_start)
+        if qualifier is None and start != told_start:  # "€450 million (about $487 million)"
+            qualifier = _qualifier(sentence, start)[0]
         if is_range:
             qualifier = qualifier or "between"
-        kind = _classify(sentence, cue_end, end, previous_end)
+        kind = _classify(sentence, cue_end, told_end, previous_end)
         usd = value * USD_PER_UNIT[currency]
         text = sentence[start:end]
         amounts.append(Amount(text, value, currency, usd, qualifier=qualifier, kind=kind))
-        previous_end = end
+        previous_end = told_end
     return amounts
 
 
 _Span = tuple[int, int, float, str, bool]  # start, end, value, currency, is a range
+
+# "€450 million ($487 million)", "£500 million, roughly $667.7 million,", "$6.5 billion (approx
+# Rs 55,814 crore)": one sum told in two currencies.
+_ABOUT = (
+    r"(?:approx\.?|approximately|about|around|roughly|some|nearly|almost|just over|just under|"
+    r"over|or|equivalent to|equal to|worth)"
+)
+# in brackets, or after a comma or "or" with a word that says it is the same sum ("£500
+# million, roughly $667.7 million"); a bare comma lists sums ("$500 million, £400 million")
+_EQUIVALENT = re.compile(
+    rf"\s*(?:\(\s*(?:{_ABOUT}\s+)?|,\s*{_ABOUT}\s+|\bor\s+(?:{_ABOUT}\s+)?)$", re.IGNORECASE
+)
+_CLOSING = re.compile(r"\s*\)")
+
+
+def _one_per_sum(sentence: str) -> list[tuple[int, int, float, str, bool, int, int]]:
+    """Each sum once, with where its telling ends: a sum followed by its value in another
+    currency is one sum, read in US dollars when either telling is (outlets add the dollar
+    figure for their readers; the dollar figure is what a reader compares), and its kind is
+    read after both."""
+    spans = _money_spans(sentence)
+    merged: list[tuple[int, int, float, str, bool, int, int]] = []
+    skip = False
+    for index, span in enumerate(spans):
+        if skip:
+            skip = False
+            continue
+        nxt = spans[index + 1] if index + 1 < len(spans) else None
+        if nxt is not None and _same_sum(sentence, span, nxt):
+            closing = _CLOSING.match(sentence, nxt[1])
+            told_end = closing.end() if closing else nxt[1]
+            chosen = nxt if nxt[3] == "USD" else span
+            merged.append((*chosen, span[0], told_end))
+            skip = True
+            continue
+        merged.append((*span, span[0], span[1]))
+    return merged
+
+
+def _same_sum(sentence: str, first: _Span, second: _Span) -> bool:
+    if first[3] == second[3] or "USD" not in (first[3], second[3]):
+        return False
+    if not _EQUIVALENT.match(sentence[first[1] : second[0]]):
+        return False
+    a, b = first[2] * USD_PER_UNIT[first[3]], second[2] * USD_PER_UNIT[second[3]]
+    # rates drift and outlets round: within a quarter of each other is the same sum
+    return a > 0 and b > 0 and max(a, b) <= 1.25 * min(a, b)
 
 
 def _money_spans(sentence: str) -> list[_Span]:
@@ -193,6 +260,8 @@ def _number(text: str) -> float:
     word = text.lower()
     if word in _WORD_NUMBERS:
         return _WORD_NUMBERS[word]
+    if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma
+        return float(text.replace(",", "."))
     return float(text.replace(",", ""))
 
 
@@ -224,7 +293,11 @@ _NOUN_KINDS: tuple[tuple[str, str], ...] = (
     ("fine|penalty|settlement|lawsuit|damages|pay package|compensation|salary|bonus|tax|"
      "costs?|loan|debt|bond", "other"),
 )  # fmt: skip
-_MODIFIER = r"(?:(?!(?:in|to|for|from|of|on|at|by|with|into|and|or|the|a|an)\b)[\w’'-]+\s+)"
+_MODIFIER = (
+    r"(?:(?!(?:in|to|for|from|of|on|at|by|with|into|and|or|the|a|an|through|via|over|across|"
+    r"per|after|before|since|as|than|including|under|during|within|between|among|amid|"
+    r"against|toward|towards|while|but)\b)[\w’'-]+\s+)"
+)
 _AFTER_NOUN = [
     (re.compile(rf"^(?:-dollar|-plus)?\s+{_MODIFIER}{{0,2}}?(?:{nouns})\b", re.I), kind)
     for nouns, kind in _NOUN_KINDS
@@ -236,10 +309,17 @@ _AFTER_IN = [  # "$12 billion in revenue", "$2 billion in new funding"
 ]
 # "invest $10 billion in data centres / to build new facilities": money for one company's own
 # build-out, not a price paid to a counterparty.
+# The words before the object may not cross into a purpose ("in a bid to push into chip
+# markets", "in return for compute capacity"), and the build-out word must be the object, not a
+# company's trade ("into chip design software maker Synopsys").
 _SPENDING_TARGET = re.compile(
-    r"^[^.;,]{0,40}?\b(?:in|on|into|toward|towards|to build|to construct)\s+(?:[\w-]+\s+){0,3}?"
+    r"^(?:(?!\b(?:to|bid|effort|attempt|order|return|exchange)\b)[^.;,]){0,40}?"
+    r"\b(?:in|on|into|toward|towards|to build|to construct)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:infrastructure|data cent|facilit|campus|capacity|factor|fab\b|plants?\b|construction|"
-    r"manufacturing|sites?\b|servers?|chips?\b|hardware)",
+    r"manufacturing|sites?\b|servers?|chips?\b|hardware)"
+    r"(?![\w-]*\s+(?:[\w-]+\s+){0,2}?(?:makers?|manufacturers?|designers?|developers?|"
+    r"providers?|operators?|suppliers?|vendors?|compan(?:y|ies)|firms?|start-?ups?|groups?|"
+    r"specialists?|outfits?|businesses|markets?)\b)",
     re.I,
 )
 
@@ -253,6 +333,10 @@ _PLEDGE_TARGET = re.compile(
 # Cues before an amount; the nearest one wins.
 _BEFORE_CUES = re.compile(
     r"(?P<valuation>\bvalu(?:ing|es|ation)\b|\bmarket (?:cap\w*|value)\b|"
+    # "would value the startup at": the verb (after a modal or "to"), its object, then "at";
+    # not the noun ("the deal's value is put at")
+    r"\b(?:would|could|will|may|might|should|can|to)\s+(?:\w+\s+)?value"
+    r"(?=\s+(?:(?!at\b)[^\s,;]+\s+){1,5}at\b)|"
     r"\bput(?:ting|s)?\s+(?:it|its\s+value|the\s+company)\s+(?:near|at|around|close\s+to)\b)"
     r"|(?P<valued_at>\bvalued(?=\s+at\b))|(?P<worth>\bworth\b)|(?P<valued>\bvalued\b)"
     r"|(?P<deal>\binvest\w*|\brais(?:e|es|ed|ing)\b|\bpa(?:id|y|ys|ying)\b|\bacquir\w+|"
@@ -275,7 +359,8 @@ _COMPANY_WORTH = re.compile(
 )
 # What "valued at" / "worth" describes: the head noun written shortly before it.
 _WORTH_HEADS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:stakes?|holdings?|shares|interest)\b", re.I), "stake_value"),
+    (re.compile(r"\b(?:stakes?|holdings?(?!\s+(?:company|group|firm))|shares|interest)\b", re.I),
+     "stake_value"),
     (re.compile(r"\b(?:investments?|deals?|acquisition|contracts?|agreements?|transactions?|"
                 r"purchase|takeover|offer|package|bid|round|pact)\b", re.I), "deal"),
     (re.compile(r"\b(?:market|industry|sector)\b", re.I), "market_size"),
@@ -294,7 +379,16 @@ _TOTAL_BEFORE = re.compile(
     r"(?:investments?|commitments?|funding|backing|spending)\s+"
     r"(?:(?:to|in|with)\s+(?:[\w’'.-]+\s+){1,3}?)?(?:(?:now\s+)?(?:stands?|stood)\s+at|"
     r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\b(?:for\s+)?a\s+total\s+of|\bin\s+total\s+of|"
-    r"\btotal(?:ing|led|s)?)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
+    r"\btotal(?:ing|ling|led|ed|s)?)\s+"
+    r"(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
+    re.IGNORECASE,
+)
+# "a funding round totalling $6 billion": one deal's size, not a running total. ("sales
+# totalling" stays a total: shares sold over several tranches, or revenue.)
+_DEAL_TOTALLING = re.compile(
+    r"\b(?:deal|round|offering|transaction|order|contract|package|purchase|financing|"
+    r"fundraise|fundraising|raise)\s+(?:that\s+|which\s+)?(?:\w+\s+)?"
+    r"total(?:ing|ling|led|ed|s)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
     re.IGNORECASE,
 )
 
@@ -312,11 +406,20 @@ _TOTAL_AFTER = re.compile(
 _FUND_NAME_AFTER = re.compile(r"\s+(?:[A-Z][\w-]*\s+){1,3}(?:Fund|Capital|Ventures|Partners)\b")
 
 
+# "$25 a share", "$414.79 per share", "$23 apiece": the price of one share, never a deal's sum
+_PER_SHARE_AFTER = re.compile(
+    r"\s*(?:(?:a|per|for\s+each|each)\s+(?:common\s+|ordinary\s+|class\s+\w\s+)?"
+    r"(?:share|unit|ADS|ADR)\b|apiece\b|/\s*share\b)",
+    re.IGNORECASE,
+)
+
+
 def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
     """What a sum is: the noun right after it, else the nearest cue before it, else "deal"."""
-    if _FUND_NAME_AFTER.match(sentence, end):
+    if _FUND_NAME_AFTER.match(sentence, end) or _PER_SHARE_AFTER.match(sentence, end):
         return "other"
-    if _TOTAL_BEFORE.search(sentence[max(previous_end, start - 90) : start]):
+    before = sentence[max(previous_end, start - 90) : start]
+    if _TOTAL_BEFORE.search(before) and not _DEAL_TOTALLING.search(before):
         return "total"
     if _TOTAL_AFTER.match(sentence, end):
         return "total"
@@ -330,7 +433,20 @@ def _classify(sentence: str, start: int, end: int, previous_end: int) -> str:
         return "deal"
     # "reaching $157 billion in a funding round" after "valuation": the cue before decides;
     # "in funding", "in revenue" after it decide only when nothing before does.
-    return _kind_before(sentence[max(previous_end, start - 90) : start]) or _kind_in(after)
+    kind = _kind_before(sentence[max(previous_end, start - 90) : start]) or _kind_in(after)
+    if kind == "spending" and _ON_A_VENDOR.match(after):
+        return "deal"  # "spend $30 billion on Microsoft's Azure cloud": paid to a supplier
+    return kind
+
+
+# "... on Oracle's compute power", "... on Microsoft’s cloud services": the sum goes to the
+# company named, a supplier, not to one's own build-out
+_ON_A_VENDOR = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:on|with|from)\s+(?-i:[A-Z][\w.&-]*)(?:\s+(?-i:[A-Z][\w.&-]*))?"
+    r"['’]s\s+(?!(?:[\w-]+\s+){0,3}?(?:infrastructure|data cent|facilit|campus|factor|fab\b|"
+    r"plants?\b|sites?\b|construction|manufacturing|economy|grid))",
+    re.IGNORECASE,
+)
 
 
 def _kind_in(after: str) -> str:

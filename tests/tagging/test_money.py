@@ -3,9 +3,17 @@ stake percentages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.tagging.money import RATES_DATE, USD_PER_UNIT, find_amounts, find_stakes
+from pipeline.tagging.money import (
+    RATES_DATE,
+    SUM_PATTERN,
+    USD_PER_UNIT,
+    find_amounts,
+    find_stakes,
+)
 
 B, M = 1e9, 1e6
 
@@ -317,3 +325,139 @@ def test_find_stakes(sentence: str, expected: list[tuple[str | None, float]]) ->
     found = find_stakes(sentence)
     assert [holder for holder, _ in found] == [holder for holder, _ in expected]
     assert [fraction for _, fraction in found] == pytest.approx([f for _, f in expected])
+
+
+# ---- sums as outlets outside the US write them, and the kind around them ------------------
+
+WRITTEN_FORMS = [
+    # a currency code after the number, and Indian outlets' short crore
+    ("The lab raised 1.5 billion USD from its backers.", "1.5 billion USD", 1.5 * B),
+    ("The lab raised Rs 1,200 cr from its backers.", "Rs 1,200 cr", 12e9 * USD_PER_UNIT["INR"]),
+    # a decimal comma before a scale word is a fraction, not thousands
+    ("Rival bidders offered $12,5-billion for the chipmaker.", "$12,5-billion", 12.5 * B),
+    ("The lab raised $2,75bn from its backers.", "$2,75bn", 2.75 * B),
+    # the thousands comma still reads as before
+    ("The founders paid $1,500 million for the rights.", "$1,500 million", 1.5 * B),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "usd"), WRITTEN_FORMS, ids=[c[1] for c in WRITTEN_FORMS]
+)
+def test_sums_as_outlets_outside_the_us_write_them(sentence: str, text: str, usd: float) -> None:
+    (amount,) = find_amounts(sentence)
+    assert amount.text == text
+    assert amount.usd == pytest.approx(usd)
+
+
+EQUIVALENTS = [
+    # (sentence, the one sum read, qualifier, kind)
+    ("The startup took in €300 million ($350 million) from backers.", "$350 million", None, "deal"),
+    ("The robot maker raised about €300 million ($350 million).", "$350 million", "about", "deal"),
+    (
+        "The group will put £200 million, roughly $270 million, into the lab.",
+        "$270 million",
+        "roughly",
+        "deal",
+    ),
+    ("They sold the unit for $1 billion (about Rs 8,300 crore).", "$1 billion", None, "deal"),
+    ("Bidders priced the firm at ¥150 billion ($1 billion) last year.", "$1 billion", None, "deal"),
+    (
+        "The holding company is valued at €4 billion ($4.6 billion), its owners said.",
+        "$4.6 billion",
+        None,
+        "valuation",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "qualifier", "kind"), EQUIVALENTS, ids=[c[0][:40] for c in EQUIVALENTS]
+)
+def test_one_sum_told_in_two_currencies_is_one_sum_in_dollars(
+    sentence: str, text: str, qualifier: str | None, kind: str
+) -> None:
+    (amount,) = find_amounts(sentence)
+    assert (amount.text, amount.currency, amount.qualifier, amount.kind) == (
+        text,
+        "USD",
+        qualifier,
+        kind,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SoftBank put in €1 billion and Microsoft $2 billion.",  # two sums, two investors
+        "It raised €500 million (a further $900 million came as debt).",  # not the same size
+        "Mistral raised €600 million in equity and $100 million in debt.",
+        "The fund put $500 million, £400 million and €300 million into three labs.",
+    ],
+)
+def test_sums_that_are_not_one_told_twice_stay_apart(sentence: str) -> None:
+    amounts = find_amounts(sentence)
+    assert len(amounts) >= 2
+    assert len({a.currency for a in amounts}) == len(amounts)
+
+
+KINDS_IN_CONTEXT = [
+    # a company's trade is not a build-out: the money goes to the company
+    ("Intel put $1 billion into server software maker Brightline.", "deal"),
+    ("The fund invested $400 million in data center operator Tallgrass.", "deal"),
+    # a purpose or a return is not what the money is spent on
+    ("The lab will pay $8 billion to its cloud provider in return for computing capacity.", "deal"),
+    ("They bought the unit for $3 billion in a bid to push into chip markets.", "deal"),
+    # prepositions are not modifiers of a noun after the sum
+    ("It raised $5 billion through sales of new shares.", "deal"),
+    ("The startup closed a funding round totalling about $2 billion.", "deal"),
+    # ... while a build-out, a running total and revenue keep their kind
+    ("Amazon will invest $20 billion in new server farms and data centres.", "spending"),
+    ("Google doubled its investment in the startup to $4 billion.", "total"),
+    ("The round would value the startup at about $25 billion.", "valuation"),
+    # spent on a named supplier's product: paid to that supplier
+    ("The lab will spend $30 billion on Microsoft's cloud services.", "deal"),
+    ("The county will spend $2 billion on Ohio's largest data center campus.", "spending"),
+    # the price of one share is no deal's sum
+    ("The buyer will pay $31 a share in cash.", "other"),
+    ("The chipmaker bought common stock at $52.10 per share.", "other"),
+    ("The fund bought the shares at $19 apiece.", "other"),
+    ("The contract's value is put at up to $9 billion.", "deal"),
+    ("The chipmaker booked $3 billion in sales of its accelerators.", "revenue"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"), KINDS_IN_CONTEXT, ids=[c[0][:45] for c in KINDS_IN_CONTEXT]
+)
+def test_what_kind_of_sum_by_the_words_around_it(sentence: str, kind: str) -> None:
+    (amount,) = find_amounts(sentence)
+    assert amount.kind == kind
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "$300mn",
+        "€450 million",
+        "$1.5tn",
+        "USD 100 billion",
+        "US$11.5-billion",
+        "$17.4B to $19.4B",
+        "$10 million to $20 million",
+        "half a trillion dollars",
+        "Rs 500 crore",
+        "$97,4-billion",
+        "$13B",
+    ],
+)
+def test_the_embeddable_sum_pattern_reads_what_the_parser_reads(written: str) -> None:
+    (amount,) = find_amounts(f"The company raised {written} last week.")
+    assert amount.text == written
+    match = re.compile(SUM_PATTERN, re.IGNORECASE).match(written)
+    assert match is not None and match.group() == written
+
+
+@pytest.mark.parametrize("written", ["2019 dollars", "500 million users", "in 2024"])
+def test_the_embeddable_sum_pattern_reads_no_bare_number(written: str) -> None:
+    assert re.compile(SUM_PATTERN, re.IGNORECASE).search(written) is None

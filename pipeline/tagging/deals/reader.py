@@ -6,13 +6,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from pipeline.records import DealMention, Mention, Party
+from pipeline.records import Amount, DealMention, Mention, Party
 from pipeline.tagging.deals.amounts import (
     deal_key,
     deal_stakes,
+    follow_up_sum,
     found_amount,
     match_name,
+    own_sums,
     valuation_of,
+    with_headline_sum,
+    with_named_back_sums,
 )
 from pipeline.tagging.deals.background import (
     mark_context,
@@ -137,6 +141,9 @@ def find_deals(
         previous = read[max(0, position - 2) : position]
         history = recounts_history(sentence, deals, paragraph_of)
         deals = _after_sentence(deals, sentence, previous, history, reference_year)
+    if read:
+        named = [c.name for c in read[0].candidates if not c.publisher]
+        deals = with_headline_sum(deals, read[0].text, named)
     return _without_denied(_merge(mark_context(deals, read, published)), read)
 
 
@@ -218,8 +225,10 @@ def _after_sentence(
     target = _referenced_deal(deals, sentence, previous)
     if target and all(_within(deal, target[1]) for deal in new):
         position, deal = target
-        return [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
-    return deals + new
+        deals = [*deals[:position], _enriched(deal, sentence), *deals[position + 1 :]]
+        new = []
+    named = [c.name for c in sentence.candidates if not c.publisher]
+    return with_named_back_sums(deals + new, sentence.index, sentence.text, named)
 
 
 def _own_round(new: Sequence[DealMention], joined: DealMention, last: DealMention) -> bool:
@@ -558,14 +567,21 @@ def _build(
     )
     sets = _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None)
     consortium = len(found.b) == 1 and found.type in ("acquisition", "investment")
+    own: dict[str, Amount] = {}
     if len(sets) > 1 and not consortium and not _EACH.search(sentence.text):
         # one sum told for deals with several companies ("$1.4 trillion in commitments,
-        # including agreements with Nvidia, AMD and Broadcom") is none of them's own; a
+        # including agreements with Nvidia, AMD and Broadcom") is none of them's own, unless
+        # it stands by one of them ("$2 billion in xAI and $500 million in Mistral"); a
         # consortium's purchase or stake is each buyer's deal at the whole price
         template = replace(template, amount=None)
+        if not found.rule.context:
+            own = own_sums(sentence.text, [(c.name, c.start) for c in sentence.candidates])
     built = []
     for parties in sets:
         deal = replace(template, parties=parties)
+        mine = [own[party.name] for party in parties if party.name in own]
+        if len(mine) == 1:
+            deal = replace(deal, amount=mine[0])
         deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
         built.append(replace(deal, deal_key=deal_key(deal)))
     return built
@@ -634,7 +650,7 @@ def _enriched(deal: DealMention, sentence: ReadSentence) -> DealMention:
     """The deal with the amount, valuation, stakes or failure a follow-up sentence adds."""
     amounts = find_amounts(sentence.text)
     kinds = {"deal", "spending"} if deal.type == "joint_venture" else {"deal"}
-    amount = deal.amount or next((a for a in amounts if a.kind in kinds), None)
+    amount = deal.amount or follow_up_sum(sentence.text, amounts, kinds)
     valuation = deal.valuation_usd or valuation_of(amounts)
     names = [party.name for party in deal.parties]
     stakes = deal.stakes + tuple(

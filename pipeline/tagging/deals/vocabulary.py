@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from pipeline.tagging.money import SUM_PATTERN
+
 _FRAGMENT = re.compile(r"<(\w+)>")
 
 
@@ -51,6 +53,9 @@ def _alternation(patterns: list[str], fragments: dict[str, str]) -> re.Pattern[s
 
 _VOCABULARY = _load()
 _FRAGMENTS: dict[str, str] = _VOCABULARY["fragments"]
+# "<sum>" also reads every sum the money parser reads ("$300mn", "USD 10 billion",
+# "US$11.5-billion", "two billion euros"), so a trigger that needs a sum sees the same ones
+_FRAGMENTS["sum"] = f"(?:{SUM_PATTERN}|{_FRAGMENTS['sum']})"
 
 # In priority order: the first type whose trigger yields parties wins the clause.
 RULES: tuple[Rule, ...] = tuple(
