@@ -1774,3 +1774,9 @@ def test_a_licence_to_use_a_companys_models_is_granted_by_that_company(
     (deal,) = deals_in(text, watchlist)
     assert deal.type == "licensing"
     assert roles(deal) == {"Anthropic": "licensor", "Amazon": "licensee"}, roles(deal)
+
+
+def test_a_definitive_agreement_for_a_company_is_an_acquisition(watchlist: Watchlist) -> None:
+    text = "Nvidia signed a definitive agreement for Arm last September."
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == [("acquisition", {"NVIDIA", "Arm"})], found

@@ -31,6 +31,7 @@ _FOR_FUNDING = re.compile(
     r"investment|equity|capital|fresh\s+money)\b",
     re.IGNORECASE,
 )
+_DEFINITIVE = re.compile(r"\bdefinitive\s+(?:merger\s+|purchase\s+|sale\s+)?agreements?\b", re.I)
 _LICENSING_CONTEXT = re.compile(
     r"\blicen[cs]\w*|\brights?\s+to\b|\b(?:hire|hiring|hired|bring\s+in|poach\w*|recruit\w*)\b"
     r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
@@ -270,6 +271,8 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
         if _FOR_FUNDING.match(text, match.end()):
             # "in discussions with lenders such as Bpifrance for hundreds of millions in debt"
             return "investment"
+        if _DEFINITIVE.search(text, max(0, match.start() - 30), match.end()):
+            return "acquisition"  # "signed a definitive agreement for Arm": M&A language
         if _LICENSING_CONTEXT.search(text):
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
