@@ -1780,3 +1780,12 @@ def test_a_definitive_agreement_for_a_company_is_an_acquisition(watchlist: Watch
     text = "Nvidia signed a definitive agreement for Arm last September."
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
     assert found == [("acquisition", {"NVIDIA", "Arm"})], found
+
+
+def test_a_first_name_with_an_apposition_then_and_is_one_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Oracle, a multinational database company, and Microsoft have announced a 10-year "
+        "partnership to invest $1.5 billion in cloud services."
+    )
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == [("partnership", {"Oracle", "Microsoft"})], found

@@ -26,6 +26,8 @@ _EXCLUDED_BEFORE = re.compile(
 )
 
 _LIST_GAP = re.compile(
+    # "Vodafone, a telecoms company, and Microsoft": the first name's apposition, then "and"
+    r"^,\s*(?:a|an|the)\s+(?:[\w’'-]+\s+){0,6}?[\w’'-]+,\s*(?:and|&)\s+$|"
     # a legal suffix the matcher left out may close the first name: "SoftBank Group Corp. and"
     r"^\.?(?:,?\s*(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|Group|Holdings|AG|SA|NV|SE)\b\.?)?"
     # and its short name: "Hewlett Packard Enterprise (HPE) and Juniper Networks"

@@ -155,10 +155,19 @@ _HAS_DEAL_NOUN = re.compile(r"\b" + _DEAL_NOUN, re.IGNORECASE)
 def split_clauses(text: str) -> list[tuple[int, int]]:
     spans, cursor = [], 0
     for match in _CLAUSE_BREAK.finditer(text):
+        if _NAME_AND_APPOSITION.match(text, cursor, match.start()):
+            continue  # "Vodafone, a telecoms company, and Microsoft have ...": one subject
         spans.extend(_split_listed_deals(text, cursor, match.start()))
         cursor = match.end()
     spans.extend(_split_listed_deals(text, cursor, len(text)))
     return [(start, end) for start, end in spans if end > start]
+
+
+# a name and its apposition, no verb: no clause of its own
+_NAME_AND_APPOSITION = re.compile(
+    r"\W*(?:[A-Z][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*,\s*(?:a|an|the)\s+(?:[\w’'-]+\s+){0,6}?"
+    r"[\w’'-]+$"
+)
 
 
 def _split_listed_deals(text: str, start: int, end: int) -> list[tuple[int, int]]:
