@@ -57,16 +57,11 @@ def tag(
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
+    parents = parents if parents is not None else parents_of(watchlist)
     # people are looked for around every name found, actors or not ("Image: Acme")
-    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start))
+    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start), parents)
     mentions = sorted(actors + people, key=lambda m: (m.start, m.end))
-    deals = find_deals(
-        text,
-        sentences,
-        mentions,
-        published,
-        parents if parents is not None else parents_of(watchlist),
-    )
+    deals = find_deals(text, sentences, mentions, published, parents)
     new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(

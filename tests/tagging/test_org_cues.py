@@ -182,6 +182,8 @@ def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> 
         ("Meta, the company behind Facebook and Instagram, signed a cloud deal.", "Instagram"),
         ("Meta, the company behind Facebook and Instagram, signed a cloud deal.", "Facebook"),
         ("It works something like a Netflix for video games, Microsoft says.", "Netflix"),
+        ("Quillon, he argued, is the Tesla of home robots.", "Tesla"),
+        ("He first shared the photo on what was then Twitter, in 2019.", "Twitter"),
     ],
 )
 def test_sets_aside_mentions_that_name_no_actor(
@@ -275,6 +277,42 @@ def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -
 )
 def test_a_brand_is_no_actor(text: str, absent: str, watchlist: Watchlist) -> None:
     assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # the watchlist puts Meta above these: they are what Meta owns
+        ("Meta, which owns Instagram and WhatsApp, signed a power deal.", "Instagram"),
+        ("Meta, which owns Instagram and WhatsApp, signed a power deal.", "WhatsApp"),
+        # where a product runs is no party
+        ("The assistant, built into WhatsApp and Instagram, now cites news.", "WhatsApp"),
+        # a brand naming its owner, unnamed after the possessive
+        ("Instagram's parent company plans a data centre in Ohio.", "Instagram"),
+        # what a company makes, after "the maker of"
+        ("Quillon agreed to buy the maker of WhatsApp for cash.", "WhatsApp"),
+    ],
+)
+def test_a_platform_or_product_named_for_its_owner_is_no_actor(
+    text: str, absent: str, watchlist: Watchlist
+) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # a company owned by someone the watchlist does not put above it
+        ("SoftBank, which owns Arm, is raising money for the deal.", "Arm"),
+        # an owner's name right after the possessive: the brand is a company of note there
+        ("It says Google's parent company Alphabet will spend more.", "Google"),
+        ("Shares in Alphabet, Google's parent company, fell 4%.", "Google"),
+        # a possessive after the hosting words is the company, not a platform
+        ("The cost is already built into Arm's forecast for the year.", "Arm"),
+    ],
+)
+def test_an_owned_company_that_may_act_stays(text: str, present: str, watchlist: Watchlist) -> None:
+    assert present in orgs(text, watchlist), orgs(text, watchlist)
 
 
 def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
