@@ -184,6 +184,7 @@ _TITLES = _words(
     CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
     Director Executive Head Vice Mr Mrs Ms Dr Sir Senator Minister Secretary Governor
     Professor Analyst Spokesperson Spokesman Spokeswoman Partner General Managing
+    Prince Princess Sheikh King Queen Emir Lord Lady Dame
     """
 )
 
@@ -224,7 +225,8 @@ _DESCRIPTOR = (
     r"(?<!decision )(?<!policy )(?<!film )(?<!movie )(?<!deal )(?<!peace )(?<!king )maker|"
     r"unicorn|lab|provider|supplier|manufacturer|rival|competitor|conglomerate|outfit|"
     r"subsidiary|spinout|spin-off|neocloud|hyperscaler|studio|developer|retailer|operator|"
-    r"insurer|lender|carrier|miner|giant|group|brand|chain|platform)"
+    r"insurer|lender|carrier|miner|giant|group|brand|chain|platform|consortium|utility|"
+    r"cooperative|co-op|entity)"
 )
 # Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
 _TRIGGERS = {
@@ -252,9 +254,12 @@ _TRIGGERS = {
         r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
         rf"joined by|(?:investor|backer|{_phrases(ORG_WORDS['list_nouns'])})"
         # "users of the service include": a short phrase after a preposition may come between
-        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
+        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?,?[ ]"
         r"(?:such as|like|including|included|includes|include|among them))"
     ),
+    # "USA Today owner Acme", "Slurm creator Acme": a brand's owner (a capitalised name
+    # must come before the noun: see `_raw_candidates`)
+    "owner": r"(?:owner|parent|creator)",
     # "sued Acme", "a lawsuit against Acme", "a probe into Acme": a party to a dispute
     "disputed": (
         r"(?:sued|sues|suing|fined|(?:law)?suits?[ ]against|complaints?[ ]against|"
@@ -266,7 +271,7 @@ _TRIGGERS = {
     "rival": r"(?:compet(?:e|es|ing)[ ](?:with|against)|rivals)",
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
-        r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
+        r"executives?|employees?|partner|managing director)[ ](?:at|with|for)|"
         rf"(?:{_phrases(ORG_WORDS['roles_of_org'])})(?:[ ]\([A-Z]{{2,4}}\))?[ ]of"
     ),
     # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
@@ -303,7 +308,7 @@ _AFTER_TRIGGER = re.compile(
 # Apart from the others: a pattern that opens on "-" is found by a fast literal scan, where
 # letting every trigger start after a hyphen would slow the scan above by half.
 _COMPOUND_TRIGGER = re.compile(
-    r"-(?<=\w-)(?:(?P<descriptor>based)|(?P<listed>"
+    r"-(?<=\w-)(?:(?P<descriptor>based|owned|backed|funded|controlled)|(?P<listed>"
     rf"(?:{_phrases(ORG_WORDS['list_nouns'])})[ ](?:such as|like|including|includes|include)))"
     rf"[ ](?P<name>{_NAME_BODY})(?![\w-])"
 )
@@ -314,7 +319,8 @@ _ANCHORS = {
         # no "of" before the noun: "Acme, a unit of Beta Group" is about Beta
         rf",[ ](?:a|an|the)[ ](?:(?!of[ ])[\w$.'’-]+[ ]){{0,6}}?{_DESCRIPTOR}"
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
-        r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
+        r"owned|led|whose|known|focused|building|developing|making|called|and|for|of|"
+        r"majority-owned|(?:set[ ]up|controlled|run|created|formed|headed|chaired)[ ]by)\b)"
     ),
     # "Acme's chief executive", "Acme’s shareholders": a role held at a company, or what
     # only a company has
@@ -326,7 +332,17 @@ _ANCHORS = {
     "spokes": re.compile(r"[ ](?:spokesperson|spokesman|spokeswoman|representative)(?![\w-])"),
     # "Acme (NYSE: ACME)": a listed company, named with its ticker
     "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
-    "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
+    # "Acme analyst Jane Doe", "former Acme executive Jane Doe", "Acme marketing professor
+    # Jane Doe", "Acme founder and Chief Executive Jane Doe"
+    "title_after": re.compile(
+        r"[ ](?:(?!(?:and|or|the|of|to|for|with|in|at|on|by|as|said|says)[ ])[a-z]+[ ])?"
+        rf"(?:{_phrases(ORG_WORDS['roles_after_org'])})[ ](?:and[ ])?[A-Z]"
+    ),
+    # "Acme analysts said", "Acme economists expect": a firm's analysts, unnamed
+    "analysts": re.compile(
+        r"[ ](?:analysts|economists|strategists)[ ](?:said|say|says|cautioned|warned|wrote|"
+        r"noted|note|estimated?|estimates|expect|expected|expects|believe|predicted|told)\b"
+    ),
     # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
     "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
     # "Acme Pension Investment Board (APIB)": a name defined with its acronym
@@ -376,7 +392,9 @@ _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition acronym body university ticker")
+_STRONG_KINDS = _words("legal apposition acronym body university university_of ticker")
+# Endings that make a firm's name even after a generic word: "Future Ventures"
+_FIRM_ENDINGS = _words("Ventures Partners")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
 _ORG_KINDS = frozenset({"org", "publisher", "government"})
@@ -394,6 +412,40 @@ _NEWLY_FORMED = re.compile(
     r"(?:(?:newly|recently|just)[ ])?(?:formed|created|founded|established|launched|new)[ ]$"
 )
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
+# "the University of Michigan", "the California Institute of Technology": a university
+# named with "of", a school inside it kept ("University of Foo Law School")
+_UNIVERSITY_OF = re.compile(
+    rf"(?<![\w&.'’-])(?:{_TOKEN}[ ]){{0,3}}(?:{_alternation(_UNIVERSITY_WORDS)})[ ]of[ ]"
+    rf"(?:the[ ])?{_TOKEN}(?:[ ]{_TOKEN}){{0,4}}(?![\w-])"
+)
+# "Acme, Beta Capital and Gamma are among the other investors": a list before its head
+_AMONG_AFTER = re.compile(
+    r",?[ ](?:are|were|is|was)[ ](?:also[ ])?among[ ](?:the[ ])?(?:other[ ]|new[ ]|existing[ ]|"
+    r"early[ ]|largest[ ]|biggest[ ])?(?:investors|backers|shareholders|lenders|participants)\b"
+)
+_NAMES_BEFORE = re.compile(
+    rf"(?<![\w&.'’-]){_NAME_BODY}(?:(?:,[ ](?:and[ ])?|[ ]and[ ]){_NAME_BODY}){{0,8}}$"
+)
+# A list noun's phrase that ends in another plural noun: "rivals on benchmarks such as"
+# lists benchmarks
+_OTHER_HEAD = re.compile(
+    r"[ ]([a-z]+s),?[ ](?:such as|like|including|included|includes|include|among them)$"
+)
+_LIST_NOUNS = frozenset(ORG_WORDS["list_nouns"])
+# A capitalised word right before a trigger: "USA Today owner", "Slurm creator"
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w.&'’-]*[ ]$")
+# A name that qualifies a noun before another name: "Ray-Ban maker Acme", "Slurm creator Acme"
+_BRAND_OF_NEXT = re.compile(
+    r"[ ](?:[a-z]+[ ])?(?:owner|maker|creator|developer|parent|operator|partner)[ ][A-Z]"
+)
+# "its AI platform Foo", "Acme's brand Foo": what a company runs or sells
+_OWN_PRODUCT_BEFORE = re.compile(
+    r"(?:\b(?:its|their|his|her|our)|['’]s)[ ](?:[\w-]+[ ]){0,3}?(?:platform|brand)[ ]$"
+)
+# Positions where a three-letter acronym may be a name: "private equity firm NGP",
+# "Foo owner IAC"
+_ACRONYM_KINDS = _words("descriptor owner")
+_ACRONYM_END = re.compile(r"(?:[,;:)]|\.(?!\w)|[ ](?:and|or)[ ]|$)")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
 # "a Public Benefit Corporation": a legal form, not one company's name
@@ -553,12 +605,18 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
     for match in triggered:
         if _sentence_at(starts, match.start()) == _sentence_at(starts, match.start("name")):
             kind = next(k for k in _TRIGGERS if k in match.re.groupindex and match.group(k))
+            if not _trigger_holds(text, kind, match):
+                continue
             raws.append((kind, match.start("name"), match["name"], None))
             owned = _OWNED_NAME.match(text, match.end())
             if owned is not None and kind in _OBJECT_KINDS:  # "a deal with France's Le Monde"
                 raws.append((kind, owned.start("name"), owned["name"], None))
             if kind in _LIST_KINDS:
                 raws.extend(_list_items(text, (owned or match).end(), kind))
+    raws.extend(_before_among(text, starts))
+    if "University of" in text or "Institute of" in text:
+        universities = _UNIVERSITY_OF.finditer(text)
+        raws.extend(("university_of", m.start(), m.group(), None) for m in universities)
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
         gate = _ANCHOR_GATES.get(kind)
@@ -577,6 +635,34 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 named = _defined_name(text, *named, match["acronym"])
             if named is not None:
                 raws.append((kind, *named, match.end() if kind == "legal" else None))
+    return raws
+
+
+def _trigger_holds(text: str, kind: str, match: re.Match[str]) -> bool:
+    """Checks a trigger's pattern cannot make cheaply: "Foo owner" wants a capitalised name
+    before the noun; "rivals on benchmarks such as" names benchmarks, not rivals."""
+    if kind == "owner":
+        return bool(_CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()))
+    if kind == "listed":
+        head = _OTHER_HEAD.search(match["listed"])
+        return head is None or head[1] in _LIST_NOUNS
+    return True
+
+
+def _before_among(text: str, starts: list[int]) -> list[Raw]:
+    """ "Acme, Beta Capital and Gamma are among the other investors": the names before."""
+    if " among " not in text:
+        return []
+    raws: list[Raw] = []
+    for match in _AMONG_AFTER.finditer(text):
+        index = _sentence_at(starts, match.start())
+        floor = max(starts[index] if index >= 0 else 0, match.start() - 200)
+        names = _NAMES_BEFORE.search(text, floor, match.start())
+        if names is not None:
+            raws.extend(
+                ("listed", m.start(), m.group(), None)
+                for m in _LIST_NAME.finditer(text, names.start(), names.end())
+            )
     return raws
 
 
@@ -652,18 +738,34 @@ def _accept(
         return None  # "a Acme spokesperson"; "Jane Doe spokesperson" is no company
     if kind == "university" and (len(tokens) < 2 or tokens[-1] not in _UNIVERSITY_WORDS):
         return None  # "University" alone, or cut from "... University Hospital"
-    strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
+    strong = (
+        kind in _STRONG_KINDS
+        or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
+        or _named_acronym(text, kind, name, end)
+    )
     if kind in _NEEDS_SUFFIX and not strong and not _round_led_by(text, kind, start):
         return None
-    if not _plausible(name, tokens, strong, watchlist):
+    if not _plausible(name, tokens, strong, watchlist, kind):
         return None
-    if not _well_placed(text, start, end, kind, watchlist):
+    if not _well_placed(text, start, end, kind, watchlist, strong):
         return None
     if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
     if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
         return None  # "sued Doe" where the article names "Jane Doe": a person
     return start, end, name
+
+
+def _named_acronym(text: str, kind: str, name: str, end: int) -> bool:
+    """ "private equity firm NGP and", "Foo owner IAC,": three capitals right after a noun
+    that names a company, ending the phrase ("a firm CRM tool" is no name)."""
+    return (
+        kind in _ACRONYM_KINDS
+        and len(name) == 3
+        and name.isupper()
+        and name.isalpha()
+        and _ACRONYM_END.match(text, end) is not None
+    )
 
 
 def _surname(text: str, name: str, watchlist: Watchlist) -> bool:
@@ -708,16 +810,22 @@ def _trim(text: str, start: int, tokens: list[str]) -> tuple[int, list[str]]:
     return start, tokens
 
 
-def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist) -> bool:
+def _plausible(
+    name: str, tokens: list[str], strong: bool, watchlist: Watchlist, kind: str = ""
+) -> bool:
     """Not a stop name, not on the watchlist, not generic words, not a person's name."""
     if name in watchlist.stop_names or watchlist.lookup(name) is not None:
         return False
     core = tokens[:-1] if strong and tokens[-1] in _ORG_SUFFIXES else tokens
-    if all(t in watchlist.generic_words or t in watchlist.stop_names for t in core):
+    generic = all(t in watchlist.generic_words or t in watchlist.stop_names for t in core)
+    # "Future Ventures": a firm's ending after one generic word ("Generative AI" is none)
+    if generic and not (len(core) == 1 and len(tokens) == 2 and tokens[-1] in _FIRM_ENDINGS):
         return False
+    if strong and core and all(_is_place(t, watchlist) for t in core):
+        return False  # "a US AI startup": a country before a company ending
     if not strong and tokens[0] in watchlist.first_names and 2 <= len(tokens) <= 3:
         return False  # "a deal with John Smith"
-    if any(t in _ACADEMIC for t in tokens):
+    if kind != "university_of" and any(t in _ACADEMIC for t in tokens):
         return False  # universities and institutes are not companies
     if len(tokens) == 1 and (name.isdigit() or len(name) < 2 or (len(name) == 2 and not strong)):
         return False  # "LY Corp." holds a two-letter name: its legal form says so
@@ -728,7 +836,14 @@ def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist)
     return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not strong)
 
 
-def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlist) -> bool:
+def _is_place(word: str, watchlist: Watchlist) -> bool:
+    entity = watchlist.lookup(word)
+    return entity is not None and entity.kind == "place"
+
+
+def _well_placed(
+    text: str, start: int, end: int, kind: str, watchlist: Watchlist, strong: bool = False
+) -> bool:
     """Reject names cut out of a longer one, owners of the object, and places."""
     if _PERSON_TITLE_BEFORE.search(text, max(0, start - 8), start):
         return False  # "Dr. Luz Arroyo, a member of the group"
@@ -744,8 +859,12 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "valued Acme's stake", "valuing Acme shares": no sum for the company
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
-    if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):
+    if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end) and not strong:
         return False  # "bought Ford's estate": the object is the thing, not its owner
+    if _BRAND_OF_NEXT.match(text, end):
+        return False  # "a stake in Ray-Ban maker Acme": the brand, before its owner
+    if kind == "descriptor" and _OWN_PRODUCT_BEFORE.search(text, max(0, start - 60), start):
+        return False  # "its AI platform Foo": a product
     return not _is_place_apposition(text, end, watchlist)
 
 

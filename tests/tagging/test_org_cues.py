@@ -97,6 +97,46 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
         # a name with a company ending, in a sentence about a dispute
         ("The judge recalled Brightforge Games' case against Apple.", "Brightforge Games"),
+        # a university named with "of", a school inside it kept
+        ("She said so at the University of Eastmoor in May.", "University of Eastmoor"),
+        (
+            "Dana Reyes, a professor at the University of Eastmoor Hale Law School, agreed.",
+            "University of Eastmoor Hale Law School",
+        ),
+        # a cooperative, with its acronym or as an owner of the object
+        (
+            "The Northfield Power Cooperative (NPC) will buy the rest of the output.",
+            "Northfield Power Cooperative",
+        ),
+        (
+            "Zorvex agreed to acquire Brindle and Harlow Power Cooperative's combined stake.",
+            "Harlow Power Cooperative",
+        ),
+        # a list after "organizations such as"
+        ("It faces suits from news organizations such as Zembla Daily and others.", "Zembla Daily"),
+        # a list before "are among the other investors"
+        ("Zorvex, Brightforge and Harlow are among the other investors.", "Harlow"),
+        # a brand's owner after the brand: "Daily Ledger owner Acme", a creator
+        ("Among them were Daily Ledger owner Zorvex, and two others.", "Zorvex"),
+        ("Among them were Daily Ledger owner QMN, and two others.", "QMN"),
+        ("In buying Flowkit creator Zembla, the chipmaker gains a team.", "Zembla"),
+        # a company owned or backed by another, written as one compound
+        ("It signed a licence with Zorvex-owned Brindle Meredith on Tuesday.", "Brindle Meredith"),
+        # a person's employer before the role, a word between; a role with "and"
+        ("The move surprised former Zorvex executive Dana Reyes, she said.", "Zorvex"),
+        ("It caught the eye of Harrowgate marketing professor Dana Reyes.", "Harrowgate"),
+        ("Backers include Zorvex founder and Chief Executive Dana Reyes.", "Zorvex"),
+        # a firm's analysts, unnamed; an analyst working for a firm
+        ("In a note, Brindle Cowen analysts cautioned that costs may rise.", "Brindle Cowen"),
+        ('"It is big," said Omar Lint, a legal analyst for Zorvex Kluwer.', "Zorvex Kluwer"),
+        # a utility or a consortium; an apposition before "set up by"
+        ("It will build one with regional utility Energy Eastmoor next year.", "Energy Eastmoor"),
+        ("The plant is run by Eastmoor Grid, a consortium of public utilities.", "Eastmoor Grid"),
+        ("Talks are with Quillon, a small startup set up by two professors.", "Quillon"),
+        # three capitals after a noun that names a company
+        ("Private equity firm QMN and two banks also took part.", "QMN"),
+        # a firm's ending after one generic word
+        ("The round's backers include Zorvex Capital and Frontier Ventures.", "Frontier Ventures"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -155,10 +195,23 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "It licenses designs from acme Holding (NASDAQ: ACME) for its chips.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
+        # a list after a noun phrase that ends in another plural noun
+        "Its model beats rivals on common benchmarks such as Zembla, Quillon and Brindle.",
+        # a product after a possessive and "platform"
+        "Authors sued the chipmaker over its AI platform Zembla last week.",
+        # a country before a company ending
+        "Anthropic, a US AI startup, raised $30 billion.",
+        # a title before a person's name in a list of investors
+        "Investors including Prince Dana Reyes and Omar Lint put in $5 million.",
+        # three capitals before more words of a noun phrase
+        "The San Francisco-based CRM giant held talks in April.",
+        # a verb after an apposition's noun: the sentence goes on
+        "With Zembla Move, the company created a speaker that travels.",
     ],
 )
 def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> None:
-    found = orgs(text, watchlist) - {"OpenAI", "NVIDIA", "Constellation Energy", "Google", "Amazon"}
+    known = {"OpenAI", "NVIDIA", "Constellation Energy", "Google", "Amazon", "Anthropic"}
+    found = orgs(text, watchlist) - known
     assert found == set(), found
 
 
@@ -183,6 +236,8 @@ def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> 
         ("Meta, the company behind Facebook and Instagram, signed a cloud deal.", "Facebook"),
         ("It works something like a Netflix for video games, Microsoft says.", "Netflix"),
         ("Quillon, he argued, is the Tesla of home robots.", "Tesla"),
+        # a brand before its owner, after a deal trigger
+        ("Meta bought a stake in Glimmer eyewear maker Zorvex Vision.", "Glimmer"),
         ("He first shared the photo on what was then Twitter, in 2019.", "Twitter"),
     ],
 )
