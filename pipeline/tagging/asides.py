@@ -143,12 +143,13 @@ def _brand(text: str, mention: Mention) -> bool:
         return True
     if before.endswith(_LIST_OPENERS) and _BRANDS_OF.search(before):
         return True
-    if _PARENT_AFTER.match(text, mention.end) and not before.endswith(", "):
+    possessive = text.startswith(("'s", "’s"), mention.end)
+    if possessive and not before.endswith(", ") and _PARENT_AFTER.match(text, mention.end):
         return True  # not "Acme, Foo's parent company": there Foo may be a company of note
     if before.endswith(" of ") and _MAKER_BEFORE.search(before):
         return True
-    if _HOSTED_BEFORE.search(before):
-        return not _POSSESSIVE.match(text, mention.end)  # "built into Acme's forecast"
+    if ("into" in before or "embedded" in before) and _HOSTED_BEFORE.search(before):
+        return not possessive  # "built into Acme's forecast"
     return "behind" in before and bool(_BEHIND.search(before))
 
 
@@ -159,6 +160,8 @@ def _owned(text: str, mention: Mention, kept: list[Mention], parents: Mapping[st
     if owner is None or not kept:
         return False
     before = text[max(0, mention.start - 40) : mention.start]
+    if "which" not in before and "that" not in before:
+        return False
     cue = _OWNS_BEFORE.search(before)
     if cue is None:
         return False

@@ -333,10 +333,10 @@ _ANCHORS = {
     # "Acme (NYSE: ACME)": a listed company, named with its ticker
     "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
     # "Acme analyst Jane Doe", "former Acme executive Jane Doe", "Acme marketing professor
-    # Jane Doe", "Acme founder and Chief Executive Jane Doe"
+    # Jane Doe", "Acme founder and Chief Executive Jane Doe" (a word between: see
+    # `_QUALIFIER_BEFORE`)
     "title_after": re.compile(
-        r"[ ](?:(?!(?:and|or|the|of|to|for|with|in|at|on|by|as|said|says)[ ])[a-z]+[ ])?"
-        rf"(?:{_phrases(ORG_WORDS['roles_after_org'])})[ ](?:and[ ])?[A-Z]"
+        rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ](?:and[ ])?[A-Z]"
     ),
     # "Acme analysts said", "Acme economists expect": a firm's analysts, unnamed
     "analysts": re.compile(
@@ -445,6 +445,10 @@ _OWN_PRODUCT_BEFORE = re.compile(
 # Positions where a three-letter acronym may be a name: "private equity firm NGP",
 # "Foo owner IAC"
 _ACRONYM_KINDS = _words("descriptor owner")
+# One lower-case word between an employer and a role: "Acme marketing professor"
+_QUALIFIER_BEFORE = re.compile(
+    r"(?<=[\w.&])[ ](?!(?:and|or|the|of|to|for|with|in|at|on|by|as|said|says|a|an)$)[a-z]+$"
+)
 _ACRONYM_END = re.compile(r"(?:[,;:)]|\.(?!\w)|[ ](?:and|or)[ ]|$)")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
@@ -628,7 +632,11 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 index = _sentence_at(starts, match.start())
                 if index not in deals and not _in_dispute(text, starts, index):
                     continue
-            named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
+            end = match.end() if kind in _ENDS_NAME else match.start()
+            if kind == "title_after":  # "Acme marketing professor": the word between skipped
+                qualifier = _QUALIFIER_BEFORE.search(text, max(0, end - 24), end)
+                end = qualifier.start() if qualifier is not None else end
+            named = _name_before(text, end, starts)
             if kind == "body" and named is not None:
                 named = _body_name(text, *named)
             elif kind == "acronym" and named is not None:
