@@ -445,6 +445,9 @@ _OWN_PRODUCT_BEFORE = re.compile(
 # Positions where a three-letter acronym may be a name: "private equity firm NGP",
 # "Foo owner IAC"
 _ACRONYM_KINDS = _words("descriptor owner")
+# Kinds where a name of two words or more before a role may open a sentence: "Brindle
+# Cowen analysts said" (one word there may be an adjective: "Independent analysts said")
+_ROLE_KINDS = _words("analysts title_after owner")
 # One lower-case word between an employer and a role: "Acme marketing professor"
 _QUALIFIER_BEFORE = re.compile(
     r"(?<=[\w.&])[ ](?!(?:and|or|the|of|to|for|with|in|at|on|by|as|said|says|a|an)$)[a-z]+$"
@@ -757,11 +760,26 @@ def _accept(
         return None
     if not _well_placed(text, start, end, kind, watchlist, strong):
         return None
-    if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
+    if (
+        not strong
+        and _at_sentence_start(text, start)
+        and not _seen_inside(text, name)
+        and not _opens_with_role(text, kind, tokens)
+    ):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
     if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
         return None  # "sued Doe" where the article names "Jane Doe": a person
     return start, end, name
+
+
+def _opens_with_role(text: str, kind: str, tokens: list[str]) -> bool:
+    """ "Brindle Cowen analysts said" opening a sentence: a name of two words or more before
+    a role, whose words after the first are not written alone elsewhere ("Ousted Acme CEO
+    Jane Doe" where the article also writes "Acme's board": "Ousted" is no name)."""
+    if kind not in _ROLE_KINDS or len(tokens) < 2:
+        return False
+    rest = re.escape(" ".join(tokens[1:]))
+    return re.search(rf"(?<![\w-])(?<!{re.escape(tokens[0])} ){rest}(?![\w-])", text) is None
 
 
 def _named_acronym(text: str, kind: str, name: str, end: int) -> bool:
@@ -911,7 +929,13 @@ def _is_place_apposition(text: str, end: int, watchlist: Watchlist) -> bool:
     following = _PLACE_AFTER.match(text, end)
     if following is None:
         return False
-    for words in (following[1].rstrip("."), following[1].split(" ")[0].rstrip(".")):
+    forms = [following[1].rstrip(".")]
+    first, _, second = forms[0].partition(" ")
+    # "Mount Pleasant, Wisconsin Governor Jo Doe"; not "Acme, USA Today owner Beta", where
+    # the place's word starts a longer name
+    if second and second.rstrip(".") in _TITLES:
+        forms.append(first.rstrip("."))
+    for words in forms:
         entity = watchlist.lookup(words)
         if words in watchlist.stop_names or (entity is not None and entity.kind == "place"):
             return True

@@ -128,6 +128,10 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("Backers include Zorvex founder and Chief Executive Dana Reyes.", "Zorvex"),
         # a firm's analysts, unnamed; an analyst working for a firm
         ("In a note, Brindle Cowen analysts cautioned that costs may rise.", "Brindle Cowen"),
+        # ... opening a sentence, a name of two words
+        ("Costs rose. Brindle Cowen analysts cautioned that more may come.", "Brindle Cowen"),
+        # a place's name starting a longer name after a comma: no place apposition
+        ("They met Daily Ledger owner QMN, USA Today owner Zorvex and others.", "QMN"),
         ('"It is big," said Omar Lint, a legal analyst for Zorvex Kluwer.', "Zorvex Kluwer"),
         # a utility or a consortium; an apposition before "set up by"
         ("It will build one with regional utility Energy Eastmoor next year.", "Energy Eastmoor"),
@@ -205,6 +209,8 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         "Investors including Prince Dana Reyes and Omar Lint put in $5 million.",
         # three capitals before more words of a noun phrase
         "The San Francisco-based CRM giant held talks in April.",
+        # an adjective opening a sentence before a company's name and a role
+        "Zorvex's board met. Ousted Zorvex CEO Dana Reyes can still name directors.",
         # a verb after an apposition's noun: the sentence goes on
         "With Zembla Move, the company created a speaker that travels.",
     ],
