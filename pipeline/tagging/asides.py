@@ -80,6 +80,15 @@ _MAKER_BEFORE = re.compile(
 )
 # "Facebook's parent company intends to ...": the brand names its owner, unnamed here
 _PARENT_AFTER = re.compile(r"['’]s\s+(?:parent|owner)\b(?!\s+(?:(?:company|firm|group)\s+)?[A-Z])")
+# "Acme content from Foo, Bar and Baz", "content from over 50 publications including Foo":
+# the titles content is drawn from, not parties (a deal's party is named apart: "a deal
+# with Foo")
+_CONTENT_FROM = re.compile(
+    r"(?:[A-Z][\w.&'’-]*(?:['’]s)?\s+(?:content|articles|stories|journalism)\s+from\s+|"
+    r"\b(?:content|articles|stories|journalism)\s+from\s+(?:[\w-]+\s+){0,4}?"
+    rf"(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:such\s+as|including|like)\s+)$"
+)
+_CONTENT_ENDS = (" from ", " as ", "including ", " like ")
 _LIST_OPENERS = ("include ", "includes ", "included ", "including ", "such as ", "like ")
 _BEHIND = re.compile(
     rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
@@ -142,6 +151,10 @@ def _brand(text: str, mention: Mention) -> bool:
     if before.endswith(("the ", "The ")) and _OWNER_NOUN_AFTER.match(text, mention.end):
         return True
     if before.endswith(_LIST_OPENERS) and _BRANDS_OF.search(before):
+        return True
+    if before.endswith(_CONTENT_ENDS) and _CONTENT_FROM.search(
+        text, max(0, mention.start - _WINDOW), mention.start
+    ):
         return True
     possessive = text.startswith(("'s", "’s"), mention.end)
     if possessive and not before.endswith(", ") and _PARENT_AFTER.match(text, mention.end):

@@ -253,8 +253,10 @@ _TRIGGERS = {
     "listed": (
         r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
         rf"joined by|(?:investor|backer|{_phrases(ORG_WORDS['list_nouns'])})"
-        # "users of the service include": a short phrase after a preposition may come between
-        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?,?[ ]"
+        # "users of the service include": a short phrase after a preposition may come between;
+        # "outlets and content platforms including": a second noun joined to the first
+        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?|"
+        r"[ ](?:and|or)(?:[ ][a-z-]+){1,2}?)?,?[ ]"
         r"(?:such as|like|including|included|includes|include|among them))"
     ),
     # "USA Today owner Acme", "Slurm creator Acme": a brand's owner (a capitalised name
@@ -432,6 +434,8 @@ _OTHER_HEAD = re.compile(
     r"[ ]([a-z]+s),?[ ](?:such as|like|including|included|includes|include|among them)$"
 )
 _LIST_NOUNS = frozenset(ORG_WORDS["list_nouns"])
+# ... unless it is joined to a list noun: "outlets and content platforms such as"
+_JOINED_HEAD = re.compile(rf"(?:{_phrases(ORG_WORDS['list_nouns'])})[ ](?:and|or)(?:[ ][a-z-]+)?$")
 # A capitalised word right before a trigger: "USA Today owner", "Slurm creator"
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w.&'’-]*[ ]$")
 # A name that qualifies a noun before another name: "Ray-Ban maker Acme", "Slurm creator Acme"
@@ -656,7 +660,8 @@ def _trigger_holds(text: str, kind: str, match: re.Match[str]) -> bool:
         return bool(_CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()))
     if kind == "listed":
         head = _OTHER_HEAD.search(match["listed"])
-        return head is None or head[1] in _LIST_NOUNS
+        joined = head is not None and _JOINED_HEAD.search(match["listed"], 0, head.start())
+        return head is None or head[1] in _LIST_NOUNS or bool(joined)
     return True
 
 

@@ -114,6 +114,11 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ),
         # a list after "organizations such as"
         ("It faces suits from news organizations such as Zembla Daily and others.", "Zembla Daily"),
+        # a list after two joined nouns
+        (
+            "News outlets and content platforms including Zembla Daily and Brindle joined.",
+            "Zembla Daily",
+        ),
         # a list before "are among the other investors"
         ("Zorvex, Brightforge and Harlow are among the other investors.", "Harlow"),
         # a brand's owner after the brand: "Daily Ledger owner Acme", a creator
@@ -350,6 +355,13 @@ def test_a_brand_is_no_actor(text: str, absent: str, watchlist: Watchlist) -> No
         ("The assistant, built into WhatsApp and Instagram, now cites news.", "WhatsApp"),
         # a brand naming its owner, unnamed after the possessive
         ("Instagram's parent company plans a data centre in Ohio.", "Instagram"),
+        # the titles content is drawn from
+        ("The deal brings Axel Springer content from Politico and Bild to users.", "Politico"),
+        ("The deal brings Axel Springer content from Politico and Bild to users.", "Bild"),
+        (
+            "It draws on content from over 40 publications including Politico and Bild.",
+            "Politico",
+        ),
         # what a company makes, after "the maker of"
         ("Quillon agreed to buy the maker of WhatsApp for cash.", "WhatsApp"),
     ],
@@ -368,6 +380,11 @@ def test_a_platform_or_product_named_for_its_owner_is_no_actor(
         # an owner's name right after the possessive: the brand is a company of note there
         ("It says Google's parent company Alphabet will spend more.", "Google"),
         ("Shares in Alphabet, Google's parent company, fell 4%.", "Google"),
+        # content from one named source, no owner before it: a party to a licence
+        (
+            "The licence covers editorial content from The New York Times, including recipes.",
+            "The New York Times",
+        ),
         # a possessive after the hosting words is the company, not a platform
         ("The cost is already built into Arm's forecast for the year.", "Arm"),
     ],
