@@ -361,6 +361,7 @@ _ANCHORS = {
 # Anchors most articles lack, and a word each of their matches holds
 _ANCHOR_GATES = {
     "spokes": ("spokes", "representative"),
+    "analysts": ("analysts", "economists", "strategists"),
     "university": tuple(_UNIVERSITY_WORDS),
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")

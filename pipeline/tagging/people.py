@@ -222,6 +222,7 @@ def _name_spans(
     is not a run; "Chief Executive Satya Nadella" holds one name after its title)."""
     words = [(w.start() + match.start(), w.group()) for w in re.finditer(r"\S+", match.group())]
     cued_start = listed or _cued(text, match.start(), headline)
+    credited = headline and _credited(text, match.start(), match.end())
     i = 0
     while i < len(words):
         word = words[i][1]
@@ -233,7 +234,7 @@ def _name_spans(
         if cued and _describes(words, i, names, lowered):
             i += 1  # "Data Centers Kevin Miller said", "Kazakh-born Jane Doe": the name follows
             continue
-        taken = cued or not headline or _credited(text, words, i)
+        taken = cued or not headline or credited
         length = _name_length(words[i:], names, cued) if taken else 0
         if length:
             yield words[i][0], words[i + length - 1][0] + len(words[i + length - 1][1])
@@ -317,13 +318,12 @@ def _cued_after(text: str, words: list[tuple[int, str]], i: int) -> bool:
     return bool(_ROLE_AFTER.match(text[end : end + 90]) or _SPEECH_BEFORE.search(before))
 
 
-def _credited(text: str, words: list[tuple[int, str]], i: int) -> bool:
+def _credited(text: str, start: int, end: int) -> bool:
     """A picture credit in a title-case line: "Photo: Jane Doe/Acme", "AP Photo/Jane Doe",
     "Jane Doe | Bloomberg". A given name is still wanted ("Photo: Acme Studio/Beta")."""
-    end = words[-1][0] + len(words[-1][1])
     if _CREDIT_AFTER.match(text, end):
         return True
-    before = text[max(0, words[i][0] - 30) : words[i][0]]
+    before = text[max(0, start - 30) : start]
     return bool(_CREDIT_BEFORE.search(before[before.rfind("\n") + 1 :]))
 
 
@@ -352,13 +352,17 @@ def _surname_mentions(
     spans = taken + [(m.start, m.end) for m in found]
     first_seen = {m.entity: m.start for m in found}
     mentions = []
-    for match in _CAPITALISED.finditer(text):
-        full = usable.get(match.group())
-        if full is None or first_seen.get(full, -1) > match.start():
-            continue
-        if not _overlaps(spans, match.start(), match.end()):
-            mentions.append(_mention(full, text, match.start(), match.end(), starts))
-    return mentions
+    # each surname looked for where it is written (a substring search at C speed), not
+    # every capitalised word of the text matched against all of them
+    for surname, full in usable.items():
+        at = text.find(surname, max(first_seen.get(full, 0), 0))
+        while at >= 0:
+            match = _CAPITALISED.match(text, at)  # the whole word, as written
+            end = at + len(surname)
+            if match is not None and match.end() == end and not _overlaps(spans, at, end):
+                mentions.append(_mention(full, text, at, end, starts))
+            at = text.find(surname, at + 1)
+    return sorted(mentions, key=lambda m: m.start)
 
 
 def _mention(name: str, text: str, start: int, end: int, starts: list[int]) -> Mention:
