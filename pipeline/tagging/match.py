@@ -278,6 +278,8 @@ _TRIGGERS = {
     ),
     # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
     "round_for": r"round[ ]for",
+    # "Disney owns Acme News", "who also owns Acme": what someone owns
+    "owns": r"(?:owns|owned)",
     # "values Acme at $3 billion" (the sum must follow: see `_VALUED_AT`)
     "valued": r"valu(?:es|ed|ing)",
     "funded_from": (
@@ -288,7 +290,7 @@ _TRIGGERS = {
 # Positions that name an organisation whatever the words around it: a watchlist alias that
 # wants context words ("Slack" wants "app", "messaging", ...) is taken there without them.
 _PLACE_KINDS = frozenset(
-    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from"}
+    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from", "round_for"}
     | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
 )
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
@@ -327,7 +329,8 @@ _ANCHORS = {
     # "Acme's chief executive", "Acme’s shareholders": a role held at a company, or what
     # only a company has
     "possessive": re.compile(
-        rf"['’]s?[ ](?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
+        r"['’]s?[ ](?:(?:two|three|four|five|\d+)[ ])?"
+        rf"(?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
         r"(?![\w-])"
     ),
     # "a Acme spokesperson said": someone who speaks for a company
@@ -370,7 +373,7 @@ _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
-    "round_for disputed rival"
+    "round_for disputed rival owns"
 )
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+$")
 _VALUED_AT = re.compile(

@@ -144,6 +144,9 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("Talks are with Quillon, a small startup set up by two professors.", "Quillon"),
         # three capitals after a noun that names a company
         ("Private equity firm QMN and two banks also took part.", "QMN"),
+        # what someone owns; a company's founders, counted or not
+        ("The studio group owns Zorvex News as well.", "Zorvex News"),
+        ("It hired Zorvex's three founders and a quarter of its staff.", "Zorvex"),
         # a firm's ending after one generic word
         ("The round's backers include Zorvex Capital and Frontier Ventures.", "Frontier Ventures"),
     ],
@@ -284,6 +287,8 @@ def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watc
         ("The fund made early bets in startups including Zembla, Stripe and Slack.", "Slack"),
         # "Glean" alone needs "search" or "startup" nearby; an acquisition's object is enough
         ("Last spring Quillon quietly acquired Glean for stock.", "Glean"),
+        # a funding round's recipient
+        ("In May the fund led a $5 million round for Harvey.", "Harvey"),
     ],
 )
 def test_a_position_stands_in_for_the_context_a_rule_wants(
