@@ -293,6 +293,13 @@ _PLACE_KINDS = frozenset(
     {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from", "round_for"}
     | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
 )
+# Positions where only a company stands: a watchlist product there names its company (not
+# lists: "rivals like ChatGPT" holds products too)
+_COMPANY_KINDS = frozenset({"descriptor", "descriptor_comma", "apposition"})
+# ... unless the noun names a product: "its cloud gaming platform, Foo"
+_PRODUCT_NOUN_BEFORE = re.compile(
+    r"\b(?:platform|brand|service|app|assistant|chatbot|model|product|console)s?,?[ ]$"
+)
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
 _LIST_KINDS = _words(
     "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival plural"
@@ -490,7 +497,35 @@ def discover_orgs(
     mentions.extend(_repeats(text, starts, mentions, taken))
     mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
     mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
-    return mentions + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+    return (
+        mentions
+        + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+        + _products_as_companies(text, raws, watchlist, known)
+    )
+
+
+def _products_as_companies(
+    text: str, raws: list[Raw], watchlist: Watchlist, known: Sequence[Mention]
+) -> list[Mention]:
+    """A watchlist product named where only a company stands ("code-generation startup
+    Cursor", "Cursor, a startup that"): the article names the company by its product.
+    The product's mention comes back as an organisation's, same span and entity (`tag`
+    puts it in the product's place)."""
+    products = {(m.start, m.end): m for m in known if m.kind == "product"}
+    if not products:
+        return []
+    found: list[Mention] = []
+    for kind, start, raw, _ in raws:
+        if kind not in _COMPANY_KINDS:
+            continue
+        start, tokens = _trim(text, start, raw.split(" "))
+        mention = products.pop((start, start + len(" ".join(tokens))), None)
+        if mention is None or mention.start != start:
+            continue
+        if _PRODUCT_NOUN_BEFORE.search(text, max(0, start - 16), start):
+            continue  # "its AI platform Foo": the product
+        found.append(replace(mention, kind="org"))
+    return found
 
 
 def _known_in_place(

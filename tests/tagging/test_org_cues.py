@@ -398,6 +398,30 @@ def test_an_owned_company_that_may_act_stays(text: str, present: str, watchlist:
     assert present in orgs(text, watchlist), orgs(text, watchlist)
 
 
+def test_a_product_named_as_a_company_is_one(watchlist: Watchlist) -> None:
+    # the watchlist has Cursor as a product of Anysphere; "startup Cursor" names a company
+    text = "Quillon weighed buying code-generation startup Cursor. Cursor declined to comment."
+    out = as_json(tag("t", text, watchlist), watchlist)
+    assert {"name": "Cursor", "kind": "org"}.items() <= next(
+        e for e in out["entities"] if e["name"] == "Cursor"
+    ).items()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a product after a product noun, or in a list that holds products too
+        "Games will be exclusive to its cloud gaming platform, Xbox Game Pass, it said.",
+        "As with rivals like ChatGPT, monthly visits to the site slipped.",
+    ],
+)
+def test_a_product_in_a_product_position_stays_a_product(text: str, watchlist: Watchlist) -> None:
+    out = as_json(tag("t", text, watchlist), watchlist)
+    kinds = [e["kind"] for e in out["entities"] if e["canonical"] != "Microsoft"]
+    assert kinds, out
+    assert set(kinds) == {"product"}, out
+
+
 def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
     text = "Instagram signed a licence with Quillon. The Instagram parent did not comment."
     assert "Instagram" in orgs(text, watchlist)
