@@ -813,7 +813,27 @@ def _accept(
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
     if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
         return None  # "sued Doe" where the article names "Jane Doe": a person
+    if kind == "listed" and len(tokens) == 1 and not strong and _second_name(text, name, watchlist):
+        return None  # "Apple, Pang and OpenAI" where the article names "Ruoming Pang"
     return start, end, name
+
+
+def _second_name(text: str, name: str, watchlist: Watchlist) -> bool:
+    """True when the article writes `name` as the second of two capitalised words that
+    open a run ("executive Ruoming Pang", a line starting "Ruoming Pang,"): a surname after
+    a given name the first-name list lacks. A known name or a function word first is no
+    given name ("Apple Pang", "At Pang")."""
+    for match in re.finditer(
+        rf"(?:^|(?<=[a-z,;:] )|(?<=\n))([A-Z][a-z]+) {re.escape(name)}\b", text
+    ):
+        first = match[1]
+        if (
+            first not in _FUNCTION_WORDS
+            and first not in _TITLES
+            and watchlist.lookup(first) is None
+        ):
+            return True
+    return False
 
 
 def _opens_with_role(text: str, kind: str, tokens: list[str]) -> bool:

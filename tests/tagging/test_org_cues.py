@@ -201,6 +201,8 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         # a person's things after a possessive, a person's spokesperson
         "On Friday, Brindle's lawyers and Brindle's friends were told.",
         "The claim was false, the Dana Reyes spokesperson said on Monday.",
+        # a list's name the article also writes after an unlisted given name: a surname
+        "Meta hired Apple executive Ruomeng Vask. Apple, Vask and OpenAI gave no comment.",
         # a person's surname after a dispute word is a person
         "Dana Reyes left in May. A month later, the company sued Reyes in court.",
         # a ticker after a lower-case word and a legal word: no name
@@ -225,6 +227,7 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
 )
 def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> None:
     known = {"OpenAI", "NVIDIA", "Constellation Energy", "Google", "Amazon", "Anthropic"}
+    known |= {"Apple", "Meta"}
     found = orgs(text, watchlist) - known
     assert found == set(), found
 
