@@ -33,7 +33,7 @@ _WORD = (
 _PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|la|le|al|bin|ibn|dos|das)"
 # A run ends at a word's end; a possessive "’s" after it closes the name ("Trump’s push").
 _RUN = re.compile(
-    rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,5}}(?![\w-])(?!['’](?!s\b))"
+    rf"(?<![\w.’'-]){_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{1,7}}(?![\w-])(?!['’](?!s\b))"
 )
 # Particles that may stand capitalised inside a name: "Daniel De Freitas", "Jan Van Dijk"
 _PARTICLES = frozenset({"De", "Del", "Della", "Di", "Da", "Van", "Von", "Der", "Den", "Du"})
@@ -49,7 +49,8 @@ _TITLE_WORDS = frozenset(_WORDS["title_words"])
 _ORG_WORDS = frozenset(_WORDS["org_words"])
 _NOT_GIVEN = frozenset(_WORDS["not_given"])
 _CUE_BEFORE = frozenset(_WORDS["cue_before"])
-_SMALL_WORDS = frozenset(_WORDS["heading_small_words"])  # one word or two: "said", "according to"
+_SMALL_WORDS = frozenset(_WORDS["heading_small_words"])
+_SURNAME_WORDS = frozenset(_WORDS["surname_words"])  # one word or two: "said", "according to"
 _WORD_BEFORE = re.compile(r"[\w’'.-]+")
 _ROLE_AFTER = re.compile(
     r"^(?:,\s+(?:who|whose|the|a|an|its|their|his|her|[A-Z][\w&.-]*['’]s)\b[^.;]{0,60}?"
@@ -276,6 +277,8 @@ def _name_length(words: list[tuple[int, str]], names: frozenset[str], cued: bool
         if word in _PARTICLES and position + 1 < len(words) and position < 3:
             length += 1  # "Daniel De Freitas": a particle written with a capital
             continue
+        if word in _SURNAME_WORDS and position == 1 and len(words) == 2:
+            return 2  # "Sean White", "Xiao Hong": a word that is a surname too, ending the run
         if word in _TITLE_WORDS or word in _NOT_GIVEN:
             break
         length += 1

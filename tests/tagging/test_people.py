@@ -43,6 +43,11 @@ def _people(text: str, watchlist: Watchlist) -> list[str]:
             "The Acme Logo In Santa Clara, Calif.\nAP Photo/Paul Seraph, File\nAcme sold.",
             "Paul Seraph",
         ),
+        # a surname that is a common word too, ending the run
+        ("The board named former Acme executive Sean White as chief.", "Sean White"),
+        # a long title before the name; a role noun before a name the list lacks
+        ("It matters, said Acme Chief Global Affairs Officer Joel Kaplan.", "Joel Kaplan"),
+        ("The device was shaped by ex-Acme designer Jony Ivel last year.", "Jony Ivel"),
         # names listed before a name found, whatever their first names
         ("The new recruits are Shenqi Zhao, Wenlu Yu, Lucas Berne and Anna Korr.", "Shenqi Zhao"),
         ("The new recruits are Shenqi Zhao, Wenlu Yu, Lucas Berne and Anna Korr.", "Wenlu Yu"),
