@@ -4,9 +4,11 @@ An outlet's page names companies in places where they do nothing: a former name 
 formerly known as Twitter"), a picture credit ("Image: Acme", "Jane Doe/Acme via Beta
 Images"), share buttons ("Skip to Content Acme"), a platform as a medium ("said in a post on
 X", "his LinkedIn profile"), a brand before its owner ("Roomba maker iRobot", "the company
-behind Facebook and Instagram", "the Facebook parent" with the owner unnamed, "Acme's brands,
-which include Foo and Bar"), a name used
-as a common noun ("a Netflix for games").
+behind Facebook and Instagram", "the Facebook parent" with the owner unnamed, "Facebook's
+parent company", "Acme's brands, which include Foo and Bar", "Acme, which owns Foo and Bar"
+where the watchlist puts Acme above them, "the maker of Foo"), a platform a product runs on
+("an assistant built into Foo and Bar"), a name used as a common noun ("a Netflix for games",
+"the Tesla of robotics").
 Such a mention is dropped; the entity stays tagged where another mention of it names an
 actor. The cue words are data (`pipeline/data/org_words.toml`).
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 
 from pipeline.records import Mention
@@ -67,6 +69,26 @@ _BRANDS_OF = re.compile(
     rf"['’]s?\s+(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:which\s+)?"
     r"(?:include|includes|included|including|such\s+as|like)\s+$"
 )
+# "Acme, which owns Foo, Bar": Foo and Bar belong to Acme (checked against the watchlist)
+_OWNS_BEFORE = re.compile(
+    rf"\s*,?\s+(?:which|that)\s+(?:also\s+|now\s+)?"
+    rf"(?:{_alternation(_WORDS['owning_verbs'])})\s+(?:both\s+)?$"
+)
+_HOSTED_BEFORE = re.compile(rf"\b(?:{_alternation(_WORDS['hosting_phrases'])})\s+(?:both\s+)?$")
+_MAKER_BEFORE = re.compile(
+    rf"\b(?:the|a|an)\s+(?:{_alternation(_WORDS['maker_nouns'])})\s+of\s+$", re.IGNORECASE
+)
+# "Facebook's parent company intends to ...": the brand names its owner, unnamed here
+_PARENT_AFTER = re.compile(r"['’]s\s+(?:parent|owner)\b(?!\s+(?:(?:company|firm|group)\s+)?[A-Z])")
+# "Acme content from Foo, Bar and Baz", "content from over 50 publications including Foo":
+# the titles content is drawn from, not parties (a deal's party is named apart: "a deal
+# with Foo")
+_CONTENT_FROM = re.compile(
+    r"(?:[A-Z][\w.&'’-]*(?:['’]s)?\s+(?:content|articles|stories|journalism)\s+from\s+|"
+    r"\b(?:content|articles|stories|journalism)\s+from\s+(?:[\w-]+\s+){0,4}?"
+    rf"(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:such\s+as|including|like)\s+)$"
+)
+_CONTENT_ENDS = (" from ", " as ", "including ", " like ")
 _LIST_OPENERS = ("include ", "includes ", "included ", "including ", "such as ", "like ")
 _BEHIND = re.compile(
     rf"\b(?:the|a)\s+(?:{_alternation(_WORDS['behind_words'])})\s+behind\s+$", re.IGNORECASE
@@ -74,13 +96,21 @@ _BEHIND = re.compile(
 _POSSESSIVE = re.compile(r"['’]s\b")
 # "a Netflix for video games": a company's name used as a common noun
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+# "that's the Tesla of robotics", "is the Uber of freight"
+_LIKENED_BEFORE = re.compile(r"(?:['’]s|\bis|\bwas|\bbe|\bas|\blike|\bbecome|\bbecoming)\s+the\s+$")
 _FOR_OF_AFTER = re.compile(r"\s+(?:for|of)\s")
 _LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&)\s*$")
 
 
-def set_aside(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+def set_aside(
+    text: str, mentions: Sequence[Mention], parents: Mapping[str, str] | None = None
+) -> list[Mention]:
     """The mentions that may name an actor, in order: organisation mentions in a former
-    name, a credit, page furniture, a medium or a brand position are left out."""
+    name, a credit, page furniture, a medium or a brand position are left out.
+
+    `parents` maps an entity to the organisation above it on the watchlist: "Acme, which
+    owns Foo" sets Foo aside only when Acme is above Foo ("Acme, which owns Beta Corp" may
+    name a company that acts in the story)."""
     cues = _Cues(text)
     kept: list[Mention] = []
     dropped_end = -1  # where the last mention set aside as a brand ends
@@ -88,8 +118,10 @@ def set_aside(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         if mention.kind not in ACTOR_KINDS:
             kept.append(mention)
             continue
-        brand = _brand(text, mention) or (
-            dropped_end >= 0 and bool(_LIST_JOIN.fullmatch(text, dropped_end, mention.start))
+        brand = (
+            _brand(text, mention)
+            or _owned(text, mention, kept, parents or {})
+            or (dropped_end >= 0 and bool(_LIST_JOIN.fullmatch(text, dropped_end, mention.start)))
         )
         if brand:
             dropped_end = mention.end
@@ -120,7 +152,35 @@ def _brand(text: str, mention: Mention) -> bool:
         return True
     if before.endswith(_LIST_OPENERS) and _BRANDS_OF.search(before):
         return True
+    if before.endswith(_CONTENT_ENDS) and _CONTENT_FROM.search(
+        text, max(0, mention.start - _WINDOW), mention.start
+    ):
+        return True
+    possessive = text.startswith(("'s", "’s"), mention.end)
+    if possessive and not before.endswith(", ") and _PARENT_AFTER.match(text, mention.end):
+        return True  # not "Acme, Foo's parent company": there Foo may be a company of note
+    if before.endswith(" of ") and _MAKER_BEFORE.search(before):
+        return True
+    if ("into" in before or "embedded" in before) and _HOSTED_BEFORE.search(before):
+        return not possessive  # "built into Acme's forecast"
     return "behind" in before and bool(_BEHIND.search(before))
+
+
+def _owned(text: str, mention: Mention, kept: list[Mention], parents: Mapping[str, str]) -> bool:
+    """ "Acme, which owns Foo": Foo is one of Acme's brands when the watchlist puts Acme
+    above it."""
+    owner = parents.get(mention.entity)
+    if owner is None or not kept:
+        return False
+    before = text[max(0, mention.start - 40) : mention.start]
+    if "which" not in before and "that" not in before:
+        return False
+    cue = _OWNS_BEFORE.search(before)
+    if cue is None:
+        return False
+    cue_start = mention.start - len(before) + cue.start()
+    previous = kept[-1]
+    return previous.entity == owner and previous.end == cue_start
 
 
 def _aside(text: str, mention: Mention, cues: _Cues) -> bool:
@@ -133,6 +193,8 @@ def _aside(text: str, mention: Mention, cues: _Cues) -> bool:
         return True
     if line.endswith(("a ", "an ")) and _ARTICLE_BEFORE.search(line, len(line) - 4):
         return bool(_FOR_OF_AFTER.match(text, end))
+    if line.endswith("the ") and " " not in mention.surface and _LIKENED_BEFORE.search(line):
+        return text.startswith(" of ", end)  # "that's the Tesla of robotics"
     if _POSSESSIVE.match(text, end):
         return False  # "on X's leadership", "formerly Acme's head": the company itself
     if cues.former and _FORMER.search(before):

@@ -184,6 +184,7 @@ _TITLES = _words(
     CEO CFO CTO COO CIO Chief President Chairman Chairwoman Founder Co-founder Cofounder
     Director Executive Head Vice Mr Mrs Ms Dr Sir Senator Minister Secretary Governor
     Professor Analyst Spokesperson Spokesman Spokeswoman Partner General Managing
+    Prince Princess Sheikh King Queen Emir Lord Lady Dame
     """
 )
 
@@ -224,7 +225,8 @@ _DESCRIPTOR = (
     r"(?<!decision )(?<!policy )(?<!film )(?<!movie )(?<!deal )(?<!peace )(?<!king )maker|"
     r"unicorn|lab|provider|supplier|manufacturer|rival|competitor|conglomerate|outfit|"
     r"subsidiary|spinout|spin-off|neocloud|hyperscaler|studio|developer|retailer|operator|"
-    r"insurer|lender|carrier|miner|giant|group|brand|chain|platform)"
+    r"insurer|lender|carrier|miner|giant|group|brand|chain|platform|consortium|utility|"
+    r"cooperative|co-op|entity)"
 )
 # Triggers after which a name is an organisation: "acquired Acme", "a deal with Acme".
 _TRIGGERS = {
@@ -251,10 +253,15 @@ _TRIGGERS = {
     "listed": (
         r"(?:participation from|participants? includ(?:ed|ing|e)|round includ(?:ed|es|ing)|"
         rf"joined by|(?:investor|backer|{_phrases(ORG_WORDS['list_nouns'])})"
-        # "users of the service include": a short phrase after a preposition may come between
-        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?)?[ ]"
+        # "users of the service include": a short phrase after a preposition may come between;
+        # "outlets and content platforms including": a second noun joined to the first
+        r"(?:[ ](?:of|in|at|on|from|with|across)(?:[ ][\w.’'-]+){1,3}?|"
+        r"[ ](?:and|or)(?:[ ][a-z-]+){1,2}?)?,?[ ]"
         r"(?:such as|like|including|included|includes|include|among them))"
     ),
+    # "USA Today owner Acme", "Slurm creator Acme": a brand's owner (a capitalised name
+    # must come before the noun: see `_raw_candidates`)
+    "owner": r"(?:owner|parent|creator)",
     # "sued Acme", "a lawsuit against Acme", "a probe into Acme": a party to a dispute
     "disputed": (
         r"(?:sued|sues|suing|fined|(?:law)?suits?[ ]against|complaints?[ ]against|"
@@ -266,11 +273,13 @@ _TRIGGERS = {
     "rival": r"(?:compet(?:e|es|ing)[ ](?:with|against)|rivals)",
     "affiliation": (
         r"(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
-        r"executives?|employees?|partner|managing director)[ ](?:at|with)|"
+        r"executives?|employees?|partner|managing director)[ ](?:at|with|for)|"
         rf"(?:{_phrases(ORG_WORDS['roles_of_org'])})(?:[ ]\([A-Z]{{2,4}}\))?[ ]of"
     ),
     # "led a $20 million round for Acme" (not "funding for": programmes get funding too)
     "round_for": r"round[ ]for",
+    # "Disney owns Acme News", "who also owns Acme": what someone owns
+    "owns": r"(?:owns|owned)",
     # "values Acme at $3 billion" (the sum must follow: see `_VALUED_AT`)
     "valued": r"valu(?:es|ed|ing)",
     "funded_from": (
@@ -281,8 +290,15 @@ _TRIGGERS = {
 # Positions that name an organisation whatever the words around it: a watchlist alias that
 # wants context words ("Slack" wants "app", "messaging", ...) is taken there without them.
 _PLACE_KINDS = frozenset(
-    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from"}
+    {"listed", "invested_in", "acquired", "acquired_by", "with", "funded_from", "round_for"}
     | {"descriptor", "descriptor_comma", "apposition", "legal", "raised"}
+)
+# Positions where only a company stands: a watchlist product there names its company (not
+# lists: "rivals like ChatGPT" holds products too)
+_COMPANY_KINDS = frozenset({"descriptor", "descriptor_comma", "apposition"})
+# ... unless the noun names a product: "its cloud gaming platform, Foo"
+_PRODUCT_NOUN_BEFORE = re.compile(
+    r"\b(?:platform|brand|service|app|assistant|chatbot|model|product|console)s?,?[ ]$"
 )
 # Kinds whose name may head a list: "investors including Acme, Beta Capital and Gamma".
 _LIST_KINDS = _words(
@@ -303,7 +319,7 @@ _AFTER_TRIGGER = re.compile(
 # Apart from the others: a pattern that opens on "-" is found by a fast literal scan, where
 # letting every trigger start after a hyphen would slow the scan above by half.
 _COMPOUND_TRIGGER = re.compile(
-    r"-(?<=\w-)(?:(?P<descriptor>based)|(?P<listed>"
+    r"-(?<=\w-)(?:(?P<descriptor>based|owned|backed|funded|controlled)|(?P<listed>"
     rf"(?:{_phrases(ORG_WORDS['list_nouns'])})[ ](?:such as|like|including|includes|include)))"
     rf"[ ](?P<name>{_NAME_BODY})(?![\w-])"
 )
@@ -314,19 +330,31 @@ _ANCHORS = {
         # no "of" before the noun: "Acme, a unit of Beta Group" is about Beta
         rf",[ ](?:a|an|the)[ ](?:(?!of[ ])[\w$.'’-]+[ ]){{0,6}}?{_DESCRIPTOR}"
         r"(?=\s*[,;)]|\s*\.(?!\w)|\s+(?:that|which|based|founded|backed|valued|in|from|with|"
-        r"owned|led|whose|known|focused|building|developing|making|called|and|for|of)\b)"
+        r"owned|led|whose|known|focused|building|developing|making|called|and|for|of|"
+        r"majority-owned|(?:set[ ]up|controlled|run|created|formed|headed|chaired)[ ]by)\b)"
     ),
     # "Acme's chief executive", "Acme’s shareholders": a role held at a company, or what
     # only a company has
     "possessive": re.compile(
-        rf"['’]s?[ ](?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
+        r"['’]s?[ ](?:(?:two|three|four|five|\d+)[ ])?"
+        rf"(?:{_phrases([*ORG_WORDS['roles_of_org'], *ORG_WORDS['company_nouns']])})"
         r"(?![\w-])"
     ),
     # "a Acme spokesperson said": someone who speaks for a company
     "spokes": re.compile(r"[ ](?:spokesperson|spokesman|spokeswoman|representative)(?![\w-])"),
     # "Acme (NYSE: ACME)": a listed company, named with its ticker
     "ticker": re.compile(rf"[ ]\((?:{_phrases(ORG_WORDS['exchanges'])})[ ]?:"),
-    "title_after": re.compile(rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ][A-Z]"),
+    # "Acme analyst Jane Doe", "former Acme executive Jane Doe", "Acme marketing professor
+    # Jane Doe", "Acme founder and Chief Executive Jane Doe" (a word between: see
+    # `_QUALIFIER_BEFORE`)
+    "title_after": re.compile(
+        rf"[ ](?:{_phrases(ORG_WORDS['roles_after_org'])})[ ](?:and[ ])?[A-Z]"
+    ),
+    # "Acme analysts said", "Acme economists expect": a firm's analysts, unnamed
+    "analysts": re.compile(
+        r"[ ](?:analysts|economists|strategists)[ ](?:said|say|says|cautioned|warned|wrote|"
+        r"noted|note|estimated?|estimates|expect|expected|expects|believe|predicted|told)\b"
+    ),
     # "the Authors Guild", "the Pension Plan Investment Board": a body, fund or association
     "body": re.compile(rf"[ ](?:{_alternation(_BODY_WORDS)})(?![\w-])"),
     # "Acme Pension Investment Board (APIB)": a name defined with its acronym
@@ -343,6 +371,7 @@ _ANCHORS = {
 # Anchors most articles lack, and a word each of their matches holds
 _ANCHOR_GATES = {
     "spokes": ("spokes", "representative"),
+    "analysts": ("analysts", "economists", "strategists"),
     "university": tuple(_UNIVERSITY_WORDS),
 }
 _NAME_BEFORE = re.compile(rf"(?<![\w&.'’-]){_NAME_BODY}$")
@@ -351,7 +380,7 @@ _NEEDS_SUFFIX = frozenset({"backed_by", "suffixed", "body"})
 # Kinds where the name is the object of the trigger: "bought Ford's estate" is not Ford.
 _OBJECT_KINDS = _words(
     "invested_in acquired acquired_by backed_by with funded_from listed affiliation sold_to "
-    "round_for disputed rival"
+    "round_for disputed rival owns"
 )
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+$")
 _VALUED_AT = re.compile(
@@ -376,7 +405,9 @@ _CAPITAL_NEXT = re.compile(r"[ ][A-Z]")
 _PERSON_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Sir|Dame)\.?[ ]$")
 _SUFFIX_FOLLOWS = _words("legal title_after")  # kinds whose anchor is capitalised
 # Positions that prove an organisation on their own, even for a sentence's first word.
-_STRONG_KINDS = _words("legal apposition acronym body university ticker")
+_STRONG_KINDS = _words("legal apposition acronym body university university_of ticker")
+# Endings that make a firm's name even after a generic word: "Future Ventures"
+_FIRM_ENDINGS = _words("Ventures Partners")
 _PLACE_AFTER = re.compile(r",[ ]([A-Z][\w.]*(?:[ ][A-Z][\w.]*)?)")
 _SENTENCE_START = frozenset('.!?"“‘(\n•')
 _ORG_KINDS = frozenset({"org", "publisher", "government"})
@@ -394,6 +425,49 @@ _NEWLY_FORMED = re.compile(
     r"(?:(?:newly|recently|just)[ ])?(?:formed|created|founded|established|launched|new)[ ]$"
 )
 _COUNTRY_BEFORE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK)[ ]$")
+# "the University of Michigan", "the California Institute of Technology": a university
+# named with "of", a school inside it kept ("University of Foo Law School")
+_UNIVERSITY_OF = re.compile(
+    rf"(?<![\w&.'’-])(?:{_TOKEN}[ ]){{0,3}}(?:{_alternation(_UNIVERSITY_WORDS)})[ ]of[ ]"
+    rf"(?:the[ ])?{_TOKEN}(?:[ ]{_TOKEN}){{0,4}}(?![\w-])"
+)
+# "Acme, Beta Capital and Gamma are among the other investors": a list before its head
+_AMONG_AFTER = re.compile(
+    r",?[ ](?:are|were|is|was)[ ](?:also[ ])?among[ ](?:the[ ])?(?:other[ ]|new[ ]|existing[ ]|"
+    r"early[ ]|largest[ ]|biggest[ ])?(?:investors|backers|shareholders|lenders|participants)\b"
+)
+_NAMES_BEFORE = re.compile(
+    rf"(?<![\w&.'’-]){_NAME_BODY}(?:(?:,[ ](?:and[ ])?|[ ]and[ ]){_NAME_BODY}){{0,8}}$"
+)
+# A list noun's phrase that ends in another plural noun: "rivals on benchmarks such as"
+# lists benchmarks
+_OTHER_HEAD = re.compile(
+    r"[ ]([a-z]+s),?[ ](?:such as|like|including|included|includes|include|among them)$"
+)
+_LIST_NOUNS = frozenset(ORG_WORDS["list_nouns"])
+# ... unless it is joined to a list noun: "outlets and content platforms such as"
+_JOINED_HEAD = re.compile(rf"(?:{_phrases(ORG_WORDS['list_nouns'])})[ ](?:and|or)(?:[ ][a-z-]+)?$")
+# A capitalised word right before a trigger: "USA Today owner", "Slurm creator"
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w.&'’-]*[ ]$")
+# A name that qualifies a noun before another name: "Ray-Ban maker Acme", "Slurm creator Acme"
+_BRAND_OF_NEXT = re.compile(
+    r"[ ](?:[a-z]+[ ])?(?:owner|maker|creator|developer|parent|operator|partner)[ ][A-Z]"
+)
+# "its AI platform Foo", "Acme's brand Foo": what a company runs or sells
+_OWN_PRODUCT_BEFORE = re.compile(
+    r"(?:\b(?:its|their|his|her|our)|['’]s)[ ](?:[\w-]+[ ]){0,3}?(?:platform|brand)[ ]$"
+)
+# Positions where a three-letter acronym may be a name: "private equity firm NGP",
+# "Foo owner IAC"
+_ACRONYM_KINDS = _words("descriptor owner")
+# Kinds where a name of two words or more before a role may open a sentence: "Brindle
+# Cowen analysts said" (one word there may be an adjective: "Independent analysts said")
+_ROLE_KINDS = _words("analysts title_after owner")
+# One lower-case word between an employer and a role: "Acme marketing professor"
+_QUALIFIER_BEFORE = re.compile(
+    r"(?<=[\w.&])[ ](?!(?:and|or|the|of|to|for|with|in|at|on|by|as|said|says|a|an)$)[a-z]+$"
+)
+_ACRONYM_END = re.compile(r"(?:[,;:)]|\.(?!\w)|[ ](?:and|or)[ ]|$)")
 # "AI-RAN (Artificial Intelligence Radio ...)": the words spell out the acronym before them
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][A-Za-z-]{1,9})[ ]\($")
 # "a Public Benefit Corporation": a legal form, not one company's name
@@ -423,7 +497,35 @@ def discover_orgs(
     mentions.extend(_repeats(text, starts, mentions, taken))
     mentions = _short_names(text, sorted(mentions, key=lambda m: m.start))
     mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
-    return mentions + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+    return (
+        mentions
+        + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
+        + _products_as_companies(text, raws, watchlist, known)
+    )
+
+
+def _products_as_companies(
+    text: str, raws: list[Raw], watchlist: Watchlist, known: Sequence[Mention]
+) -> list[Mention]:
+    """A watchlist product named where only a company stands ("code-generation startup
+    Cursor", "Cursor, a startup that"): the article names the company by its product.
+    The product's mention comes back as an organisation's, same span and entity (`tag`
+    puts it in the product's place)."""
+    products = {(m.start, m.end): m for m in known if m.kind == "product"}
+    if not products:
+        return []
+    found: list[Mention] = []
+    for kind, start, raw, _ in raws:
+        if kind not in _COMPANY_KINDS:
+            continue
+        start, tokens = _trim(text, start, raw.split(" "))
+        mention = products.pop((start, start + len(" ".join(tokens))), None)
+        if mention is None or mention.start != start:
+            continue
+        if _PRODUCT_NOUN_BEFORE.search(text, max(0, start - 16), start):
+            continue  # "its AI platform Foo": the product
+        found.append(replace(mention, kind="org"))
+    return found
 
 
 def _known_in_place(
@@ -553,12 +655,18 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
     for match in triggered:
         if _sentence_at(starts, match.start()) == _sentence_at(starts, match.start("name")):
             kind = next(k for k in _TRIGGERS if k in match.re.groupindex and match.group(k))
+            if not _trigger_holds(text, kind, match):
+                continue
             raws.append((kind, match.start("name"), match["name"], None))
             owned = _OWNED_NAME.match(text, match.end())
             if owned is not None and kind in _OBJECT_KINDS:  # "a deal with France's Le Monde"
                 raws.append((kind, owned.start("name"), owned["name"], None))
             if kind in _LIST_KINDS:
                 raws.extend(_list_items(text, (owned or match).end(), kind))
+    raws.extend(_before_among(text, starts))
+    if "University of" in text or "Institute of" in text:
+        universities = _UNIVERSITY_OF.finditer(text)
+        raws.extend(("university_of", m.start(), m.group(), None) for m in universities)
     deals: set[int] | None = None  # sentences with a deal word, computed when first needed
     for kind, anchor in _ANCHORS.items():
         gate = _ANCHOR_GATES.get(kind)
@@ -570,13 +678,46 @@ def _raw_candidates(text: str, starts: list[int]) -> list[Raw]:
                 index = _sentence_at(starts, match.start())
                 if index not in deals and not _in_dispute(text, starts, index):
                     continue
-            named = _name_before(text, match.end() if kind in _ENDS_NAME else match.start(), starts)
+            end = match.end() if kind in _ENDS_NAME else match.start()
+            if kind == "title_after":  # "Acme marketing professor": the word between skipped
+                qualifier = _QUALIFIER_BEFORE.search(text, max(0, end - 24), end)
+                end = qualifier.start() if qualifier is not None else end
+            named = _name_before(text, end, starts)
             if kind == "body" and named is not None:
                 named = _body_name(text, *named)
             elif kind == "acronym" and named is not None:
                 named = _defined_name(text, *named, match["acronym"])
             if named is not None:
                 raws.append((kind, *named, match.end() if kind == "legal" else None))
+    return raws
+
+
+def _trigger_holds(text: str, kind: str, match: re.Match[str]) -> bool:
+    """Checks a trigger's pattern cannot make cheaply: "Foo owner" wants a capitalised name
+    before the noun; "rivals on benchmarks such as" names benchmarks, not rivals."""
+    if kind == "owner":
+        return bool(_CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()))
+    if kind == "listed":
+        head = _OTHER_HEAD.search(match["listed"])
+        joined = head is not None and _JOINED_HEAD.search(match["listed"], 0, head.start())
+        return head is None or head[1] in _LIST_NOUNS or bool(joined)
+    return True
+
+
+def _before_among(text: str, starts: list[int]) -> list[Raw]:
+    """ "Acme, Beta Capital and Gamma are among the other investors": the names before."""
+    if " among " not in text:
+        return []
+    raws: list[Raw] = []
+    for match in _AMONG_AFTER.finditer(text):
+        index = _sentence_at(starts, match.start())
+        floor = max(starts[index] if index >= 0 else 0, match.start() - 200)
+        names = _NAMES_BEFORE.search(text, floor, match.start())
+        if names is not None:
+            raws.extend(
+                ("listed", m.start(), m.group(), None)
+                for m in _LIST_NAME.finditer(text, names.start(), names.end())
+            )
     return raws
 
 
@@ -652,18 +793,69 @@ def _accept(
         return None  # "a Acme spokesperson"; "Jane Doe spokesperson" is no company
     if kind == "university" and (len(tokens) < 2 or tokens[-1] not in _UNIVERSITY_WORDS):
         return None  # "University" alone, or cut from "... University Hospital"
-    strong = kind in _STRONG_KINDS or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
+    strong = (
+        kind in _STRONG_KINDS
+        or (len(tokens) > 1 and tokens[-1] in _ORG_SUFFIXES)
+        or _named_acronym(text, kind, name, end)
+    )
     if kind in _NEEDS_SUFFIX and not strong and not _round_led_by(text, kind, start):
         return None
-    if not _plausible(name, tokens, strong, watchlist):
+    if not _plausible(name, tokens, strong, watchlist, kind):
         return None
-    if not _well_placed(text, start, end, kind, watchlist):
+    if not _well_placed(text, start, end, kind, watchlist, strong):
         return None
-    if not strong and _at_sentence_start(text, start) and not _seen_inside(text, name):
+    if (
+        not strong
+        and _at_sentence_start(text, start)
+        and not _seen_inside(text, name)
+        and not _opens_with_role(text, kind, tokens)
+    ):
         return None  # "Investors raised ..." vs "Acme raised ...": proper nouns recur inside
     if len(tokens) == 1 and not strong and _surname(text, name, watchlist):
         return None  # "sued Doe" where the article names "Jane Doe": a person
+    if kind == "listed" and len(tokens) == 1 and not strong and _second_name(text, name, watchlist):
+        return None  # "Apple, Pang and OpenAI" where the article names "Ruoming Pang"
     return start, end, name
+
+
+def _second_name(text: str, name: str, watchlist: Watchlist) -> bool:
+    """True when the article writes `name` as the second of two capitalised words that
+    open a run ("executive Ruoming Pang", a line starting "Ruoming Pang,"): a surname after
+    a given name the first-name list lacks. A known name or a function word first is no
+    given name ("Apple Pang", "At Pang")."""
+    for match in re.finditer(
+        rf"(?:^|(?<=[a-z,;:] )|(?<=\n))([A-Z][a-z]+) {re.escape(name)}\b", text
+    ):
+        first = match[1]
+        if (
+            first not in _FUNCTION_WORDS
+            and first not in _TITLES
+            and watchlist.lookup(first) is None
+        ):
+            return True
+    return False
+
+
+def _opens_with_role(text: str, kind: str, tokens: list[str]) -> bool:
+    """ "Brindle Cowen analysts said" opening a sentence: a name of two words or more before
+    a role, whose words after the first are not written alone elsewhere ("Ousted Acme CEO
+    Jane Doe" where the article also writes "Acme's board": "Ousted" is no name)."""
+    if kind not in _ROLE_KINDS or len(tokens) < 2:
+        return False
+    rest = re.escape(" ".join(tokens[1:]))
+    return re.search(rf"(?<![\w-])(?<!{re.escape(tokens[0])} ){rest}(?![\w-])", text) is None
+
+
+def _named_acronym(text: str, kind: str, name: str, end: int) -> bool:
+    """ "private equity firm NGP and", "Foo owner IAC,": three capitals right after a noun
+    that names a company, ending the phrase ("a firm CRM tool" is no name)."""
+    return (
+        kind in _ACRONYM_KINDS
+        and len(name) == 3
+        and name.isupper()
+        and name.isalpha()
+        and _ACRONYM_END.match(text, end) is not None
+    )
 
 
 def _surname(text: str, name: str, watchlist: Watchlist) -> bool:
@@ -708,16 +900,22 @@ def _trim(text: str, start: int, tokens: list[str]) -> tuple[int, list[str]]:
     return start, tokens
 
 
-def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist) -> bool:
+def _plausible(
+    name: str, tokens: list[str], strong: bool, watchlist: Watchlist, kind: str = ""
+) -> bool:
     """Not a stop name, not on the watchlist, not generic words, not a person's name."""
     if name in watchlist.stop_names or watchlist.lookup(name) is not None:
         return False
     core = tokens[:-1] if strong and tokens[-1] in _ORG_SUFFIXES else tokens
-    if all(t in watchlist.generic_words or t in watchlist.stop_names for t in core):
+    generic = all(t in watchlist.generic_words or t in watchlist.stop_names for t in core)
+    # "Future Ventures": a firm's ending after one generic word ("Generative AI" is none)
+    if generic and not (len(core) == 1 and len(tokens) == 2 and tokens[-1] in _FIRM_ENDINGS):
         return False
+    if strong and core and all(_is_place(t, watchlist) for t in core):
+        return False  # "a US AI startup": a country before a company ending
     if not strong and tokens[0] in watchlist.first_names and 2 <= len(tokens) <= 3:
         return False  # "a deal with John Smith"
-    if any(t in _ACADEMIC for t in tokens):
+    if kind != "university_of" and any(t in _ACADEMIC for t in tokens):
         return False  # universities and institutes are not companies
     if len(tokens) == 1 and (name.isdigit() or len(name) < 2 or (len(name) == 2 and not strong)):
         return False  # "LY Corp." holds a two-letter name: its legal form says so
@@ -728,7 +926,14 @@ def _plausible(name: str, tokens: list[str], strong: bool, watchlist: Watchlist)
     return not (len(tokens) == 1 and name.isupper() and len(name) <= 3 and not strong)
 
 
-def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlist) -> bool:
+def _is_place(word: str, watchlist: Watchlist) -> bool:
+    entity = watchlist.lookup(word)
+    return entity is not None and entity.kind == "place"
+
+
+def _well_placed(
+    text: str, start: int, end: int, kind: str, watchlist: Watchlist, strong: bool = False
+) -> bool:
     """Reject names cut out of a longer one, owners of the object, and places."""
     if _PERSON_TITLE_BEFORE.search(text, max(0, start - 8), start):
         return False  # "Dr. Luz Arroyo, a member of the group"
@@ -744,8 +949,12 @@ def _well_placed(text: str, start: int, end: int, kind: str, watchlist: Watchlis
         return False  # "valued Acme's stake", "valuing Acme shares": no sum for the company
     if kind == "descriptor_comma" and _SPEECH_NEXT.match(text, end):
         return False  # "..., said the company, Smith said": a speaker, not the company
-    if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end):
+    if kind in _OBJECT_KINDS and text.startswith(("'s", "’s"), end) and not strong:
         return False  # "bought Ford's estate": the object is the thing, not its owner
+    if _BRAND_OF_NEXT.match(text, end):
+        return False  # "a stake in Ray-Ban maker Acme": the brand, before its owner
+    if kind == "descriptor" and _OWN_PRODUCT_BEFORE.search(text, max(0, start - 60), start):
+        return False  # "its AI platform Foo": a product
     return not _is_place_apposition(text, end, watchlist)
 
 
@@ -784,7 +993,13 @@ def _is_place_apposition(text: str, end: int, watchlist: Watchlist) -> bool:
     following = _PLACE_AFTER.match(text, end)
     if following is None:
         return False
-    for words in (following[1].rstrip("."), following[1].split(" ")[0].rstrip(".")):
+    forms = [following[1].rstrip(".")]
+    first, _, second = forms[0].partition(" ")
+    # "Mount Pleasant, Wisconsin Governor Jo Doe"; not "Acme, USA Today owner Beta", where
+    # the place's word starts a longer name
+    if second and second.rstrip(".") in _TITLES:
+        forms.append(first.rstrip("."))
+    for words in forms:
         entity = watchlist.lookup(words)
         if words in watchlist.stop_names or (entity is not None and entity.kind == "place"):
             return True

@@ -54,19 +54,15 @@ def tag(
     known = owners_written(find_mentions(text, sentences, watchlist), watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
     known = [m for m in known if m.kind != "place" or not _inside(m, discovered)]
+    known, discovered = _as_companies(known, discovered)
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
+    parents = parents if parents is not None else parents_of(watchlist)
     # people are looked for around every name found, actors or not ("Image: Acme")
-    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start))
+    actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start), parents)
     mentions = sorted(actors + people, key=lambda m: (m.start, m.end))
-    deals = find_deals(
-        text,
-        sentences,
-        mentions,
-        published,
-        parents if parents is not None else parents_of(watchlist),
-    )
+    deals = find_deals(text, sentences, mentions, published, parents)
     new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
@@ -76,6 +72,21 @@ def tag(
         deals=tuple(replace(d, deal_key=d.deal_key or deal_key(d)) for d in deals),
         entities=tuple(new_orgs.values()),
     )
+
+
+def _as_companies(
+    known: list[Mention], discovered: list[Mention]
+) -> tuple[list[Mention], list[Mention]]:
+    """A product the article names as a company somewhere ("startup Cursor") is that
+    company in all its mentions there: discovery hands back those mentions as orgs, which
+    take the products' places."""
+    spans = {(m.start, m.end) for m in known if m.kind == "product"}
+    handed = [m for m in discovered if not m.discovered and (m.start, m.end) in spans]
+    if not handed:
+        return known, discovered
+    products = {m.entity for m in handed}
+    known = [replace(m, kind="org") if m.entity in products else m for m in known]
+    return known, [m for m in discovered if m not in handed]
 
 
 def _inside(mention: Mention, names: list[Mention]) -> bool:

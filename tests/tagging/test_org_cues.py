@@ -97,6 +97,58 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("Economists at the Tillbury Institute expect more of them.", "Tillbury Institute"),
         # a name with a company ending, in a sentence about a dispute
         ("The judge recalled Brightforge Games' case against Apple.", "Brightforge Games"),
+        # a university named with "of", a school inside it kept
+        ("She said so at the University of Eastmoor in May.", "University of Eastmoor"),
+        (
+            "Dana Reyes, a professor at the University of Eastmoor Hale Law School, agreed.",
+            "University of Eastmoor Hale Law School",
+        ),
+        # a cooperative, with its acronym or as an owner of the object
+        (
+            "The Northfield Power Cooperative (NPC) will buy the rest of the output.",
+            "Northfield Power Cooperative",
+        ),
+        (
+            "Zorvex agreed to acquire Brindle and Harlow Power Cooperative's combined stake.",
+            "Harlow Power Cooperative",
+        ),
+        # a list after "organizations such as"
+        ("It faces suits from news organizations such as Zembla Daily and others.", "Zembla Daily"),
+        # a list after two joined nouns
+        (
+            "News outlets and content platforms including Zembla Daily and Brindle joined.",
+            "Zembla Daily",
+        ),
+        # a list before "are among the other investors"
+        ("Zorvex, Brightforge and Harlow are among the other investors.", "Harlow"),
+        # a brand's owner after the brand: "Daily Ledger owner Acme", a creator
+        ("Among them were Daily Ledger owner Zorvex, and two others.", "Zorvex"),
+        ("Among them were Daily Ledger owner QMN, and two others.", "QMN"),
+        ("In buying Flowkit creator Zembla, the chipmaker gains a team.", "Zembla"),
+        # a company owned or backed by another, written as one compound
+        ("It signed a licence with Zorvex-owned Brindle Meredith on Tuesday.", "Brindle Meredith"),
+        # a person's employer before the role, a word between; a role with "and"
+        ("The move surprised former Zorvex executive Dana Reyes, she said.", "Zorvex"),
+        ("It caught the eye of Harrowgate marketing professor Dana Reyes.", "Harrowgate"),
+        ("Backers include Zorvex founder and Chief Executive Dana Reyes.", "Zorvex"),
+        # a firm's analysts, unnamed; an analyst working for a firm
+        ("In a note, Brindle Cowen analysts cautioned that costs may rise.", "Brindle Cowen"),
+        # ... opening a sentence, a name of two words
+        ("Costs rose. Brindle Cowen analysts cautioned that more may come.", "Brindle Cowen"),
+        # a place's name starting a longer name after a comma: no place apposition
+        ("They met Daily Ledger owner QMN, USA Today owner Zorvex and others.", "QMN"),
+        ('"It is big," said Omar Lint, a legal analyst for Zorvex Kluwer.', "Zorvex Kluwer"),
+        # a utility or a consortium; an apposition before "set up by"
+        ("It will build one with regional utility Energy Eastmoor next year.", "Energy Eastmoor"),
+        ("The plant is run by Eastmoor Grid, a consortium of public utilities.", "Eastmoor Grid"),
+        ("Talks are with Quillon, a small startup set up by two professors.", "Quillon"),
+        # three capitals after a noun that names a company
+        ("Private equity firm QMN and two banks also took part.", "QMN"),
+        # what someone owns; a company's founders, counted or not
+        ("The studio group owns Zorvex News as well.", "Zorvex News"),
+        ("It hired Zorvex's three founders and a quarter of its staff.", "Zorvex"),
+        # a firm's ending after one generic word
+        ("The round's backers include Zorvex Capital and Frontier Ventures.", "Frontier Ventures"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -149,16 +201,34 @@ def test_an_owner_written_before_its_product_is_named(watchlist: Watchlist) -> N
         # a person's things after a possessive, a person's spokesperson
         "On Friday, Brindle's lawyers and Brindle's friends were told.",
         "The claim was false, the Dana Reyes spokesperson said on Monday.",
+        # a list's name the article also writes after an unlisted given name: a surname
+        "Meta hired Apple executive Ruomeng Vask. Apple, Vask and OpenAI gave no comment.",
         # a person's surname after a dispute word is a person
         "Dana Reyes left in May. A month later, the company sued Reyes in court.",
         # a ticker after a lower-case word and a legal word: no name
         "It licenses designs from acme Holding (NASDAQ: ACME) for its chips.",
         # a place named with "Bank" is no bank
         "Settlers moved into the West Bank last year, officials said.",
+        # a list after a noun phrase that ends in another plural noun
+        "Its model beats rivals on common benchmarks such as Zembla, Quillon and Brindle.",
+        # a product after a possessive and "platform"
+        "Authors sued the chipmaker over its AI platform Zembla last week.",
+        # a country before a company ending
+        "Anthropic, a US AI startup, raised $30 billion.",
+        # a title before a person's name in a list of investors
+        "Investors including Prince Dana Reyes and Omar Lint put in $5 million.",
+        # three capitals before more words of a noun phrase
+        "The San Francisco-based CRM giant held talks in April.",
+        # an adjective opening a sentence before a company's name and a role
+        "Zorvex's board met. Ousted Zorvex CEO Dana Reyes can still name directors.",
+        # a verb after an apposition's noun: the sentence goes on
+        "With Zembla Move, the company created a speaker that travels.",
     ],
 )
 def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> None:
-    found = orgs(text, watchlist) - {"OpenAI", "NVIDIA", "Constellation Energy", "Google", "Amazon"}
+    known = {"OpenAI", "NVIDIA", "Constellation Energy", "Google", "Amazon", "Anthropic"}
+    known |= {"Apple", "Meta"}
+    found = orgs(text, watchlist) - known
     assert found == set(), found
 
 
@@ -182,6 +252,10 @@ def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> 
         ("Meta, the company behind Facebook and Instagram, signed a cloud deal.", "Instagram"),
         ("Meta, the company behind Facebook and Instagram, signed a cloud deal.", "Facebook"),
         ("It works something like a Netflix for video games, Microsoft says.", "Netflix"),
+        ("Quillon, he argued, is the Tesla of home robots.", "Tesla"),
+        # a brand before its owner, after a deal trigger
+        ("Meta bought a stake in Glimmer eyewear maker Zorvex Vision.", "Glimmer"),
+        ("He first shared the photo on what was then Twitter, in 2019.", "Twitter"),
     ],
 )
 def test_sets_aside_mentions_that_name_no_actor(
@@ -216,6 +290,8 @@ def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watc
         ("The fund made early bets in startups including Zembla, Stripe and Slack.", "Slack"),
         # "Glean" alone needs "search" or "startup" nearby; an acquisition's object is enough
         ("Last spring Quillon quietly acquired Glean for stock.", "Glean"),
+        # a funding round's recipient
+        ("In May the fund led a $5 million round for Harvey.", "Harvey"),
     ],
 )
 def test_a_position_stands_in_for_the_context_a_rule_wants(
@@ -275,6 +351,78 @@ def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -
 )
 def test_a_brand_is_no_actor(text: str, absent: str, watchlist: Watchlist) -> None:
     assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # the watchlist puts Meta above these: they are what Meta owns
+        ("Meta, which owns Instagram and WhatsApp, signed a power deal.", "Instagram"),
+        ("Meta, which owns Instagram and WhatsApp, signed a power deal.", "WhatsApp"),
+        # where a product runs is no party
+        ("The assistant, built into WhatsApp and Instagram, now cites news.", "WhatsApp"),
+        # a brand naming its owner, unnamed after the possessive
+        ("Instagram's parent company plans a data centre in Ohio.", "Instagram"),
+        # the titles content is drawn from
+        ("The deal brings Axel Springer content from Politico and Bild to users.", "Politico"),
+        ("The deal brings Axel Springer content from Politico and Bild to users.", "Bild"),
+        (
+            "It draws on content from over 40 publications including Politico and Bild.",
+            "Politico",
+        ),
+        # what a company makes, after "the maker of"
+        ("Quillon agreed to buy the maker of WhatsApp for cash.", "WhatsApp"),
+    ],
+)
+def test_a_platform_or_product_named_for_its_owner_is_no_actor(
+    text: str, absent: str, watchlist: Watchlist
+) -> None:
+    assert absent not in orgs(text, watchlist), orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # a company owned by someone the watchlist does not put above it
+        ("SoftBank, which owns Arm, is raising money for the deal.", "Arm"),
+        # an owner's name right after the possessive: the brand is a company of note there
+        ("It says Google's parent company Alphabet will spend more.", "Google"),
+        ("Shares in Alphabet, Google's parent company, fell 4%.", "Google"),
+        # content from one named source, no owner before it: a party to a licence
+        (
+            "The licence covers editorial content from The New York Times, including recipes.",
+            "The New York Times",
+        ),
+        # a possessive after the hosting words is the company, not a platform
+        ("The cost is already built into Arm's forecast for the year.", "Arm"),
+    ],
+)
+def test_an_owned_company_that_may_act_stays(text: str, present: str, watchlist: Watchlist) -> None:
+    assert present in orgs(text, watchlist), orgs(text, watchlist)
+
+
+def test_a_product_named_as_a_company_is_one(watchlist: Watchlist) -> None:
+    # the watchlist has Cursor as a product of Anysphere; "startup Cursor" names a company
+    text = "Quillon weighed buying code-generation startup Cursor. Cursor declined to comment."
+    out = as_json(tag("t", text, watchlist), watchlist)
+    assert {"name": "Cursor", "kind": "org"}.items() <= next(
+        e for e in out["entities"] if e["name"] == "Cursor"
+    ).items()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a product after a product noun, or in a list that holds products too
+        "Games will be exclusive to its cloud gaming platform, Xbox Game Pass, it said.",
+        "As with rivals like ChatGPT, monthly visits to the site slipped.",
+    ],
+)
+def test_a_product_in_a_product_position_stays_a_product(text: str, watchlist: Watchlist) -> None:
+    out = as_json(tag("t", text, watchlist), watchlist)
+    kinds = [e["kind"] for e in out["entities"] if e["canonical"] != "Microsoft"]
+    assert kinds, out
+    assert set(kinds) == {"product"}, out
 
 
 def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
