@@ -389,3 +389,12 @@ def test_a_headline_gives_its_sum_to_the_deal_the_body_tells_first(
 )
 def test_a_headline_sum_goes_to_no_other_deal(text: str, watchlist: Watchlist) -> None:
     assert all(d.amount is None for d in deals_in(text, watchlist))
+
+
+def test_a_sum_before_a_round_for_each_company_is_that_companys() -> None:
+    text = (
+        "In November, OpenAI led a $23.5 million round for Mem and a $5 million round for Harvey."
+    )
+    named = [("Mem", text.index("Mem")), ("Harvey", text.index("Harvey"))]
+    own = own_sums(text, named)
+    assert {name: amount.usd for name, amount in own.items()} == {"Mem": 23.5e6, "Harvey": 5e6}

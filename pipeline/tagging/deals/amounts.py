@@ -395,7 +395,9 @@ def _same_sum(a: Amount, b: Amount) -> bool:
 # "invested $2 billion in xAI and $500 million in Mistral": a sum told just before the company
 # it goes to ("in", "into", "to", "for" and a few words, no comma) is that company's own
 _SUM_GOES_TO = re.compile(
-    r"^\s+(?:in|into|to|for)\s+(?!(?:[\w’'.-]+\s+){0,3}?(?:like|such\s+as|including|among)\s)"
+    # "$2 billion in xAI", "a $5 million round for Harvey"
+    r"^\s+(?:(?:[\w-]+\s+){0,2}?(?:round|investment|stake|funding|financing)\s+)?"
+    r"(?:in|into|to|for)\s+(?!(?:[\w’'.-]+\s+){0,3}?(?:like|such\s+as|including|among)\s)"
     r"(?:[\w’'.-]+\s+){0,4}?$",
     re.IGNORECASE,
 )
