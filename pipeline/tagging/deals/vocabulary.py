@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from pipeline.tagging.deals.first_chars import prefiltered
 from pipeline.tagging.money import SUM_PATTERN
 
 _FRAGMENT = re.compile(r"<(\w+)>")
@@ -51,6 +52,11 @@ def _alternation(patterns: list[str], fragments: dict[str, str]) -> re.Pattern[s
     return re.compile("|".join(_expand(p, fragments) for p in patterns), re.IGNORECASE)
 
 
+def _trigger(patterns: list[str], fragments: dict[str, str]) -> re.Pattern[str]:
+    """A trigger's alternation behind a lookahead on its first characters (see first_chars)."""
+    return prefiltered("|".join(_expand(p, fragments) for p in patterns))
+
+
 _VOCABULARY = _load()
 _FRAGMENTS: dict[str, str] = _VOCABULARY["fragments"]
 # "<sum>" also reads every sum the money parser reads ("$300mn", "USD 10 billion",
@@ -62,7 +68,7 @@ RULES: tuple[Rule, ...] = tuple(
     Rule(
         entry["type"],
         entry["shape"],
-        _alternation(entry["patterns"], _FRAGMENTS),
+        _trigger(entry["patterns"], _FRAGMENTS),
         noun=entry.get("noun", False),
         single=entry.get("single", False),
         money=entry.get("money", False),
