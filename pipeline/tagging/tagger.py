@@ -63,6 +63,9 @@ def tag(
     actors = set_aside(text, sorted(known + discovered, key=lambda m: m.start), parents)
     mentions = sorted(actors + people, key=lambda m: (m.start, m.end))
     deals = find_deals(text, sentences, mentions, published, parents)
+    # a product read as its company for the deals keeps its watchlist kind when stored, so
+    # an entity has one kind in every view ("Cursor" is a product in every article)
+    mentions = [_kind_as_listed(m, watchlist) for m in mentions]
     new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
@@ -87,6 +90,13 @@ def _as_companies(
     products = {m.entity for m in handed}
     known = [replace(m, kind="org") if m.entity in products else m for m in known]
     return known, [m for m in discovered if m not in handed]
+
+
+def _kind_as_listed(mention: Mention, watchlist: Watchlist) -> Mention:
+    if mention.discovered or mention.entity not in watchlist:
+        return mention
+    listed = watchlist.entity(mention.entity).kind
+    return mention if listed == mention.kind else replace(mention, kind=listed)
 
 
 def _inside(mention: Mention, names: list[Mention]) -> bool:

@@ -402,12 +402,13 @@ def test_an_owned_company_that_may_act_stays(text: str, present: str, watchlist:
 
 
 def test_a_product_named_as_a_company_is_one(watchlist: Watchlist) -> None:
-    # the watchlist has Cursor as a product of Anysphere; "startup Cursor" names a company
-    text = "Quillon weighed buying code-generation startup Cursor. Cursor declined to comment."
-    out = as_json(tag("t", text, watchlist), watchlist)
-    assert {"name": "Cursor", "kind": "org"}.items() <= next(
-        e for e in out["entities"] if e["name"] == "Cursor"
-    ).items()
+    # the watchlist has Cursor as a product of Anysphere; "startup Cursor" names a company:
+    # the deal is with Cursor itself, not with its owner
+    text = "Microsoft weighed buying code-generation startup Cursor. Cursor declined to comment."
+    tagged = tag("t", text, watchlist)
+    assert [[p.name for p in d.parties] for d in tagged.deals] == [["Microsoft", "Cursor"]]
+    # stored, it keeps its listed kind, so an entity has one kind in every view
+    assert {m.kind for m in tagged.mentions if m.entity == "Cursor"} == {"product"}
 
 
 @pytest.mark.parametrize(
