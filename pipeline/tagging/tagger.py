@@ -54,7 +54,7 @@ def tag(
     known = owners_written(find_mentions(text, sentences, watchlist), watchlist)
     discovered = discover_orgs(text, sentences, watchlist, known)
     known = [m for m in known if m.kind != "place" or not _inside(m, discovered)]
-    known, discovered = _as_companies(known, discovered)
+    known, discovered, companies = _as_companies(known, discovered)
     people = find_people(
         text, sentences, known + discovered, watchlist.given_names, watchlist.stop_names
     )
@@ -65,7 +65,7 @@ def tag(
     deals = find_deals(text, sentences, mentions, published, parents)
     # a product read as its company for the deals keeps its watchlist kind when stored, so
     # an entity has one kind in every view ("Cursor" is a product in every article)
-    mentions = [_kind_as_listed(m, watchlist) for m in mentions]
+    mentions = [replace(m, kind="product") if m.entity in companies else m for m in mentions]
     new_orgs = {m.entity: Entity(m.entity, "org") for m in actors if m.discovered}
     new_orgs.update({m.entity: Entity(m.entity, "person") for m in people if m.discovered})
     return TaggedArticle(
@@ -79,24 +79,17 @@ def tag(
 
 def _as_companies(
     known: list[Mention], discovered: list[Mention]
-) -> tuple[list[Mention], list[Mention]]:
+) -> tuple[list[Mention], list[Mention], frozenset[str]]:
     """A product the article names as a company somewhere ("startup Cursor") is that
     company in all its mentions there: discovery hands back those mentions as orgs, which
-    take the products' places."""
+    take the products' places. Also returns those products' names."""
     spans = {(m.start, m.end) for m in known if m.kind == "product"}
     handed = [m for m in discovered if not m.discovered and (m.start, m.end) in spans]
     if not handed:
-        return known, discovered
-    products = {m.entity for m in handed}
+        return known, discovered, frozenset()
+    products = frozenset(m.entity for m in handed)
     known = [replace(m, kind="org") if m.entity in products else m for m in known]
-    return known, [m for m in discovered if m not in handed]
-
-
-def _kind_as_listed(mention: Mention, watchlist: Watchlist) -> Mention:
-    if mention.discovered or mention.entity not in watchlist:
-        return mention
-    listed = watchlist.entity(mention.entity).kind
-    return mention if listed == mention.kind else replace(mention, kind=listed)
+    return known, [m for m in discovered if m not in handed], products
 
 
 def _inside(mention: Mention, names: list[Mention]) -> bool:

@@ -10,8 +10,7 @@ from datetime import datetime
 from pipeline.records import DealMention
 from pipeline.tagging.deals.amounts import reach_end
 from pipeline.tagging.deals.records import Found, ReadSentence
-from pipeline.tagging.deals.status import deal_status
-from pipeline.tagging.deals.triggers import split_clauses
+from pipeline.tagging.deals.status import clause_bounds, deal_status
 from pipeline.tagging.deals.vocabulary import BACKGROUND, FAILED, RECENT, TOLD_AS_DONE
 
 # The digits come first and the "not after a word, $ or ." check after them, so that
@@ -91,25 +90,19 @@ def status_and_time(
     return status, year, background
 
 
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?$")
+
+
 def _fails_now(text: str, found: Found, year: int | None, reference_year: int | None) -> bool:
     """The deal's failure is told in the present or as this news: no earlier year dates it,
     and the clause's failure verb is not in the past perfect ("had walked away")."""
     if year is not None and reference_year is not None and year < reference_year:
         return False
-    start, end = _clause_of(text, found.start)
+    start, end = clause_bounds(text, found.start)
     failure = FAILED.search(text, start, end)
     if failure is None:
         return False
-    return not re.search(
-        r"\bhad\s+(?:\w+\s+)?$", text[max(start, failure.start() - 20) : failure.start()]
-    )
-
-
-def _clause_of(text: str, position: int) -> tuple[int, int]:
-    for start, end in split_clauses(text):
-        if start <= position < end:
-            return start, end
-    return 0, len(text)
+    return not _PAST_PERFECT.search(text[max(start, failure.start() - 20) : failure.start()])
 
 
 def year_of_article(text: str, published: datetime | None) -> int | None:

@@ -27,6 +27,7 @@ from pipeline.tagging.deals.background import (
 from pipeline.tagging.deals.records import PARTY_KINDS, ROLES, Candidate, Found, ReadSentence
 from pipeline.tagging.deals.sides import SUBJECT_ANAPHOR, other_orgs, read_sides, unique
 from pipeline.tagging.deals.triggers import (
+    AS_PART_OF_TIE,
     CONDITIONAL,
     REFERENCE,
     clause_triggers,
@@ -99,7 +100,6 @@ _ANAPHOR_TYPES: dict[str, frozenset[str]] = {
     "tie-up": frozenset({"partnership", "joint_venture"}),
 }
 
-# "X and Y will invest $5 billion and $10 billion respectively": two deals, not one round
 # a page's links to other stories: "[Related: ...]", "Read more: ...", "See also: ..."
 _LINK_OUT = re.compile(
     r"\W*(?:related(?:\s+(?:story|stories|articles?|coverage|reading))?|read\s+more|read\s+also|"
@@ -113,6 +113,7 @@ _DENIED = re.compile(
     r"to\b|\bden(?:ied|ies|y|ying)\b[^.;]{0,40}?\b(?:reports?|talks|rumou?rs?|speculation)\b",
     re.IGNORECASE,
 )
+# "X and Y will invest $5 billion and $10 billion respectively": two deals, not one round
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bthe (?:former|latter)\b", re.IGNORECASE)
 _NAMED = re.compile(
     r"\b(?:called|named|dubbed|known as)\s+(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
@@ -326,11 +327,7 @@ def _sentence_deals(sentence: ReadSentence, previous: Sequence[ReadSentence]) ->
 
 # "Nvidia put $2 billion into Synopsys as part of a broadened multi-year tie-up": the money
 # and the tie are two deals of the same two companies
-_AS_PART_OF_TIE = re.compile(
-    r",?\s+(?P<tie>as\s+part\s+of\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:partnership|tie-?up|collaboration|alliance)\b)",
-    re.IGNORECASE,
-)
+_AS_PART_OF_TIE = re.compile(rf",?\s+(?P<tie>{AS_PART_OF_TIE})", re.IGNORECASE)
 _TIE_RULE = Rule(type="partnership", shape="sym", pattern=_AS_PART_OF_TIE)
 
 

@@ -20,7 +20,7 @@ from pipeline.tagging.deals.vocabulary import (
 
 def deal_status(text: str, found: Found) -> str:
     """failed > in_talks > reported > planned > completed > announced."""
-    start, end = _clause_bounds(text, found.start)
+    start, end = clause_bounds(text, found.start)
     clause = text[start:end]
     trigger = text[found.start : found.end]
     before = text[max(0, found.start - 70) : found.start]
@@ -62,7 +62,8 @@ def _but_failed(rest: str) -> bool:
     return bool(verb and FAILED.match(rest, verb.end()))
 
 
-def _clause_bounds(text: str, position: int) -> tuple[int, int]:
+def clause_bounds(text: str, position: int) -> tuple[int, int]:
+    """The clause of `text` that holds `position` (the whole text if none does)."""
     for start, end in split_clauses(text):
         if start <= position < end:
             return start, end

@@ -48,11 +48,15 @@ _BOUGHT_WITH = re.compile(
 _MONEY_VERB = re.compile(
     r"(?:pour|plough|plow|pump|inject|funnel|sink|sank|sunk|put|commit|pledge)", re.IGNORECASE
 )
+# "invests $2 billion in X as part of a broader partnership": the tie is a deal of its own,
+# in a clause of its own (the deal reader adds it beside the money: reader._ties_told_with)
+AS_PART_OF_TIE = (
+    r"as\s+part\s+of\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:partnership|tie-?up|collaboration|alliance)\b"
+)
 _CLAUSE_BREAK = re.compile(
     r";\s+|:\s+|,\s+(?:while|whereas|but)\s+|"
-    # "invests $2 billion in X as part of a broader partnership": the tie is a deal of its own
-    r",?\s+(?=as\s+part\s+of\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:partnership|tie-?up|collaboration|alliance)\b)|"
+    rf",?\s+(?={AS_PART_OF_TIE})|"
     r",\s+(?=meaning\b)|\s+while\s+(?=[A-Z])|\.\s+(?=[A-Z])|"
     # a time clause after a comma tells another event ("..., days after disclosing that ...")
     r",\s+(?=(?:just\s+|only\s+)?(?:days|weeks|months|hours|shortly|soon|a\s+day|a\s+week|"
