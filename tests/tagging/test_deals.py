@@ -1789,3 +1789,116 @@ def test_a_first_name_with_an_apposition_then_and_is_one_subject(watchlist: Watc
     )
     found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
     assert found == [("partnership", {"Oracle", "Microsoft"})], found
+
+
+# ---- the seventh round -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snowflake is pushing deeper into AI by acquiring Neeva, a search startup.",
+        "Salesforce is growing its data business by buying Informatica, a software company.",
+    ],
+)
+def test_a_purchase_told_as_the_means_is_a_deal(text: str, watchlist: Watchlist) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert deal.type == "acquisition"
+    assert len(deal.parties) == 2, roles(deal)
+
+
+def test_merger_talks_are_talks_about_a_takeover(watchlist: Watchlist) -> None:
+    text = "Elon Musk's SpaceX is in merger talks with his AI company xAI, people familiar said."
+    found = [(d.type, d.status) for d in deals_in(text, watchlist)]
+    assert found == [("acquisition", "in_talks")], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Google will no longer be acquiring the security startup Wiz, it emerged on Tuesday.",
+        "Adobe is no longer buying Figma after regulators objected.",
+    ],
+)
+def test_a_purchase_no_longer_going_ahead_has_failed(text: str, watchlist: Watchlist) -> None:
+    (deal,) = deals_in(text, watchlist)
+    assert (deal.type, deal.status) == ("acquisition", "failed")
+
+
+def test_a_company_granting_a_licence_names_the_licensee_inside(watchlist: Watchlist) -> None:
+    text = "Mistral AI will grant Microsoft a non-exclusive licence to its newest models."
+    found = [(d.type, {p.name for p in d.parties}) for d in deals_in(text, watchlist)]
+    assert found == [("licensing", {"Mistral AI", "Microsoft"})], found
+
+
+def test_taking_part_in_a_companys_round_invests_in_it(watchlist: Watchlist) -> None:
+    text = "Nvidia and Salesforce also took part in Cohere's latest funding round."
+    (deal,) = deals_in(text, watchlist)
+    assert roles(deal) == {"NVIDIA": "investor", "Salesforce": "investor", "Cohere": "target"}
+
+
+def test_examples_of_a_kind_are_no_backers_and_each_epithet_is_a_tie(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Several labs such as Microsoft-backed Inflection AI and Google-backed Anthropic "
+        "have raised money this year."
+    )
+    found = sorted(
+        tuple(sorted(roles(d).items())) for d in deals_in(text, watchlist) if d.type == "investment"
+    )
+    assert found == [
+        (("Anthropic", "target"), ("Google", "investor")),
+        (("Inflection AI", "target"), ("Microsoft", "investor")),
+    ], found
+
+
+def test_a_tie_between_a_buyer_and_its_target_is_the_takeover_told_again(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Amazon agreed to buy iRobot for $1.7 billion in 2022. The two companies later signed "
+        "a termination agreement, ending their deal with Amazon paying iRobot a fee."
+    )
+    found = [d.type for d in deals_in(text, watchlist)]
+    assert found == ["acquisition"], found
+
+
+_WIZ_NEWS = (
+    "Google agreed on Monday to buy Wiz for $32 billion. The deal is Google's largest. "
+    "It would add cloud security tools. "
+)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        # a tie told in no tense, as what the news comes with
+        "The purchase comes as Google keeps up its heavy investment in Anthropic.",
+        # the report is the news's; the round inside it is past
+        "The talks reportedly followed a funding round in which Wiz raised $1 billion from "
+        "venture investors.",
+    ],
+)
+def test_an_investment_told_as_context_has_been_made(context: str, watchlist: Watchlist) -> None:
+    deals = deals_in(_WIZ_NEWS + context, watchlist, at("2025-03-20"))
+    told = [(d.type, d.status, d.background) for d in deals[1:]]
+    assert told == [("investment", "completed", True)], told
+
+
+def test_a_source_opening_the_sentence_sources_the_context_it_tells(
+    watchlist: Watchlist,
+) -> None:
+    text = _WIZ_NEWS + (
+        "According to a report from Reuters, Sequoia Capital's investment in Wiz was worth "
+        "about $800 million in 2021."
+    )
+    deals = deals_in(text, watchlist, at("2025-03-20"))
+    told = [(d.type, d.status, d.background) for d in deals[1:]]
+    assert told == [("investment", "reported", True)], told
+
+
+def test_taking_part_in_a_round_is_done(watchlist: Watchlist) -> None:
+    text = "Meta Platforms has taken part in a large funding round for Databricks."
+    (deal,) = deals_in(text, watchlist)
+    assert deal.status == "completed"

@@ -245,7 +245,7 @@ def mark_context(
     ]
     news = [d for d in marked if not d.background]
     if not news:
-        return marked
+        return [_money_in(deal) for deal in marked]
     lead_end = news[0].sentence_index + _LEAD_AFTER
     lead = [{p.name for p in d.parties} for d in news if d.sentence_index <= lead_end]
     result = []
@@ -256,7 +256,25 @@ def mark_context(
             if not told_on and not _still_news(deal, text_of[deal.sentence_index]):
                 deal = _as_context(deal)
         result.append(deal)
-    return result
+    return [_money_in(deal) for deal in result]
+
+
+def _money_in(deal: DealMention) -> DealMention:
+    """An investment told as context has been made: "backed by heavy investments from
+    Microsoft", "its outsized funding in OpenAI", "talks reportedly followed a round in which
+    Wiz raised $1 billion" (the report is the news's; a failure, talks or a plan stay)."""
+    if not deal.background or deal.type != "investment":
+        return deal
+    if deal.status == "announced" or (
+        deal.status == "reported" and not _ATTRIBUTED_FIRST.match(deal.sentence)
+    ):
+        return replace(deal, status="completed")
+    return deal
+
+
+# A sentence that opens on its source sources all it tells: "According to a 2023 report from
+# Bloomberg, Microsoft's investment in OpenAI was valued at around $13 billion"
+_ATTRIBUTED_FIRST = re.compile(r"\W*(?:according\s+to|as\s+reported\s+by|citing)\b", re.I)
 
 
 def _still_news(deal: DealMention, text: str) -> bool:

@@ -145,7 +145,22 @@ def find_deals(
     if read:
         named = [c.name for c in read[0].candidates if not c.publisher]
         deals = with_headline_sum(deals, read[0].text, named)
-    return _without_denied(_merge(mark_context(deals, read, published)), read)
+    merged = _without_takeover_ties(_merge(mark_context(deals, read, published)))
+    return _without_denied(merged, read)
+
+
+def _without_takeover_ties(deals: list[DealMention]) -> list[DealMention]:
+    """Two companies one of which buys the other have no partnership of their own in the
+    article: "the deal with Adept", "as Meta and Manus work together" and "the companies
+    signed a termination agreement" are the takeover told again."""
+    bought = [
+        frozenset(p.name for p in deal.parties) for deal in deals if deal.type == "acquisition"
+    ]
+    return [
+        deal
+        for deal in deals
+        if deal.type != "partnership" or frozenset(p.name for p in deal.parties) not in bought
+    ]
 
 
 # A party denies the report: "xAI is not raising capital", "Musk denied a report that ..."
@@ -406,7 +421,30 @@ def _clause_deals(
         deal = _clause_deal(sentence, (start, end), previous, [triggers])
         if deal and _distinct(deal, found, sentence.text):
             found.append(deal)
-    return found
+    return found + _more_epithets(main, sentence, (start, end), previous, by_type, found)
+
+
+def _more_epithets(
+    main: Found,
+    sentence: ReadSentence,
+    span: tuple[int, int],
+    previous: Sequence[ReadSentence],
+    by_type: Sequence[Sequence[tuple[Rule, re.Match[str]]]],
+    found: Sequence[Found],
+) -> list[Found]:
+    """ "startups such as Microsoft-backed Inflection and Google-backed Runway": each tie
+    told as an epithet after the first is a deal of its own."""
+    if not main.rule.context:
+        return []
+    more: list[Found] = []
+    for triggers in by_type:
+        for rule, match in triggers:
+            if rule is not main.rule or match.start() <= main.end:
+                continue
+            deal = _clause_deal(sentence, span, previous, [[(rule, match)]])
+            if deal and _distinct(deal, [*found, *more], sentence.text):
+                more.append(deal)
+    return more
 
 
 # "... $10 billion and Microsoft up to $5 billion": an org and a sum after "and", the verb
@@ -622,7 +660,16 @@ def _participants(
     if not deals or not _PARTICIPATED.search(sentence.text):
         return None
     position = len(deals) - 1
-    if deals[-1].background:
+    named = {c.name for c in sentence.candidates}
+    owned = [  # "... also took part in Hugging Face's latest round": the round of the one named
+        i
+        for i, deal in enumerate(deals)
+        if deal.type == "investment"
+        and any(p.role == "target" and p.name in named for p in deal.parties)
+    ]
+    if owned:
+        position = owned[-1]
+    elif deals[-1].background:
         last_news = [
             i
             for i, deal in enumerate(deals)

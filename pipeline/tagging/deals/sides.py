@@ -395,6 +395,7 @@ def _subject_and_objects(
         if _cued(text, c, before)
         and not _excluded(text, c)
         and not _listed_after_excluded(text, c, before)
+        and not (rule.shape == "get" and _EXAMPLES_OF_KIND.search(text, 0, c.start))
     ]
     objects = inside + _objects(text, after, match.end()) + cued
     if not objects and rule.type == "licensing":
@@ -407,6 +408,12 @@ def _subject_and_objects(
     return subject, [(name, cue) for name, cue in objects if name not in subject]
 
 
+# "startups such as Inflection and Runway have raised money": examples of the kind of
+# company that receives, not its backers ("investors including X and Y" are backers)
+_EXAMPLES_OF_KIND = re.compile(
+    r"\b(?!(?:investors|backers|funds|lenders|banks|shareholders|participants|firms)\b)"
+    r"[a-z]+s\s+(?:such\s+as|like|including)\s+(?:[^,;]*?(?:,\s*|\s+and\s+))?$"
+)
 _TO_USE = re.compile(
     r"\s+to\s+(?:use|access|integrate|deploy|distribute|resell)\s+(?:the\s+)?", re.I
 )

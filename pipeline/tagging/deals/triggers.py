@@ -32,6 +32,10 @@ _FOR_FUNDING = re.compile(
     re.IGNORECASE,
 )
 _DEFINITIVE = re.compile(r"\bdefinitive\s+(?:merger\s+|purchase\s+|sale\s+)?agreements?\b", re.I)
+# "is in merger talks with xAI", "takeover negotiations with": talks about a purchase
+_TAKEOVER_BEFORE = re.compile(
+    r"\b(?:merger|takeover|buyout|acquisition|sale)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+)
 _LICENSING_CONTEXT = re.compile(
     r"\blicen[cs]\w*|\brights?\s+to\b|\b(?:hire|hiring|hired|bring\s+in|poach\w*|recruit\w*)\b"
     r"[^;]{0,60}?\b(?:talent|team|staff|employees|founders?|researchers|CEO|chief executive)\b",
@@ -80,7 +84,7 @@ _DIVEST = re.compile(
     re.IGNORECASE,
 )
 
-_GERUND_CONTEXT = re.compile(r"\b(?:since|after|before|following|when|while|by)\s+$", re.IGNORECASE)
+_GERUND_CONTEXT = re.compile(r"\b(?:since|after|before|following|when|while)\s+$", re.IGNORECASE)
 
 _NOT_A_ROUND = re.compile(
     r"\b(?:listing|IPO|initial public offering|share sale|stock sale|bonds?|debt|notes offering|"
@@ -93,7 +97,8 @@ _EQUITY_TOO = re.compile(r"\bequity\s+and\s+debt\b|\bdebt\s+and\s+equity\b", re.
 CONDITIONAL = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
 
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|n[’']t|without|nor|declined to)\b(?:\W+\w+){0,3}\W*$|"
+    # ("will no longer be buying Wiz" is a deal that failed: see the status cues)
+    r"\b(?:not|no(?!\s+longer\b)|never|n[’']t|without|nor|declined to)\b(?:\W+\w+){0,3}\W*$|"
     r"\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|speculation))\b",
     re.IGNORECASE,
 )
@@ -286,6 +291,8 @@ def deal_type(rule: Rule, text: str, match: re.Match[str]) -> str:
             return "investment"
         if _DEFINITIVE.search(text, max(0, match.start() - 30), match.end()):
             return "acquisition"  # "signed a definitive agreement for Arm": M&A language
+        if _TAKEOVER_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            return "acquisition"
         if _LICENSING_CONTEXT.search(text):
             return "licensing"
         return "contract" if _SUPPLY_CONTEXT.search(text) else "partnership"
