@@ -667,7 +667,7 @@ def _participants(
         if deal.type == "investment"
         and any(p.role == "target" and p.name in named for p in deal.parties)
     ]
-    if owned:
+    if owned and (deals[-1].background or deals[-1].type != "investment"):
         position = owned[-1]
     elif deals[-1].background:
         last_news = [
