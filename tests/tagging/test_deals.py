@@ -1902,3 +1902,27 @@ def test_taking_part_in_a_round_is_done(watchlist: Watchlist) -> None:
     text = "Meta Platforms has taken part in a large funding round for Databricks."
     (deal,) = deals_in(text, watchlist)
     assert deal.status == "completed"
+
+
+def test_a_failed_bid_has_failed(watchlist: Watchlist) -> None:
+    text = "xAI has grown fast, even making a failed $90 billion bid to acquire OpenAI."
+    found = [(d.type, d.status) for d in deals_in(text, watchlist)]
+    assert found == [("acquisition", "failed")], found
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Its founder ran Scale AI, which Meta recently acquired in a $14 billion deal.",
+        "Advisers included Global Infrastructure Partners, an investment firm bought by "
+        "BlackRock for $12.5 billion.",
+        "The purchase comes as Google keeps up its heavy investment in Anthropic.",
+    ],
+)
+def test_a_deal_told_in_a_description_or_beside_the_news_is_context(
+    context: str, watchlist: Watchlist
+) -> None:
+    # the context right after the news, where the lead's deals are news unless told otherwise
+    text = "Google agreed on Monday to buy Wiz for $32 billion. " + context
+    deals = deals_in(text, watchlist, at("2025-03-20"))
+    assert [d.background for d in deals] == [False, True], deals

@@ -34,8 +34,15 @@ _RESTATED = re.compile(
 _WHICH_OPEN = re.compile(
     r",\s*(?:which|who)\s+(?:also\s+|first\s+)?"
     # "Anthropic, which Amazon backed with $8 billion, ...": the relative clause's own subject
-    r"(?:(?-i:[A-Z][\w.&'’-]*)\s+){0,3}(?:(?:also|first|once|later)\s+)?$",
+    r"(?:(?-i:[A-Z][\w.&'’-]*)\s+){0,3}"
+    r"(?:(?:also|first|once|later|recently|previously|earlier|already)\s+)?$",
     re.IGNORECASE,
+)
+# "Global Infrastructure Partners - an investment firm bought by BlackRock in January -":
+# a deal told in an apposition that describes a company
+_APPOSED_OPEN = re.compile(r"(?:,|—|–|\s-|\()\s*(?:a|an|the)\s+(?:[\w.’'-]+\s+){0,5}$")
+_PARTICIPLE_BY = re.compile(
+    r"(?:acquired|bought|purchased|taken\s+over|snapped\s+up|backed|funded)\s+by\b", re.I
 )
 _PAST_VERB = re.compile(r"[a-z]+ed\b|(?:bought|led|took|sank|put)\b", re.IGNORECASE)
 
@@ -59,11 +66,12 @@ _TIME_AFTER = re.compile(
 )
 
 
-# A deal told as what the news follows: "These discussions followed a funding round in
-# which Wiz raised ...", "Shazeer's return follows the tech giant paying billions to ..."
+# A deal told as what the news follows or comes with: "These discussions followed a funding
+# round in which Wiz raised ...", "Shazeer's return follows the tech giant paying billions
+# to ...", "The step comes as Amazon keeps up its investment in Anthropic"
 _FOLLOWS = re.compile(
     r"\b(?:follows|followed|builds\s+on|built\s+on|on\s+the\s+heels\s+of|comes\s+after|"
-    r"came\s+after)\b(?:[^.;:!?]|\.(?=\d)){0,100}$",
+    r"came\s+after|comes\s+as|came\s+as|comes\s+amid|came\s+amid)\b(?:[^.;:!?]|\.(?=\d)){0,100}$",
     re.IGNORECASE,
 )
 
@@ -140,6 +148,10 @@ def _when(
         # "Amazon, which invested $8 billion in Anthropic, is ...": the relative clause's
         # own past-tense deal
         or (_WHICH_OPEN.search(text[: found.start]) and _PAST_VERB.match(text, found.start))
+        or (
+            _APPOSED_OPEN.search(text[max(0, found.start - 80) : found.start])
+            and _PARTICIPLE_BY.match(text, found.start)
+        )
     )
     return year, old or bool(restated)
 
