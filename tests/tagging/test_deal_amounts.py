@@ -133,8 +133,17 @@ def test_a_sum_some_deal_already_holds_is_not_a_follow_up() -> None:
 
 def test_a_deal_named_back_from_too_far_or_by_the_wrong_noun_gets_nothing() -> None:
     deals = [told("acquisition", 0, "Amazon agreed to buy Mistral AI.")]
-    assert with_named_back_sums(deals, 6, "The deal could be worth $6 billion.")[0].amount is None
+    assert with_named_back_sums(deals, 12, "The deal could be worth $6 billion.")[0].amount is None
     assert with_named_back_sums(deals, 1, "The investment may top $6 billion.")[0].amount is None
+    # a deal with another told after it is named back from nearby only
+    deals.append(told("investment", 1, "Amazon invested in a lab.", "$1 billion"))
+    assert with_named_back_sums(deals, 6, "The deal could be worth $6 billion.")[0].amount is None
+
+
+def test_the_last_deal_told_may_be_named_back_paragraphs_later() -> None:
+    deals = [told("acquisition", 0, "Amazon said it had acquired Mistral AI.")]
+    given = with_named_back_sums(deals, 6, "A trade site reported the deal was worth $200 million.")
+    assert given[0].amount is not None and given[0].amount.usd == pytest.approx(0.2 * B)
 
 
 def test_a_deal_told_with_the_noun_may_be_named_back_by_it_whatever_its_type() -> None:
