@@ -278,9 +278,15 @@ def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
     """The qualifier written just before an amount, and where the cue window should end."""
     window_start = max(0, start - 20)
     match = _QUALIFIER.search(sentence, window_start, start)
-    if not match:
-        return None, start
-    return match.group(1).lower(), match.start(1)
+    if match:
+        return match.group(1).lower(), match.start(1)
+    sign = _ABOUT_SIGN.search(sentence, window_start, start)
+    if sign:  # "~$1 billion", "±$25 billion", "c.$2bn"
+        return "about", sign.start()
+    return None, start
+
+
+_ABOUT_SIGN = re.compile(r"(?:~|±|≈|\bc\.|\bca\.)\s?$")
 
 
 # ---- what kind of sum ---------------------------------------------------------------------
@@ -477,6 +483,9 @@ def _kind_after(after: str) -> str | None:
     return None
 
 
+_ASIDE_START = re.compile(r"[(;:\[]")
+
+
 def _kind_before(before: str) -> str | None:
     cues = list(_BEFORE_CUES.finditer(before))
     if not cues:
@@ -487,6 +496,9 @@ def _kind_before(before: str) -> str | None:
     if cue.lastgroup not in ("worth", "valued_at"):
         return cue.lastgroup or "deal"
     head = before[max(0, cue.start() - 60) : cue.start()]
+    # an aside in brackets or after a dash or semicolon has its own subject: "the biggest
+    # acquisition for Alphabet (HubSpot is valued at $25 billion)"
+    head = _ASIDE_START.split(head)[-1]
     for pattern, kind in _WORTH_HEADS:
         if pattern.search(head):
             return kind
