@@ -77,6 +77,8 @@ _SCALES: dict[str, float] = {
     "trillion": 1e12, "tn": 1e12, "trn": 1e12, "t": 1e12,
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "mm": 1e6, "m": 1e6,
+    # non-native English writes plurals after a number ("€2,5 millions")
+    "trillions": 1e12, "billions": 1e9, "millions": 1e6,
     "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5, "lakh crore": 1e12,
     "cr": 1e7, "lakh cr": 1e12,  # "Rs 1,200 cr": Indian outlets shorten crore
 }  # fmt: skip
@@ -96,7 +98,7 @@ def _alternation(words: list[str]) -> str:
 
 # Some outlets write a decimal comma ("$97,4-billion"): one or two digits after the comma,
 # then a scale word, is a fraction, never thousands.
-_DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?-?\s?(?i:trillion|billion|million|bn|mn|tn)\b|[BbMm]\b)"
+_DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?-?\s?(?i:(?:tr|b|m)illions?|bn|mn|tn)\b|[BbMm]\b)"
 _NUM = rf"{_DECIMAL_COMMA}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = rf"(?<![A-Za-z])(?:{_alternation(list(_PREFIXES))})"
 # Word scales may be hyphenated ("$1.25-billion"); one-letter scales must touch the number
@@ -155,13 +157,20 @@ def find_amounts(sentence: str) -> list[Amount]:
             qualifier = _qualifier(sentence, start)[0]
         if is_range:
             qualifier = qualifier or "between"
+        elif qualifier is None and sentence.startswith("-plus", told_end):
+            qualifier = "more than"  # "a $10bn-plus deal"
         kind = _classify(sentence, cue_end, told_end, previous_end)
         usd = value * USD_PER_UNIT[currency]
+        if usd < _SMALLEST_DEAL and kind == "deal":
+            kind = "other"  # "$20 a month", "€2 each": a price, no deal's sum
         text = sentence[start:end]
         amounts.append(Amount(text, value, currency, usd, qualifier=qualifier, kind=kind))
         previous_end = told_end
     return amounts
 
+
+# Below this a sum is a price (a subscription, a fee, a share), never what a deal is worth
+_SMALLEST_DEAL = 50_000.0
 
 _Span = tuple[int, int, float, str, bool]  # start, end, value, currency, is a range
 
@@ -174,7 +183,7 @@ _ABOUT = (
 # in brackets, or after a comma or "or" with a word that says it is the same sum ("£500
 # million, roughly $667.7 million"); a bare comma lists sums ("$500 million, £400 million")
 _EQUIVALENT = re.compile(
-    rf"\s*(?:\(\s*(?:{_ABOUT}\s+)?|,\s*{_ABOUT}\s+|\bor\s+(?:{_ABOUT}\s+)?)$", re.IGNORECASE
+    rf"\s*(?:\(\s*(?:{_ABOUT}\s+)?|,\s*{_ABOUT}\s+|,?\s*\bor\s+(?:{_ABOUT}\s+)?)$", re.IGNORECASE
 )
 _CLOSING = re.compile(r"\s*\)")
 
@@ -269,9 +278,15 @@ def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
     """The qualifier written just before an amount, and where the cue window should end."""
     window_start = max(0, start - 20)
     match = _QUALIFIER.search(sentence, window_start, start)
-    if not match:
-        return None, start
-    return match.group(1).lower(), match.start(1)
+    if match:
+        return match.group(1).lower(), match.start(1)
+    sign = _ABOUT_SIGN.search(sentence, window_start, start)
+    if sign:  # "~$1 billion", "±$25 billion", "c.$2bn"
+        return "about", sign.start()
+    return None, start
+
+
+_ABOUT_SIGN = re.compile(r"(?:~|±|≈|\bc\.|\bca\.)\s?$")
 
 
 # ---- what kind of sum ---------------------------------------------------------------------
@@ -379,7 +394,10 @@ _TOTAL_BEFORE = re.compile(
     r"(?:investments?|commitments?|funding|backing|spending)\s+"
     r"(?:(?:to|in|with)\s+(?:[\w’'.-]+\s+){1,3}?)?(?:(?:now\s+)?(?:stands?|stood)\s+at|"
     r"of|to|at|reaches|reached|is|was|now\s+stands\s+at|stands\s+at)|\b(?:for\s+)?a\s+total\s+of|\bin\s+total\s+of|"
-    r"\btotal(?:ing|ling|led|ed|s)?)\s+"
+    r"\btotal(?:ing|ling|led|ed|s)?|"
+    # "has now invested $8 billion", "has so far raised": the sum up to now
+    r"\b(?:has|have|had)\s+(?:now|so\s+far|to\s+date)\s+"
+    r"(?:invested|raised|committed|put|poured|pumped|plowed|ploughed|sunk))\s+"
     r"(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
     re.IGNORECASE,
 )
@@ -387,7 +405,7 @@ _TOTAL_BEFORE = re.compile(
 # totalling" stays a total: shares sold over several tranches, or revenue.)
 _DEAL_TOTALLING = re.compile(
     r"\b(?:deal|round|offering|transaction|order|contract|package|purchase|financing|"
-    r"fundraise|fundraising|raise)\s+(?:that\s+|which\s+)?(?:\w+\s+)?"
+    r"fundraise|fundraising|raise|tender|offer|acquisition|agreement)\s+(?:that\s+|which\s+)?(?:\w+\s+)?"
     r"total(?:ing|ling|led|ed|s)\s+(?:(?:about|around|roughly|nearly|more than|over|some)\s+)?$",
     re.IGNORECASE,
 )
@@ -396,6 +414,8 @@ _DEAL_TOTALLING = re.compile(
 # "raised $7.6bn in funding across 10 rounds", "has raised $1.2 billion to date"
 _TOTAL_AFTER = re.compile(
     r"\s+(?:in\s+(?:[\w-]+\s+){0,2}?(?:funding|investment|capital|financing)\s+)?"
+    # "has invested $13 billion in the startup so far"
+    r"(?:(?:in|into)\s+(?:[\w’'.&-]+\s+){1,3}?)?"
     r"(?:to\s+date|so\s+far|in\s+total|altogether|all\s+told|since\s+(?:its\s+)?(?:founding|inception|"
     r"launch|creation|\d{4})|across\s+(?:[\w-]+\s+){0,2}?rounds)\b",
     re.IGNORECASE,
@@ -463,6 +483,9 @@ def _kind_after(after: str) -> str | None:
     return None
 
 
+_ASIDE_START = re.compile(r"[(;:\[]")
+
+
 def _kind_before(before: str) -> str | None:
     cues = list(_BEFORE_CUES.finditer(before))
     if not cues:
@@ -473,6 +496,9 @@ def _kind_before(before: str) -> str | None:
     if cue.lastgroup not in ("worth", "valued_at"):
         return cue.lastgroup or "deal"
     head = before[max(0, cue.start() - 60) : cue.start()]
+    # an aside in brackets or after a dash or semicolon has its own subject: "the biggest
+    # acquisition for Alphabet (HubSpot is valued at $25 billion)"
+    head = _ASIDE_START.split(head)[-1]
     for pattern, kind in _WORTH_HEADS:
         if pattern.search(head):
             return kind

@@ -50,6 +50,11 @@ TIED = [
     ("People familiar with it valued the deal at about $32 billion.", 32 * B, "deal"),
     ("The supplier put the deal's value at $17 billion.", 17 * B, "deal"),
     ("Amazon's investment could be as much as $4 billion.", 4 * B, "investment"),
+    # the deal's size by another name, and in an aside that says it
+    ("A trade paper reported the package was worth $10 billion.", 10 * B, "package"),
+    ("The price is $6.5 billion, including debt.", 6.5 * B, "price"),
+    ("The deal, which is worth $5 billion, should close soon.", 5 * B, "deal"),
+    ("The investment, which could reach $2 billion, was confirmed.", 2 * B, "investment"),
 ]
 
 
@@ -90,6 +95,9 @@ def test_the_noun_says_which_deal_types_it_can_name() -> None:
         # no deal named back: "a deal" is a new one, "the company" is no deal
         "A $3 billion deal was also on the table.",
         "The company is worth more than $40 billion.",
+        # a package or a price that is no deal's
+        "The chief executive's pay package is worth $100 million.",
+        "The share price is now $120.",
     ],
 )
 def test_sums_not_tied_to_a_deal_named_back(sentence: str) -> None:
@@ -133,8 +141,17 @@ def test_a_sum_some_deal_already_holds_is_not_a_follow_up() -> None:
 
 def test_a_deal_named_back_from_too_far_or_by_the_wrong_noun_gets_nothing() -> None:
     deals = [told("acquisition", 0, "Amazon agreed to buy Mistral AI.")]
-    assert with_named_back_sums(deals, 6, "The deal could be worth $6 billion.")[0].amount is None
+    assert with_named_back_sums(deals, 12, "The deal could be worth $6 billion.")[0].amount is None
     assert with_named_back_sums(deals, 1, "The investment may top $6 billion.")[0].amount is None
+    # a deal with another told after it is named back from nearby only
+    deals.append(told("investment", 1, "Amazon invested in a lab.", "$1 billion"))
+    assert with_named_back_sums(deals, 6, "The deal could be worth $6 billion.")[0].amount is None
+
+
+def test_the_last_deal_told_may_be_named_back_paragraphs_later() -> None:
+    deals = [told("acquisition", 0, "Amazon said it had acquired Mistral AI.")]
+    given = with_named_back_sums(deals, 6, "A trade site reported the deal was worth $200 million.")
+    assert given[0].amount is not None and given[0].amount.usd == pytest.approx(0.2 * B)
 
 
 def test_a_deal_told_with_the_noun_may_be_named_back_by_it_whatever_its_type() -> None:
@@ -176,6 +193,60 @@ def test_the_reader_reads_a_sum_named_back_across_sentences_and_paragraphs(
         "Analysts think the deal could be worth more than $6 billion."
     )
     assert the_sum(text, watchlist, "acquisition") == pytest.approx(6 * B)
+
+
+def test_the_reader_gives_the_last_deal_the_sum_named_back_paragraphs_later(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Amazon said on Tuesday that it has acquired Mistral AI, the Paris start-up.\n\n"
+        "The retailer buys small firms from time to time.\n\n"
+        "It rarely says why. A spokesman declined to say more.\n\n"
+        "The start-up has 40 employees.\n\n"
+        "A trade site reported that the deal was worth about $200 million."
+    )
+    assert the_sum(text, watchlist, "acquisition") == pytest.approx(0.2 * B)
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "usd"),
+    [
+        (
+            "Nvidia agreed to license Groq's technology and hire its top engineers. Terms were "
+            "not disclosed, but a news channel reported Nvidia would pay $20 billion in cash.",
+            "licensing",
+            20 * B,
+        ),
+        (
+            "Microsoft struck a licensing deal with Inflection AI. Microsoft is paying "
+            "Inflection AI about $650 million, a trade site reported.",
+            "licensing",
+            0.65 * B,
+        ),
+    ],
+)
+def test_a_party_of_the_last_deal_paying_a_sum_gives_it_that_sum(
+    text: str, type_: str, usd: float, watchlist: Watchlist
+) -> None:
+    assert the_sum(text, watchlist, type_) == pytest.approx(usd)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another company pays: some other deal's sum
+        "Nvidia agreed to license Groq's technology. Intel would pay $20 billion for a rival.",
+        # a sum paid in an earlier deal the sentence compares with
+        "Nvidia agreed to license Groq's technology. That follows Nvidia paying $7 billion "
+        "for a network maker.",
+        # a sum not paid: revenue
+        "Nvidia agreed to license Groq's technology. Nvidia reported $30 billion in revenue.",
+    ],
+)
+def test_a_sum_paid_by_no_party_or_for_something_else_stays_apart(
+    text: str, watchlist: Watchlist
+) -> None:
+    assert the_sum(text, watchlist, "licensing") is None
 
 
 def test_the_reader_gives_a_joint_venture_the_sum_put_into_it(watchlist: Watchlist) -> None:

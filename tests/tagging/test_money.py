@@ -338,6 +338,10 @@ WRITTEN_FORMS = [
     ("The lab raised $2,75bn from its backers.", "$2,75bn", 2.75 * B),
     # the thousands comma still reads as before
     ("The founders paid $1,500 million for the rights.", "$1,500 million", 1.5 * B),
+    # a plural scale word, with a decimal comma or without
+    ("The studio raised €2,5 millions from two funds.", "€2,5 millions", 2.5 * M * 1.17),
+    ("The lab raised $3 billions from sovereign funds.", "$3 billions", 3 * B),
+    ("The app maker raised 4,5 million euros in seed money.", "4,5 million euros", 4.5 * M * 1.17),
 ]
 
 
@@ -362,6 +366,9 @@ EQUIVALENTS = [
     ),
     ("They sold the unit for $1 billion (about Rs 8,300 crore).", "$1 billion", None, "deal"),
     ("Bidders priced the firm at ¥150 billion ($1 billion) last year.", "$1 billion", None, "deal"),
+    # the dollar figure after ", or" (and a word that says it is about the same)
+    ("The unit went for €1.2 billion, or about $1.4 billion.", "$1.4 billion", "about", "deal"),
+    ("The insurer paid £500 million, or $640 million, for the lab.", "$640 million", None, "deal"),
     (
         "The holding company is valued at €4 billion ($4.6 billion), its owners said.",
         "$4.6 billion",
@@ -424,15 +431,41 @@ KINDS_IN_CONTEXT = [
     ("The fund bought the shares at $19 apiece.", "other"),
     ("The contract's value is put at up to $9 billion.", "deal"),
     ("The chipmaker booked $3 billion in sales of its accelerators.", "revenue"),
-]
+    # an aside in brackets has its own subject: the company is what is valued
+    ("It would have been the largest purchase by the group (the target is valued at $9 billion).",
+     "valuation"),
+    ("The purchase, valued at $3 billion, closed on Friday.", "deal"),
+    # a sum up to now, not one deal's
+    ("The retailer has now invested $8 billion in the lab after adding $4 billion.", "total"),
+    ("The fund has invested $900 million in the robot maker so far.", "total"),
+    # one offer or agreement totalling a sum is its size
+    ("The buyer launched a tender offer totalling $1.5 billion.", "deal"),
+    # a price, not a deal's sum
+    ("Subscribers will pay €2 for each article they read.", "other"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("sentence", "kind"), KINDS_IN_CONTEXT, ids=[c[0][:45] for c in KINDS_IN_CONTEXT]
 )
 def test_what_kind_of_sum_by_the_words_around_it(sentence: str, kind: str) -> None:
+    amounts = find_amounts(sentence)
+    assert amounts[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("The phone maker will pay ~$1 billion a year for the model.", "about"),
+        ("The target is worth ±$25 billion.", "about"),
+        ("The fund raised c.$2bn last year.", "about"),
+        ("The cloud firm signed a $10bn-plus deal with the lab.", "more than"),
+        ("The cloud firm signed a $10bn deal with the lab.", None),
+    ],
+)
+def test_signs_and_suffixes_that_qualify_a_sum(sentence: str, qualifier: str | None) -> None:
     (amount,) = find_amounts(sentence)
-    assert amount.kind == kind
+    assert amount.qualifier == qualifier
 
 
 @pytest.mark.parametrize(

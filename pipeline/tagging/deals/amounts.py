@@ -168,6 +168,10 @@ _BACK_NOUNS: dict[str, frozenset[str]] = {
     "pact": _ANY,
     "arrangement": _ANY,
     "tie-up": _ANY,
+    # "the package was worth", "the price is", "the price tag": a deal's size by another name
+    "package": frozenset({"investment", "acquisition", "contract", "licensing"}),
+    "price": frozenset({"acquisition", "investment", "contract", "licensing"}),
+    "price tag": frozenset({"acquisition", "investment", "contract", "licensing"}),
     "investment": frozenset({"investment"}),
     "commitment": frozenset({"investment", "contract", "joint_venture"}),
     "funding": frozenset({"investment"}),
@@ -208,6 +212,11 @@ _EARLIER = re.compile(
     r"\b(?:earlier|previous|prior|last|first|initial|original|past|former|old|\d{4})\b",
     re.IGNORECASE,
 )
+# "the pay package", "the stimulus package", "the share price": what the noun names is no deal
+_NO_DEAL_MODS = re.compile(
+    r"\b(?:pay|compensation|salary|bonus|stimulus|rescue|aid|share|stock|offer|asking)\b",
+    re.IGNORECASE,
+)
 _QUALIFIERS = (
     r"(?:(?:up to|more than|over|nearly|about|around|roughly|at least|as much as|almost|"
     r"approximately|some|close to|in excess of|upwards of|an estimated|estimated|a|an)\s+)?"
@@ -215,7 +224,7 @@ _QUALIFIERS = (
 # "the deal could be worth", "the investment will come to", "The deal's maximum value is put
 # at up to": the named deal, then a verb that gives its size, then the sum
 _AUXILIARIES = (
-    r"(?:(?:is|was|are|were|will|would|could|may|might|can|should|has|have|had|be|been|now|"
+    r"(?:(?:which|that|is|was|are|were|will|would|could|may|might|can|should|has|have|had|be|been|now|"
     r"also|potentially|reportedly|likely|possibly|said|to|thought|estimated|expected|believed|"
     r"understood|even)\s+){0,4}"
 )
@@ -284,6 +293,9 @@ _INTO_AFTER = re.compile(
 _TIED_KINDS = frozenset({"deal", "spending"})
 # sentences after a deal's own within which "the deal" still names it
 _BACK_REACH = 3
+# ... and further on when no deal has been told since: an article about one deal may give
+# its sum paragraphs later ("GeekWire reported the deal was worth about $200 million")
+_LAST_DEAL_REACH = 8
 
 
 def named_back_sums(
@@ -312,8 +324,9 @@ def named_back_sums(
 
 
 def _of_an_earlier_deal(match: re.Match[str], before: str) -> bool:
-    """ "the earlier deal", "The first $4 billion investment": a deal told before, by its age."""
-    if _EARLIER.search(match.group("mods")):
+    """ "the earlier deal", "The first $4 billion investment": a deal told before, by its age;
+    "the pay package", "the share price": no deal at all."""
+    if _EARLIER.search(match.group("mods")) or _NO_DEAL_MODS.search(match.group("mods")):
         return True
     return match.re is _INSIDE_AFTER and _EARLIER.search(before[-40:]) is not None
 
@@ -363,14 +376,16 @@ def with_named_back_sums(
         return deals
     tied = named_back_sums(sentence, amounts) + _valuing_sums(sentence, amounts)
     if not tied:
-        return deals
+        return _with_paid_sum(deals, index, sentence, amounts, named)
     deals = list(deals)
     for amount, types, noun in tied:
         if any(d.amount is not None and _same_sum(d.amount, amount) for d in deals):
             continue
         for position in range(len(deals) - 1, -1, -1):
             deal = deals[position]
-            if index - deal.sentence_index > _BACK_REACH:
+            distance = index - deal.sentence_index
+            last = position == len(deals) - 1
+            if distance > (_LAST_DEAL_REACH if last else _BACK_REACH):
                 break
             # a deal told before may be named back by the noun it was told with ("a
             # multi-billion dollar investment" typed as the partnership it extends)
@@ -383,6 +398,53 @@ def with_named_back_sums(
                 given = replace(deal, amount=amount)
                 deals[position] = replace(given, deal_key=deal_key(given))
             break
+    return deals
+
+
+# "Terms were not disclosed, but CNBC reported Nvidia would pay $20 billion", "Microsoft is
+# paying Inflection about $650 million": a party of the deal just told pays the sum
+_PAYS = re.compile(
+    r"\b(?:pay|pays|paid|paying|invest|invests|invested|investing|commit|commits|committed|"
+    r"committing|shell(?:s|ed|ing)?\s+out|fork(?:s|ed|ing)?\s+over|hand(?:s|ed|ing)?\s+over)"
+    r"(?:\s+(?-i:[A-Z][\w.&’'-]*)(?:\s+(?-i:[A-Z0-9][\w.&’'-]*)){0,2})?"
+    r"(?:\s+(?:a\s+total\s+of|about|around|roughly|nearly|more\s+than|over|some|almost|"
+    r"at\s+least|up\s+to|as\s+much\s+as|close\s+to|an\s+estimated|a\s+reported))?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _with_paid_sum(
+    deals: list[DealMention],
+    index: int,
+    sentence: str,
+    amounts: Sequence[Amount],
+    named: Sequence[str],
+) -> list[DealMention]:
+    """The deals once a sentence that tells no deal of its own gives the sum a party of the
+    last deal pays: every org it names is one of that deal's parties, the deal has no sum
+    and was told within reach, and no deal holds the sum already."""
+    if not named or any(deal.sentence_index == index for deal in deals):
+        return deals
+    position = len(deals) - 1
+    deal = deals[position]
+    parties = {party.name for party in deal.parties}
+    if deal.amount is not None or not 0 < index - deal.sentence_index <= _BACK_REACH:
+        return deals
+    if not set(named) <= parties:
+        return deals
+    start = 0
+    for amount in amounts:
+        start = sentence.find(amount.text, start)
+        if start < 0:
+            return deals
+        if amount.kind != "deal" or _ANOTHER_DEAL_BEFORE.search(sentence, 0, start):
+            continue
+        if not _PAYS.search(sentence, max(0, start - 60), start):
+            continue
+        if any(d.amount is not None and _same_sum(d.amount, amount) for d in deals):
+            return deals
+        given = replace(deal, amount=amount)
+        return [*deals[:position], replace(given, deal_key=deal_key(given))]
     return deals
 
 
