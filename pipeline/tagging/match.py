@@ -305,6 +305,9 @@ _LIST_KINDS = _words(
     "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival plural"
 )
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
+# The rest of a name joined by "for" or "of" ("the Acme Institute for AI, Beta and Gamma"):
+# skipped to reach the list's next item
+_NAME_REST = re.compile(rf"[ ](?:for|of)[ ]{_TOKEN}(?:[ ]{_TOKEN}){{0,3}}(?=,)")
 _OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
@@ -698,7 +701,7 @@ def _trigger_holds(text: str, kind: str, match: re.Match[str]) -> bool:
     if kind == "owner":
         return bool(_CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()))
     if kind == "listed":
-        head = _OTHER_HEAD.search(match["listed"])
+        head = _OTHER_HEAD.search(match["listed"].removesuffix(" the"))
         joined = head is not None and _JOINED_HEAD.search(match["listed"], 0, head.start())
         return head is None or head[1] in _LIST_NOUNS or bool(joined)
     return True
@@ -755,6 +758,8 @@ def _defined_name(text: str, start: int, name: str, acronym: str) -> tuple[int, 
 def _list_items(text: str, position: int, kind: str) -> list[Raw]:
     """The further names of a list: "..., Beta Capital and Gamma" (not "..., Smith said")."""
     items: list[Raw] = []
+    rest = _NAME_REST.match(text, position)
+    position = rest.end() if rest is not None else position
     while (item := _LIST_ITEM.match(text, position)) is not None:
         if _SPEECH_NEXT.match(text, item.end()):
             break
