@@ -64,9 +64,11 @@ _OWNER_AFTER = re.compile(rf"\s+(?:{_alternation(_WORDS['owner_words'])})\s+[A-Z
 _OWNER_NOUN_AFTER = re.compile(
     r"\s+(?:parent|owner|maker)(?:\s+(?:company|firm|group))?(?:['’]s)?(?=[\s,.;:)]|$)(?!\s+[A-Z])"
 )
-# "Acme's brands, which include Foo, Bar": an owner's brands, listed as what it owns
+# "Acme's brands, which include Foo, Bar", "one of its apps every day, including Foo": an
+# owner's brands, listed as what it owns (a few words may follow the noun)
 _BRANDS_OF = re.compile(
-    rf"['’]s?\s+(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:which\s+)?"
+    rf"(?:['’]s?|\b(?:its|their))\s+(?:{_alternation(_WORDS['brand_nouns'])})"
+    r"(?:\s+[a-z]+){0,3}?,?\s+(?:which\s+)?"
     r"(?:include|includes|included|including|such\s+as|like)\s+$"
 )
 # "Acme, which owns Foo, Bar": Foo and Bar belong to Acme (checked against the watchlist)

@@ -462,7 +462,7 @@ _OWN_PRODUCT_BEFORE = re.compile(
 )
 # Positions where a three-letter acronym may be a name: "private equity firm NGP",
 # "Foo owner IAC"
-_ACRONYM_KINDS = _words("descriptor owner")
+_ACRONYM_KINDS = _words("descriptor owner listed")
 # Kinds where a name of two words or more before a role may open a sentence: "Brindle
 # Cowen analysts said" (one word there may be an adjective: "Independent analysts said")
 _ROLE_KINDS = _words("analysts title_after owner")

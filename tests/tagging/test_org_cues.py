@@ -149,6 +149,16 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("It hired Zorvex's three founders and a quarter of its staff.", "Zorvex"),
         # a firm's ending after one generic word
         ("The round's backers include Zorvex Capital and Frontier Ventures.", "Frontier Ventures"),
+        # companies named by what they were to the subject: the companies it bought
+        ("Earlier acquisitions of the group include Zorvex, Quillon and Brightforge.", "Quillon"),
+        ("Big corporations such as Harrowgate and Brightforge signed up.", "Brightforge"),
+        # a list that goes on after a name joined by "for" or "of"
+        (
+            "Its backers include Eastmoor Institute for Robotics, Zorvex and Quillon Labs.",
+            "Zorvex",
+        ),
+        # three capitals in a list of companies
+        ("Clients include corporations such as Brightforge, QMN and Harrowgate.", "QMN"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -345,6 +355,9 @@ def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -
             "TechCrunch",
         ),
         ("Readers see pieces from Quillon's titles, which include TechCrunch and Axios.", "Axios"),
+        # a company's own apps, a few words after the noun
+        ("Two billion people use one of its apps daily, including WhatsApp.", "WhatsApp"),
+        ("The group said their apps, such as Instagram, grew fast.", "Instagram"),
         # a streaming service is a product, not its owner
         ("Viewers of Disney Plus and Disney+ lost their streams for an hour.", "Walt Disney"),
     ],
