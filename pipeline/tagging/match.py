@@ -434,6 +434,16 @@ _UNIVERSITY_OF = re.compile(
     rf"(?<![\w&.'’-])(?:{_TOKEN}[ ]){{0,3}}(?:{_alternation(_UNIVERSITY_WORDS)})[ ]of[ ]"
     rf"(?:the[ ])?{_TOKEN}(?:[ ]{_TOKEN}){{0,4}}(?![\w-])"
 )
+# A country's national government: "the Canadian (federal) government", "the Government of
+# Canada" (not "a Canadian government agency")
+_NATIONALITIES: dict[str, str] = ORG_WORDS["nationalities"]
+_GOVERNMENT = re.compile(
+    rf"(?<![\w-])(?:(?P<adjective>{_phrases(_NATIONALITIES)})[ ]"
+    r"(?:(?:federal|national|central)[ ])?government(?![\w-])(?![ ](?:agency|body|official|"
+    r"officials|program|programme|scheme|contract|contracts|bonds?|debt)\b)"
+    rf"|Government[ ]of[ ](?:the[ ])?(?P<country>{_phrases(set(_NATIONALITIES.values()))})"
+    r"(?![\w-]))"
+)
 # "Acme, Beta Capital and Gamma are among the other investors": a list before its head
 _AMONG_AFTER = re.compile(
     r",?[ ](?:are|were|is|was)[ ](?:also[ ])?among[ ](?:the[ ])?(?:other[ ]|new[ ]|existing[ ]|"
@@ -502,9 +512,45 @@ def discover_orgs(
     mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
     return (
         mentions
+        + _national_governments(text, starts, watchlist, [*taken, *names])
         + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
         + _products_as_companies(text, raws, watchlist, known)
     )
+
+
+def _national_governments(
+    text: str, starts: list[int], watchlist: Watchlist, taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """ "the Canadian government", "the Government of Canada": a country's government, one
+    organisation however the article writes it (its first spelling names it). A government
+    the watchlist lists ("the Chinese government") is its mention already."""
+    if "overnment" not in text:
+        return []
+    names: dict[str, str] = {}
+    found: list[Mention] = []
+    for match in _GOVERNMENT.finditer(text):
+        start, end = match.span()
+        if _overlaps(taken, start, end) or _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+            continue
+        adjective = match["adjective"]
+        country = _NATIONALITIES[adjective] if adjective else match["country"]
+        if _government_listed(country, watchlist):
+            continue
+        written = f"{adjective} government" if adjective else f"Government of {country}"
+        name = names.setdefault(country, written)
+        found.append(
+            Mention(
+                name, "government", text[start:end], start, end, _sentence_at(starts, start), True
+            )
+        )
+    return found
+
+
+def _government_listed(country: str, watchlist: Watchlist) -> bool:
+    """The watchlist names this country's government ("Chinese government")."""
+    forms = [f"{a} government" for a, c in _NATIONALITIES.items() if c == country]
+    forms += [f"Government of {country}", f"{country} government", f"{country}'s government"]
+    return any(watchlist.lookup(form) is not None for form in forms)
 
 
 def _products_as_companies(

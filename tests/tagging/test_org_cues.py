@@ -442,3 +442,54 @@ def test_a_product_in_a_product_position_stays_a_product(text: str, watchlist: W
 def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
     text = "Instagram signed a licence with Quillon. The Instagram parent did not comment."
     assert "Instagram" in orgs(text, watchlist)
+
+
+# ---- a country's government -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The Norwegian government will take a stake in the plant.", "Norwegian government"),
+        ("Quillon said the Government of Norway would back the fund.", "Government of Norway"),
+        (
+            "Pledges came from the Australian federal government, Quillon said.",
+            "Australian government",
+        ),
+    ],
+)
+def test_a_country_s_government_is_an_organisation(
+    text: str, found: str, watchlist: Watchlist
+) -> None:
+    assert found in orgs(text, watchlist), orgs(text, watchlist)
+
+
+def test_one_government_however_the_article_writes_it(watchlist: Watchlist) -> None:
+    text = (
+        "The Government of Norway will back Quillon's plant. "
+        "Later the Norwegian government doubled its pledge."
+    )
+    assert orgs(text, watchlist) >= {"Government of Norway"}
+    assert "Norwegian government" not in orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff at a Norwegian government agency reviewed the offer.",
+        "Quillon sold Norwegian government bonds last year.",
+    ],
+)
+def test_a_government_as_a_qualifier_is_no_organisation(text: str, watchlist: Watchlist) -> None:
+    assert not {n for n in orgs(text, watchlist) if "overnment" in n}, orgs(text, watchlist)
+
+
+def test_the_federal_government_of_another_country_is_not_the_us_one(
+    watchlist: Watchlist,
+) -> None:
+    canadian = (
+        "The plant near Calgary is backed by the federal government, Canadian officials said."
+    )
+    american = "The plant near Austin is backed by the federal government, officials said."
+    assert "U.S. government" not in orgs(canadian, watchlist)
+    assert "U.S. government" in orgs(american, watchlist)
