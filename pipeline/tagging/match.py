@@ -232,7 +232,8 @@ _DESCRIPTOR = (
 _TRIGGERS = {
     "descriptor": _DESCRIPTOR,
     "descriptor_comma": (
-        rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
+        # "his design firm, Acme,", "Jane Doe's investment firm, Acme," (the "s" of "'s")
+        rf"(?:a|an|the|his|her|its|their|our|(?<=['’])s)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
     ),
     "invested_in": (
         r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"

@@ -157,6 +157,8 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
             "Its backers include Eastmoor Institute for Robotics, Zorvex and Quillon Labs.",
             "Zorvex",
         ),
+        # a person's company in apposition
+        ("Dana Reyes's holding company, Zorvex, also put money in.", "Zorvex"),
         # three capitals in a list of companies
         ("Clients include corporations such as Brightforge, QMN and Harrowgate.", "QMN"),
     ],
