@@ -268,6 +268,10 @@ def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> 
         # a brand before its owner, after a deal trigger
         ("Meta bought a stake in Glimmer eyewear maker Zorvex Vision.", "Glimmer"),
         ("He first shared the photo on what was then Twitter, in 2019.", "Twitter"),
+        # a public body as the venue of an event; a credit after a bar
+        ("Quillon unveiled the plan at a news conference at the White House.", "White House"),
+        ("Weeks after a lavish White House dinner, Quillon cut its plans.", "White House"),
+        ("Jo Park and Dana Reyes (left)|The White House\nQuillon cut its plans.", "White House"),
     ],
 )
 def test_sets_aside_mentions_that_name_no_actor(
@@ -286,6 +290,10 @@ def test_sets_aside_mentions_that_name_no_actor(
         ("xAI bought X. Musk announced the merger on X.", "X"),
         # money spent on a company is no post on a platform
         ("Anthropic said it will spend $30 billion on Microsoft cloud capacity.", "Microsoft"),
+        # a public body that acts, in a sentence about an event
+        ("The White House said the summit would go ahead.", "White House"),
+        # a bar inside a line is no credit
+        ("Quillon | Zorvex deal: OpenAI signs with Microsoft today.", "Microsoft"),
     ],
 )
 def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watchlist) -> None:
