@@ -64,9 +64,11 @@ _OWNER_AFTER = re.compile(rf"\s+(?:{_alternation(_WORDS['owner_words'])})\s+[A-Z
 _OWNER_NOUN_AFTER = re.compile(
     r"\s+(?:parent|owner|maker)(?:\s+(?:company|firm|group))?(?:['’]s)?(?=[\s,.;:)]|$)(?!\s+[A-Z])"
 )
-# "Acme's brands, which include Foo, Bar": an owner's brands, listed as what it owns
+# "Acme's brands, which include Foo, Bar", "one of its apps every day, including Foo": an
+# owner's brands, listed as what it owns (a few words may follow the noun)
 _BRANDS_OF = re.compile(
-    rf"['’]s?\s+(?:{_alternation(_WORDS['brand_nouns'])}),?\s+(?:which\s+)?"
+    rf"(?:['’]s?|\b(?:its|their))\s+(?:{_alternation(_WORDS['brand_nouns'])})"
+    r"(?:\s+[a-z]+){0,3}?,?\s+(?:which\s+)?"
     r"(?:include|includes|included|including|such\s+as|like)\s+$"
 )
 # "Acme, which owns Foo, Bar": Foo and Bar belong to Acme (checked against the watchlist)
@@ -99,6 +101,13 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
 # "that's the Tesla of robotics", "is the Uber of freight"
 _LIKENED_BEFORE = re.compile(r"(?:['’]s|\bis|\bwas|\bbe|\bas|\blike|\bbecome|\bbecoming)\s+the\s+$")
 _FOR_OF_AFTER = re.compile(r"\s+(?:for|of)\s")
+# "a press conference at the White House", "a splashy White House launch": a public body
+# named as the venue of an event
+_EVENTS = _alternation(_WORDS["venue_events"])
+_VENUE_BEFORE = re.compile(rf"\b(?:{_EVENTS})\s+(?:held\s+)?(?:at|in)\s+(?:the\s+)?$", re.I)
+_VENUE_AFTER = re.compile(rf"\s+(?:{_EVENTS})\b")
+# "Jane Doe and John Roe (r)|The White House": a credit after a bar, ending the line
+_BAR_CREDIT = re.compile(r"\|\s*(?:the\s+)?$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&)\s*$")
 
 
@@ -139,7 +148,9 @@ class _Cues:
         # substring tests run at C speed: a regex over the whole text per article does not
         lowered = text.lower()
         self.former = any(word in lowered for word in _FORMER_FIRST)
-        self.credit = "/" in text or "[" in text or any(cue in text for cue in _CREDIT_CUES)
+        self.credit = (
+            "/" in text or "[" in text or "|" in text or any(cue in text for cue in _CREDIT_CUES)
+        )
         self.furniture = any(word in text for word in _FURNITURE_WORDS)
 
 
@@ -189,6 +200,8 @@ def _aside(text: str, mention: Mention, cues: _Cues) -> bool:
     line = before[before.rfind("\n") + 1 :]
     if cues.credit and _credit(text, line, end):
         return True
+    if mention.kind == "government" and _venue(text, line, end):
+        return True
     if cues.furniture and (_FURNITURE.search(line) or _FURNITURE_AFTER.match(text, end)):
         return True
     if line.endswith(("a ", "an ")) and _ARTICLE_BEFORE.search(line, len(line) - 4):
@@ -204,9 +217,17 @@ def _aside(text: str, mention: Mention, cues: _Cues) -> bool:
     return line[-6:].lower().endswith(_PRONOUNS) and bool(_PROFILE_AFTER.match(text, end))
 
 
+def _venue(text: str, line: str, end: int) -> bool:
+    """ "a press conference at the White House", "a White House launch": where, not who."""
+    return bool(_VENUE_BEFORE.search(line) or _VENUE_AFTER.match(text, end))
+
+
 def _credit(text: str, line: str, end: int) -> bool:
-    """A picture credit or caption: "Image: Acme", "Jane Doe/Acme", "[Acme Stock]"."""
+    """A picture credit or caption: "Image: Acme", "Jane Doe/Acme", "[Acme Stock]",
+    "... (r)|Acme" ending a line."""
     if _CREDIT.search(line) or _VIA_CREDIT.search(line):
+        return True
+    if "|" in line and _BAR_CREDIT.search(line) and _LINE_END.match(text, end):
         return True
     if line.endswith("/") and _SLASH_CREDIT.search(line) and _LINE_END.match(text, end):
         return True

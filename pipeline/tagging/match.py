@@ -232,7 +232,8 @@ _DESCRIPTOR = (
 _TRIGGERS = {
     "descriptor": _DESCRIPTOR,
     "descriptor_comma": (
-        rf"(?:a|an|the|his|her|its|their|our)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
+        # "his design firm, Acme,", "Jane Doe's investment firm, Acme," (the "s" of "'s")
+        rf"(?:a|an|the|his|her|its|their|our|(?<=['’])s)[ ](?:[\w-]+[ ]){{0,3}}?{_DESCRIPTOR},"
     ),
     "invested_in": (
         r"(?:invest(?:s|ed|ing|ments?|ors?)?|stakes?|holdings?|bets?)\b[^;:()\n]{0,60}?\bin"
@@ -305,6 +306,9 @@ _LIST_KINDS = _words(
     "listed with invested_in backed_by funded_from acquired sold_to round_for disputed rival plural"
 )
 _LIST_ITEM = re.compile(rf"(?:,[ ](?:and[ ])?|[ ]and[ ])(?:the[ ])?(?P<name>{_NAME_BODY})(?![\w-])")
+# The rest of a name joined by "for" or "of" ("the Acme Institute for AI, Beta and Gamma"):
+# skipped to reach the list's next item
+_NAME_REST = re.compile(rf"[ ](?:for|of)[ ]{_TOKEN}(?:[ ]{_TOKEN}){{0,3}}(?=,)")
 _OWNED_NAME = re.compile(rf"['’]s[ ](?P<name>{_NAME_BODY})(?![\w-])")
 _SPEECH_NEXT = re.compile(r"[ ](?:said|says|told|wrote|added|reported|noted|according)\b")
 _ROUND_WORDS = re.compile(r"\b(?:round|funding|financing|raise[sd]?|Series [A-H])\b")
@@ -431,6 +435,16 @@ _UNIVERSITY_OF = re.compile(
     rf"(?<![\w&.'’-])(?:{_TOKEN}[ ]){{0,3}}(?:{_alternation(_UNIVERSITY_WORDS)})[ ]of[ ]"
     rf"(?:the[ ])?{_TOKEN}(?:[ ]{_TOKEN}){{0,4}}(?![\w-])"
 )
+# A country's national government: "the Canadian (federal) government", "the Government of
+# Canada" (not "a Canadian government agency")
+_NATIONALITIES: dict[str, str] = ORG_WORDS["nationalities"]
+_GOVERNMENT = re.compile(
+    rf"(?<![\w-])(?:(?P<adjective>{_phrases(_NATIONALITIES)})[ ]"
+    r"(?:(?:federal|national|central)[ ])?government(?![\w-])(?![ ](?:agency|body|official|"
+    r"officials|program|programme|scheme|contract|contracts|bonds?|debt)\b)"
+    rf"|Government[ ]of[ ](?:the[ ])?(?P<country>{_phrases(set(_NATIONALITIES.values()))})"
+    r"(?![\w-]))"
+)
 # "Acme, Beta Capital and Gamma are among the other investors": a list before its head
 _AMONG_AFTER = re.compile(
     r",?[ ](?:are|were|is|was)[ ](?:also[ ])?among[ ](?:the[ ])?(?:other[ ]|new[ ]|existing[ ]|"
@@ -459,7 +473,7 @@ _OWN_PRODUCT_BEFORE = re.compile(
 )
 # Positions where a three-letter acronym may be a name: "private equity firm NGP",
 # "Foo owner IAC"
-_ACRONYM_KINDS = _words("descriptor owner")
+_ACRONYM_KINDS = _words("descriptor owner listed")
 # Kinds where a name of two words or more before a role may open a sentence: "Brindle
 # Cowen analysts said" (one word there may be an adjective: "Independent analysts said")
 _ROLE_KINDS = _words("analysts title_after owner")
@@ -499,9 +513,45 @@ def discover_orgs(
     mentions = _same_with_suffix(mentions, {m.entity for m in known if m.kind in _ORG_KINDS})
     return (
         mentions
+        + _national_governments(text, starts, watchlist, [*taken, *names])
         + _known_in_place(text, starts, raws, watchlist, [*taken, *names])
         + _products_as_companies(text, raws, watchlist, known)
     )
+
+
+def _national_governments(
+    text: str, starts: list[int], watchlist: Watchlist, taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """ "the Canadian government", "the Government of Canada": a country's government, one
+    organisation however the article writes it (its first spelling names it). A government
+    the watchlist lists ("the Chinese government") is its mention already."""
+    if "overnment" not in text:
+        return []
+    names: dict[str, str] = {}
+    found: list[Mention] = []
+    for match in _GOVERNMENT.finditer(text):
+        start, end = match.span()
+        if _overlaps(taken, start, end) or _ARTICLE_BEFORE.search(text, max(0, start - 4), start):
+            continue
+        adjective = match["adjective"]
+        country = _NATIONALITIES[adjective] if adjective else match["country"]
+        if _government_listed(country, watchlist):
+            continue
+        written = f"{adjective} government" if adjective else f"Government of {country}"
+        name = names.setdefault(country, written)
+        found.append(
+            Mention(
+                name, "government", text[start:end], start, end, _sentence_at(starts, start), True
+            )
+        )
+    return found
+
+
+def _government_listed(country: str, watchlist: Watchlist) -> bool:
+    """The watchlist names this country's government ("Chinese government")."""
+    forms = [f"{a} government" for a, c in _NATIONALITIES.items() if c == country]
+    forms += [f"Government of {country}", f"{country} government", f"{country}'s government"]
+    return any(watchlist.lookup(form) is not None for form in forms)
 
 
 def _products_as_companies(
@@ -698,7 +748,7 @@ def _trigger_holds(text: str, kind: str, match: re.Match[str]) -> bool:
     if kind == "owner":
         return bool(_CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()))
     if kind == "listed":
-        head = _OTHER_HEAD.search(match["listed"])
+        head = _OTHER_HEAD.search(match["listed"].removesuffix(" the"))
         joined = head is not None and _JOINED_HEAD.search(match["listed"], 0, head.start())
         return head is None or head[1] in _LIST_NOUNS or bool(joined)
     return True
@@ -755,6 +805,8 @@ def _defined_name(text: str, start: int, name: str, acronym: str) -> tuple[int, 
 def _list_items(text: str, position: int, kind: str) -> list[Raw]:
     """The further names of a list: "..., Beta Capital and Gamma" (not "..., Smith said")."""
     items: list[Raw] = []
+    rest = _NAME_REST.match(text, position)
+    position = rest.end() if rest is not None else position
     while (item := _LIST_ITEM.match(text, position)) is not None:
         if _SPEECH_NEXT.match(text, item.end()):
             break

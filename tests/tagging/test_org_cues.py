@@ -149,6 +149,18 @@ def orgs(text: str, watchlist: Watchlist) -> set[str]:
         ("It hired Zorvex's three founders and a quarter of its staff.", "Zorvex"),
         # a firm's ending after one generic word
         ("The round's backers include Zorvex Capital and Frontier Ventures.", "Frontier Ventures"),
+        # companies named by what they were to the subject: the companies it bought
+        ("Earlier acquisitions of the group include Zorvex, Quillon and Brightforge.", "Quillon"),
+        ("Big corporations such as Harrowgate and Brightforge signed up.", "Brightforge"),
+        # a list that goes on after a name joined by "for" or "of"
+        (
+            "Its backers include Eastmoor Institute for Robotics, Zorvex and Quillon Labs.",
+            "Zorvex",
+        ),
+        # a person's company in apposition
+        ("Dana Reyes's holding company, Zorvex, also put money in.", "Zorvex"),
+        # three capitals in a list of companies
+        ("Clients include corporations such as Brightforge, QMN and Harrowgate.", "QMN"),
     ],
 )
 def test_finds_organisations_by_cue(text: str, found: str, watchlist: Watchlist) -> None:
@@ -256,6 +268,10 @@ def test_no_organisation_where_no_cue_holds(text: str, watchlist: Watchlist) -> 
         # a brand before its owner, after a deal trigger
         ("Meta bought a stake in Glimmer eyewear maker Zorvex Vision.", "Glimmer"),
         ("He first shared the photo on what was then Twitter, in 2019.", "Twitter"),
+        # a public body as the venue of an event; a credit after a bar
+        ("Quillon unveiled the plan at a news conference at the White House.", "White House"),
+        ("Weeks after a lavish White House dinner, Quillon cut its plans.", "White House"),
+        ("Jo Park and Dana Reyes (left)|The White House\nQuillon cut its plans.", "White House"),
     ],
 )
 def test_sets_aside_mentions_that_name_no_actor(
@@ -274,6 +290,10 @@ def test_sets_aside_mentions_that_name_no_actor(
         ("xAI bought X. Musk announced the merger on X.", "X"),
         # money spent on a company is no post on a platform
         ("Anthropic said it will spend $30 billion on Microsoft cloud capacity.", "Microsoft"),
+        # a public body that acts, in a sentence about an event
+        ("The White House said the summit would go ahead.", "White House"),
+        # a bar inside a line is no credit
+        ("Quillon | Zorvex deal: OpenAI signs with Microsoft today.", "Microsoft"),
     ],
 )
 def test_keeps_actors_beside_those_cues(text: str, present: str, watchlist: Watchlist) -> None:
@@ -345,6 +365,9 @@ def test_the_name_an_article_gives(text: str, name: str, watchlist: Watchlist) -
             "TechCrunch",
         ),
         ("Readers see pieces from Quillon's titles, which include TechCrunch and Axios.", "Axios"),
+        # a company's own apps, a few words after the noun
+        ("Two billion people use one of its apps daily, including WhatsApp.", "WhatsApp"),
+        ("The group said their apps, such as Instagram, grew fast.", "Instagram"),
         # a streaming service is a product, not its owner
         ("Viewers of Disney Plus and Disney+ lost their streams for an hour.", "Walt Disney"),
     ],
@@ -429,3 +452,54 @@ def test_a_product_in_a_product_position_stays_a_product(text: str, watchlist: W
 def test_a_brand_that_acts_stays(watchlist: Watchlist) -> None:
     text = "Instagram signed a licence with Quillon. The Instagram parent did not comment."
     assert "Instagram" in orgs(text, watchlist)
+
+
+# ---- a country's government -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The Norwegian government will take a stake in the plant.", "Norwegian government"),
+        ("Quillon said the Government of Norway would back the fund.", "Government of Norway"),
+        (
+            "Pledges came from the Australian federal government, Quillon said.",
+            "Australian government",
+        ),
+    ],
+)
+def test_a_country_s_government_is_an_organisation(
+    text: str, found: str, watchlist: Watchlist
+) -> None:
+    assert found in orgs(text, watchlist), orgs(text, watchlist)
+
+
+def test_one_government_however_the_article_writes_it(watchlist: Watchlist) -> None:
+    text = (
+        "The Government of Norway will back Quillon's plant. "
+        "Later the Norwegian government doubled its pledge."
+    )
+    assert orgs(text, watchlist) >= {"Government of Norway"}
+    assert "Norwegian government" not in orgs(text, watchlist)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff at a Norwegian government agency reviewed the offer.",
+        "Quillon sold Norwegian government bonds last year.",
+    ],
+)
+def test_a_government_as_a_qualifier_is_no_organisation(text: str, watchlist: Watchlist) -> None:
+    assert not {n for n in orgs(text, watchlist) if "overnment" in n}, orgs(text, watchlist)
+
+
+def test_the_federal_government_of_another_country_is_not_the_us_one(
+    watchlist: Watchlist,
+) -> None:
+    canadian = (
+        "The plant near Calgary is backed by the federal government, Canadian officials said."
+    )
+    american = "The plant near Austin is backed by the federal government, officials said."
+    assert "U.S. government" not in orgs(canadian, watchlist)
+    assert "U.S. government" in orgs(american, watchlist)
