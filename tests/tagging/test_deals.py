@@ -1926,3 +1926,28 @@ def test_a_deal_told_in_a_description_or_beside_the_news_is_context(
     text = "Google agreed on Monday to buy Wiz for $32 billion. " + context
     deals = deals_in(text, watchlist, at("2025-03-20"))
     assert [d.background for d in deals] == [False, True], deals
+
+
+def test_sums_told_respectively_go_to_each_investor_in_turn(watchlist: Watchlist) -> None:
+    text = (
+        "Google and Amazon will invest up to $2 billion and $4 billion respectively in Anthropic."
+    )
+    found = sorted(
+        (next(p.name for p in d.parties if p.role == "investor"), d.amount.usd)
+        for d in deals_in(text, watchlist)
+        if d.amount
+    )
+    assert found == [("Amazon", 4e9), ("Google", 2e9)], found
+
+
+def test_a_backer_named_after_its_company_is_the_subject(watchlist: Watchlist) -> None:
+    text = "Anthropic's backer Amazon has agreed to invest $4 billion in the company."
+    news = [d for d in deals_in(text, watchlist) if not d.background]
+    assert [(roles(d), d.amount.usd if d.amount else None) for d in news] == [
+        ({"Amazon": "investor", "Anthropic": "target"}, 4e9)
+    ], news
+
+
+def test_buying_a_sum_of_a_companys_common_stock_is_an_investment(watchlist: Watchlist) -> None:
+    text = "SoftBank is buying $2 billion of Intel common stock."
+    assert [d.type for d in deals_in(text, watchlist)] == ["investment"]

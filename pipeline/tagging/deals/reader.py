@@ -600,7 +600,8 @@ def _build(
         name=_name(sentence, found),
         valuation_usd=valuation_of(find_amounts(sentence.text)),
     )
-    sets = _party_sets(found, _RESPECTIVELY.search(sentence.text) is not None)
+    respectively = _RESPECTIVELY.search(sentence.text) is not None
+    sets = _party_sets(found, respectively)
     consortium = len(found.b) == 1 and found.type in ("acquisition", "investment")
     own: dict[str, Amount] = {}
     if len(sets) > 1 and not consortium and not _EACH.search(sentence.text):
@@ -611,18 +612,28 @@ def _build(
         template = replace(template, amount=None)
         if not found.rule.context:
             own = own_sums(sentence.text, [(c.name, c.start) for c in sentence.candidates])
+    respective = _respective_sums(sentence.text, sets) if respectively else []
     built = []
-    for parties in sets:
+    for position, parties in enumerate(sets):
         deal = replace(template, parties=parties)
         mine = [own[party.name] for party in parties if party.name in own]
         if len(mine) == 1:
             deal = replace(deal, amount=mine[0])
+        elif respective:
+            deal = replace(deal, amount=respective[position])
         deal = replace(deal, stakes=deal_stakes(sentence.text, deal, found))
         built.append(replace(deal, deal_key=deal_key(deal)))
     return built
 
 
 _EACH = re.compile(r"\b(?:each|apiece|respectively)\b", re.IGNORECASE)
+
+
+def _respective_sums(text: str, sets: Sequence[tuple[Party, ...]]) -> list[Amount]:
+    """ "Microsoft and Nvidia will invest up to $5 billion and $10 billion respectively": the
+    deal sums in the order the deals' parties are named, when there is one for each."""
+    sums = [amount for amount in find_amounts(text) if amount.kind == "deal"]
+    return sums if len(sets) > 1 and len(sums) == len(sets) else []
 
 
 def _party_sets(found: Found, respectively: bool = False) -> list[tuple[Party, ...]]:

@@ -527,8 +527,16 @@ def _cued(text: str, candidate: Candidate, before: list[Candidate]) -> bool:
 def _cue_before(text: str, candidate: Candidate) -> str:
     if _OPENING_DESCRIPTION.match(text, 0, candidate.start):
         return ""  # "Leading venture investors Thrive and DST are taking part ...": the subject
-    match = _PRE_CUE.search(text[max(0, candidate.start - 60) : candidate.start])
+    before = text[max(0, candidate.start - 60) : candidate.start]
+    if _OWNERS_BACKER.search(before):
+        return ""  # "OpenAI's backer Microsoft has agreed to invest": the backer is the subject
+    match = _PRE_CUE.search(before)
     return match.group(1).lower() if match else ""
+
+
+_OWNERS_BACKER = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:backer|investor|shareholder)\s+$", re.IGNORECASE
+)
 
 
 # a sentence that opens by describing its subject: "Leading venture capital investors X and Y"

@@ -9,7 +9,7 @@ from pipeline.tagging.deals.vocabulary import STEM_SCAN, STEM_TYPES, Rule
 
 # The object bought is equity: "a 10% stake in", "$2 billion of Intel stock".
 _EQUITY = re.compile(
-    r"^\s+(?:(?!(?:in|for|at|with|to)\b)[\w$%.,’'-]+\s+){0,4}?(?:stakes?|shares|stock|equity)\b",
+    r"^\s+(?:(?!(?:in|for|at|with|to)\b)[\w$%.,’'-]+\s+){0,5}?(?:stakes?|shares|stock|equity)\b",
     re.IGNORECASE,
 )
 
