@@ -117,7 +117,12 @@ def test_ingest_bench_quick(tmp_path: Path, bench_prefect_api: str) -> None:
 
 @pytest.mark.timeout(300)
 def test_tagging_bench_quick() -> None:
-    printed = ("baseline: bare Aho-Corasick pass", "newsmon tag(): full tagger", "deals found")
+    printed = (
+        "baseline: bare Aho-Corasick pass",
+        "newsmon tag(): full tagger",
+        "newsmon tag(), CPU time",
+        "deals found",
+    )
     run_quick("bench.tagging", timeout_s=240, prints=printed)
 
 
