@@ -21,7 +21,7 @@ from pipeline.tagging.people import find_people
 from pipeline.tagging.sentences import split_sentences
 from pipeline.tagging.watchlist import Watchlist, WatchlistError, load_watchlist
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 
 
 def tagger_version(watchlist: Watchlist) -> str:
