@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from pipeline.tagging.deals.records import SYMMETRIC, Candidate, Found, ReadSentence
@@ -198,7 +198,7 @@ def read_sides(
         # "X is close to a deal ..., months after its $4 billion funding from Amazon": a
         # later clause's "its" is the sentence's subject; a first clause's, the last one's
         earlier = _sentence_subject(sentence, span[0], previous) if span[0] > 0 else []
-        subject = earlier or _previous_subject(sentence, previous, {n for n, _ in objects})
+        subject = earlier or _previous_subject(sentence, previous)
         if not subject and _ANAPHOR_OPENS.match(sentence.text, span[0]):
             # "In March, it announced deals with X and Y" after a sentence that names no org
             # ("The AI developer has signed ..."): the org the article is about
@@ -743,12 +743,8 @@ def _sentence_subject(
 _COMPOUND_AFTER = re.compile(r"-(?:backed|owned|funded|led|based|controlled|made)\b")
 
 
-def _previous_subject(
-    sentence: ReadSentence, previous: Sequence[ReadSentence], taken: Collection[str] = ()
-) -> list[str]:
-    """'The company' / 'it': the first org of the nearest earlier sentence that has one,
-    other than the orgs `taken` as the clause's objects ("Amazon hired Covariant's founders.
-    It has also signed a licence to use Covariant's models": it is Amazon)."""
+def _previous_subject(sentence: ReadSentence, previous: Sequence[ReadSentence]) -> list[str]:
+    """'The company' / 'it': the first org of the nearest earlier sentence that has one."""
     for earlier in reversed(previous):
         if earlier.index < sentence.index - 2:
             continue
@@ -765,10 +761,7 @@ def _previous_subject(
         ]
         if names:
             # "the company" is most often the org the article is about, where it is named
-            chosen = next((n for n in sentence.topic[:1] if n in names), names[0])
-            if chosen in taken:
-                chosen = next((n for n in names if n not in taken), chosen)
-            return [chosen]
+            return [next((n for n in sentence.topic[:1] if n in names), names[0])]
     return []
 
 
