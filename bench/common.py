@@ -25,17 +25,20 @@ def ground_truth_texts() -> list[str]:
     return [item["articleBody"] for item in data.values() if item.get("articleBody")]
 
 
-def median_seconds(
-    fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter
-) -> float:
-    """Median wall time of `repeats` calls (noisy shared machines: quote medians); with
-    `clock=time.process_time`, the median CPU time this process spent on them."""
-    times = []
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` calls (noisy shared machines: quote medians)."""
+    return median_wall_and_cpu(fn, repeats)[0]
+
+
+def median_wall_and_cpu(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (this process's) of the same `repeats` calls."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = clock()
+        wall, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(clock() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def newsmon_command() -> list[str]:
