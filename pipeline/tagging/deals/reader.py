@@ -587,6 +587,7 @@ def _build(
     status, year, background = status_and_time(found, sentence, history, reference_year)
     if found.rule.context:
         status, background = "completed", True
+    amounts = find_amounts(sentence.text)
     template = DealMention(
         type=found.type,
         parties=(),
@@ -598,7 +599,7 @@ def _build(
         background=background,
         year=year,
         name=_name(sentence, found),
-        valuation_usd=valuation_of(find_amounts(sentence.text)),
+        valuation_usd=valuation_of(amounts),
     )
     respectively = _RESPECTIVELY.search(sentence.text) is not None
     sets = _party_sets(found, respectively)
@@ -612,7 +613,7 @@ def _build(
         template = replace(template, amount=None)
         if not found.rule.context:
             own = own_sums(sentence.text, [(c.name, c.start) for c in sentence.candidates])
-    respective = _respective_sums(sentence.text, sets) if respectively else []
+    respective = _respective_sums(amounts, sets) if respectively else []
     built = []
     for position, parties in enumerate(sets):
         deal = replace(template, parties=parties)
@@ -629,10 +630,11 @@ def _build(
 _EACH = re.compile(r"\b(?:each|apiece|respectively)\b", re.IGNORECASE)
 
 
-def _respective_sums(text: str, sets: Sequence[tuple[Party, ...]]) -> list[Amount]:
+def _respective_sums(amounts: Sequence[Amount], sets: Sequence[tuple[Party, ...]]) -> list[Amount]:
     """ "Microsoft and Nvidia will invest up to $5 billion and $10 billion respectively": the
-    deal sums in the order the deals' parties are named, when there is one for each."""
-    sums = [amount for amount in find_amounts(text) if amount.kind == "deal"]
+    sentence's deal sums in the order the deals' parties are named, when there is one for
+    each."""
+    sums = [amount for amount in amounts if amount.kind == "deal"]
     return sums if len(sets) > 1 and len(sums) == len(sets) else []
 
 
